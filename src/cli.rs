@@ -1,0 +1,119 @@
+//! Command-line parsing (clap) and dispatch: `practice`, `packs check` (and later `serve`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::bank::{self, Bank};
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::practice::{self, PracticeArgs};
+use crate::store::Store;
+
+#[derive(Parser)]
+#[command(name = "panelist", version, about = "Mock job interviews with rubric scoring, in Discord or a terminal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a mock interview in this terminal (reads answers from stdin; works piped).
+    Practice(PracticeArgs),
+    /// Work with question packs.
+    Packs {
+        #[command(subcommand)]
+        command: PacksCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PacksCommand {
+    /// Validate packs and print counts per role, area and kind.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// A pack file or a directory of packs [default: $PANELIST_PROMPTS or ./prompts]
+    path: Option<PathBuf>,
+    /// Also hold every question to the completeness bar of prompts/FORMAT.md.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Parses the command line, runs the command, and maps errors to a clear message and exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(matches!(cli.command, Command::Practice(_)));
+    let result = match cli.command {
+        Command::Packs { command: PacksCommand::Check(args) } => return check(args),
+        Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Logs go to stderr; the terminal front end keeps quiet unless RUST_LOG says otherwise.
+fn init_tracing(quiet: bool) {
+    let default = if quiet { "warn" } else { "info,serenity=warn,poise=warn,sqlx=warn,tracing=warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Loads the packs or explains, file and field, why not.
+pub fn load_bank(path: &std::path::Path) -> anyhow::Result<Bank> {
+    bank::load_path(path).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!("the question packs at {} are invalid:\n{}", path.display(), lines.join("\n"))
+    })
+}
+
+async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let bank = load_bank(&config.prompts)?;
+    let store = Store::connect(&config.database_url).await?;
+    let engine = Engine { store, bank: Arc::new(bank), settings: config.settings };
+    let result = practice::run(&engine, &args).await;
+    engine.store.close().await;
+    result
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let path = args.path.unwrap_or_else(|| Config::from_env().map(|c| c.prompts).unwrap_or_else(|_| "prompts".into()));
+    let bank = match load_bank(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut findings = 0;
+    for pack in bank.packs() {
+        print!("{}", bank::counts_report(pack));
+        if args.strict {
+            for f in bank::completeness(pack, &pack.role.id) {
+                eprintln!("incomplete: {f}");
+                findings += 1;
+            }
+        }
+    }
+    if findings > 0 {
+        eprintln!("error: {findings} completeness finding(s)");
+        return ExitCode::FAILURE;
+    }
+    println!("ok: {} pack(s) valid{}", bank.packs().len(), if args.strict { " and complete" } else { "" });
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,139 @@
+//! What goes into the state machine ([`Input`]) and what comes out ([`Effect`], [`Rejection`]).
+//! Effects say what to show, never how: the Discord and terminal adapters render them.
+
+use serde::{Deserialize, Serialize};
+
+use super::coverage::Coverage;
+use super::state::Rating;
+use super::summary::Summary;
+use crate::bank::Kind;
+
+/// Longest answer (draft or form) accepted, in characters.
+pub const MAX_ANSWER_CHARS: usize = 20_000;
+
+/// One input to a session. Stored verbatim in the event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Input {
+    /// A message of answer text, appended to the draft.
+    Answer { text: String },
+    /// Submit the draft as the answer.
+    Submit,
+    /// Submit this text as the answer (a form/modal), replacing the draft.
+    SubmitForm { text: String },
+    Hint,
+    Skip,
+    Repeat,
+    Pause,
+    Resume,
+    End,
+    /// The checklist items (0-based) the candidate ticks while self-scoring.
+    Checklist { ticks: Vec<u8> },
+    /// The candidate's 1-4 rating; completes the self-score.
+    Rate { rating: u8 },
+    /// Time passes: applies due time limits and idle deadlines.
+    Clock,
+}
+
+impl Input {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Input::Answer { .. } => "answer",
+            Input::Submit => "submit",
+            Input::SubmitForm { .. } => "submit_form",
+            Input::Hint => "hint",
+            Input::Skip => "skip",
+            Input::Repeat => "repeat",
+            Input::Pause => "pause",
+            Input::Resume => "resume",
+            Input::End => "end",
+            Input::Checklist { .. } => "checklist",
+            Input::Rate { .. } => "rate",
+            Input::Clock => "clock",
+        }
+    }
+}
+
+/// A refused input: the message is for the user who sent it; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub message: String,
+    /// Nothing to tell anyone (a clock tick with nothing due).
+    pub quiet: bool,
+}
+
+impl Rejection {
+    pub fn new(message: impl Into<String>) -> Rejection {
+        Rejection { message: message.into(), quiet: false }
+    }
+
+    pub fn quiet(message: impl Into<String>) -> Rejection {
+        Rejection { message: message.into(), quiet: true }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// A question (or follow-up) to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub item: usize,
+    pub total: usize,
+    pub part: usize,
+    pub parts: usize,
+    pub question_id: String,
+    pub area: String,
+    pub kind: Kind,
+    pub difficulty: u8,
+    pub minutes: u8,
+    pub text: String,
+    /// Shown again on request, not newly asked.
+    pub repeat: bool,
+    /// Draft kept so far (after a resume or repeat).
+    pub draft_chars: usize,
+    pub time_limit_secs: Option<u32>,
+}
+
+impl Ask {
+    pub fn is_follow_up(&self) -> bool {
+        self.part > 0
+    }
+}
+
+/// What the candidate learns after scoring (or skipping the score of) a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    pub item: usize,
+    pub question_id: String,
+    pub coverage: Coverage,
+    pub checklist: Vec<String>,
+    pub ticks: Vec<u8>,
+    pub rating: Option<Rating>,
+    pub outline: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Started { role: String, areas: Vec<String>, questions: usize, time_limit_secs: Option<u32> },
+    Ask(Ask),
+    DraftSaved { chars: usize },
+    Hint { text: String, number: usize, of: usize },
+    Submitted { item: usize, part: usize, chars: usize, over_time: bool },
+    TimeUp { item: usize },
+    /// Show the checklist of `item` for self-scoring.
+    Rubric { item: usize, question_id: String, checklist: Vec<String>, ticks: Option<Vec<u8>> },
+    /// Checklist received; ask for the 1-4 rating.
+    AskRating { item: usize, ticked: usize, of: usize },
+    Feedback(Feedback),
+    Skipped { item: usize, timed_out: bool },
+    Paused { idle: bool },
+    Resumed,
+    Finished(Summary),
+    Abandoned,
+}

@@ -1,0 +1,25 @@
+//! The pure interview core: plan selection, the per-user state machine, talking-point coverage
+//! and the summary. No I/O, no clock, no async: adapters pass `now` in and render the effects.
+//!
+//! - [`plan`]: which questions an interview asks, from a seed.
+//! - [`state`]: the session snapshot the store persists after every input.
+//! - [`io`]: inputs, effects and rejections.
+//! - [`step`](mod@step): `start` and `step`, the transitions.
+//! - [`coverage`]: which talking points an answer covered.
+//! - [`summary`]: per-area and overall results.
+
+pub mod coverage;
+pub mod io;
+pub mod plan;
+pub mod state;
+pub mod step;
+pub mod summary;
+
+pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
+pub use plan::{Plan, PlanItem, PlanOptions};
+pub use state::{Actor, Millis, Rating, Session, Settings, Stage, SYSTEM};
+pub use step::{current_prompt, start, step};
+pub use summary::Summary;
+
+#[cfg(test)]
+mod tests;

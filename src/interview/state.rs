@@ -1,0 +1,160 @@
+//! The session state: what the state machine carries between inputs. It is serialised whole as
+//! the snapshot the store keeps after every accepted input.
+
+use serde::{Deserialize, Serialize};
+
+use super::coverage::Coverage;
+use super::plan::Plan;
+
+/// Who acts: a user (`discord:123`, `local:alice`) or the system clock.
+pub type Actor = String;
+pub const SYSTEM: &str = "system";
+
+/// Milliseconds since the Unix epoch; always passed in, never read by the core.
+pub type Millis = i64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub candidate: Actor,
+    pub plan: Plan,
+    pub settings: Settings,
+    pub stage: Stage,
+    /// One record per plan item, in plan order.
+    pub items: Vec<ItemRecord>,
+    /// Grows by exactly one per accepted input; the store uses it for optimistic concurrency.
+    pub version: u64,
+    pub created_at: Millis,
+    pub last_activity: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Per-question time limit; `None` means untimed.
+    pub time_limit_secs: Option<u32>,
+    /// Inactivity after which an active session is paused.
+    pub idle_pause_secs: u32,
+    /// Time paused after which the session is abandoned.
+    pub idle_abandon_secs: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { time_limit_secs: None, idle_pause_secs: 30 * 60, idle_abandon_secs: 7 * 24 * 3600 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    /// Waiting for the answer to `part` (0 = main question, then follow-ups) of plan item `item`.
+    Asking { item: usize, part: usize, draft: String, asked_at: Millis },
+    /// Waiting for the candidate's self-score of `item`; `ticks` once the checklist was sent.
+    Scoring { item: usize, ticks: Option<Vec<u8>> },
+    /// Paused by the user or for inactivity; `resume` is where it continues, draft included.
+    Paused { resume: Box<Stage>, since: Millis, idle: bool },
+    Finished { at: Millis },
+    Abandoned { at: Millis },
+}
+
+impl Stage {
+    pub fn is_over(&self) -> bool {
+        matches!(self, Stage::Finished { .. } | Stage::Abandoned { .. })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Stage::Asking { .. } => "asking",
+            Stage::Scoring { .. } => "scoring",
+            Stage::Paused { .. } => "paused",
+            Stage::Finished { .. } => "finished",
+            Stage::Abandoned { .. } => "abandoned",
+        }
+    }
+
+    /// The plan item this stage is on, looking through a pause.
+    pub fn item(&self) -> Option<usize> {
+        match self {
+            Stage::Asking { item, .. } | Stage::Scoring { item, .. } => Some(*item),
+            Stage::Paused { resume, .. } => resume.item(),
+            _ => None,
+        }
+    }
+}
+
+/// What happened to one plan item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    /// Submitted answers: the main answer, then follow-ups, in order.
+    pub answers: Vec<Answer>,
+    pub skipped: bool,
+    pub hints_used: u8,
+    pub coverage: Option<Coverage>,
+    pub self_score: Option<SelfScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub part: usize,
+    pub text: String,
+    pub submitted_at: Millis,
+    /// Submitted after the question's time limit.
+    pub over_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfScore {
+    /// Indices (0-based) of the checklist items the candidate ticked.
+    pub ticks: Vec<u8>,
+    pub rating: Rating,
+}
+
+/// The four hiring bands, as a 1-4 rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub fn new(n: u8) -> Option<Rating> {
+        (1..=4).contains(&n).then_some(Rating(n))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn label(self) -> &'static str {
+        band(self.0 as f64)
+    }
+}
+
+/// The band name for a (possibly averaged) rating.
+pub fn band(r: f64) -> &'static str {
+    match r {
+        r if r < 1.5 => "strong no hire",
+        r if r < 2.5 => "lean no hire",
+        r if r < 3.5 => "lean hire",
+        _ => "strong hire",
+    }
+}
+
+impl Session {
+    /// All submitted answer text of an item, joined; what coverage is computed on.
+    pub fn answer_text(&self, item: usize) -> String {
+        let answers = &self.items[item].answers;
+        answers.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("\n\n")
+    }
+
+    /// When the clock must next look at this session, if ever.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        let idle = self.last_activity + self.settings.idle_pause_secs as i64 * 1000;
+        match &self.stage {
+            Stage::Asking { asked_at, .. } => {
+                let limit = self.settings.time_limit_secs.map(|s| asked_at + s as i64 * 1000);
+                Some(limit.map_or(idle, |l| l.min(idle)))
+            }
+            Stage::Scoring { .. } => Some(idle),
+            Stage::Paused { since, .. } => Some(since + self.settings.idle_abandon_secs as i64 * 1000),
+            Stage::Finished { .. } | Stage::Abandoned { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Session rows: create, load (always scoped or by id), persist an accepted input in one
+//! transaction, find due deadlines, and list history.
+
+use anyhow::Context;
+use sqlx::Row;
+
+use super::Store;
+use crate::interview::{Input, Millis, Session, Stage};
+
+/// A session as stored, with where it lives.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub session: Session,
+    pub scope: String,
+    pub mode: String,
+    pub channel_id: Option<String>,
+}
+
+/// The result of persisting one accepted input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Persisted {
+    Done,
+    /// The idempotency key was already applied: nothing was written.
+    Duplicate,
+    /// Another writer moved the session on first: reload and try again.
+    Conflict,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub id: String,
+    pub role_id: String,
+    pub mode: String,
+    pub status: String,
+    pub created_at: Millis,
+    pub session: Session,
+}
+
+pub fn status(stage: &Stage) -> &'static str {
+    match stage {
+        Stage::Asking { .. } | Stage::Scoring { .. } => "active",
+        Stage::Paused { .. } => "paused",
+        Stage::Finished { .. } => "finished",
+        Stage::Abandoned { .. } => "abandoned",
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+const SELECT: &str = "SELECT state, scope, mode, channel_id FROM sessions";
+
+fn stored(row: &sqlx::any::AnyRow) -> anyhow::Result<Stored> {
+    let state: String = row.try_get("state")?;
+    Ok(Stored {
+        session: serde_json::from_str(&state).context("decoding a session snapshot")?,
+        scope: row.try_get("scope")?,
+        mode: row.try_get("mode")?,
+        channel_id: row.try_get("channel_id")?,
+    })
+}
+
+impl Store {
+    /// Inserts a new session. `Ok(false)` when the candidate already has a live one in this scope.
+    pub async fn insert_session(&self, s: &Session, scope: &str, mode: &str, channel_id: Option<&str>, now: Millis) -> anyhow::Result<bool> {
+        let res = sqlx::query(
+            "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&s.id)
+        .bind(scope)
+        .bind(&s.candidate)
+        .bind(mode)
+        .bind(&s.plan.role)
+        .bind(channel_id)
+        .bind(status(&s.stage))
+        .bind(s.version as i64)
+        .bind(serde_json::to_string(s)?)
+        .bind(s.next_deadline())
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e).context("inserting a session"),
+        }
+    }
+
+    pub async fn load(&self, id: &str) -> anyhow::Result<Option<Stored>> {
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(stored).transpose()
+    }
+
+    /// The candidate's unfinished session in this scope, if any.
+    pub async fn live(&self, scope: &str, candidate: &str) -> anyhow::Result<Option<Stored>> {
+        let row = sqlx::query(&format!("{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')"))
+            .bind(scope)
+            .bind(candidate)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(stored).transpose()
+    }
+
+    /// The newest session living in a Discord channel (thread or DM).
+    pub async fn by_channel(&self, channel_id: &str) -> anyhow::Result<Option<Stored>> {
+        let row = sqlx::query(&format!("{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"))
+            .bind(channel_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(stored).transpose()
+    }
+
+    pub async fn set_channel(&self, id: &str, channel_id: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE sessions SET channel_id = $1 WHERE id = $2").bind(channel_id).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn event_exists(&self, key: &str) -> anyhow::Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM events WHERE idempotency_key = $1").bind(key).fetch_optional(&self.pool).await?;
+        Ok(row.is_some())
+    }
+
+    /// Writes one accepted input atomically: the event, the new snapshot (only if `before` is
+    /// still the stored version) and the answer and score rows it produced.
+    pub async fn persist(&self, before: &Session, after: &Session, actor: &str, input: &Input, key: &str, now: Millis) -> anyhow::Result<Persisted> {
+        let mut tx = self.pool.begin().await?;
+        // The event goes first: a write up front takes SQLite's write lock at once, and the
+        // unique key turns a re-delivered input into a no-op.
+        let ev = sqlx::query(
+            "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&after.id)
+        .bind(after.version as i64)
+        .bind(key)
+        .bind(actor)
+        .bind(input.name())
+        .bind(serde_json::to_string(input)?)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match ev {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                return Ok(if self.event_exists(key).await? { Persisted::Duplicate } else { Persisted::Conflict });
+            }
+            Err(e) => return Err(e).context("recording an event"),
+        }
+        let updated = sqlx::query(
+            "UPDATE sessions SET state = $1, version = $2, status = $3, next_deadline = $4, updated_at = $5 WHERE id = $6 AND version = $7",
+        )
+        .bind(serde_json::to_string(after)?)
+        .bind(after.version as i64)
+        .bind(status(&after.stage))
+        .bind(after.next_deadline())
+        .bind(now)
+        .bind(&after.id)
+        .bind(before.version as i64)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Persisted::Conflict);
+        }
+        write_rows(&mut tx, before, after, now).await?;
+        tx.commit().await?;
+        Ok(Persisted::Done)
+    }
+
+    /// Sessions whose deadline has passed, oldest first.
+    pub async fn due(&self, now: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
+        let rows = sqlx::query(&format!("{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 ORDER BY next_deadline LIMIT $2"))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// The candidate's sessions in this scope, newest first.
+    pub async fn history(&self, scope: &str, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
+        let rows = sqlx::query(
+            "SELECT id, role_id, mode, status, created_at, state FROM sessions WHERE scope = $1 AND candidate = $2 ORDER BY created_at DESC LIMIT $3",
+        )
+        .bind(scope)
+        .bind(candidate)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state")?;
+                Ok(HistoryRow {
+                    id: r.try_get("id")?,
+                    role_id: r.try_get("role_id")?,
+                    mode: r.try_get("mode")?,
+                    status: r.try_get("status")?,
+                    created_at: r.try_get("created_at")?,
+                    session: serde_json::from_str(&state)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Answer and self-score rows for whatever the step added.
+async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session, after: &Session, now: Millis) -> anyhow::Result<()> {
+    for (i, (old, new)) in before.items.iter().zip(&after.items).enumerate() {
+        if old == new {
+            continue;
+        }
+        let plan = &after.plan.items[i];
+        let coverage = new.coverage.as_ref().map_or(0.0, |c| c.fraction());
+        for a in new.answers.iter().skip(old.answers.len()) {
+            sqlx::query(
+                "INSERT INTO answers (session_id, item, part, question_id, area, body, over_time, coverage, submitted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&after.id)
+            .bind(i as i64)
+            .bind(a.part as i64)
+            .bind(&plan.question)
+            .bind(&plan.area)
+            .bind(&a.text)
+            .bind(a.over_time as i64)
+            .bind(coverage)
+            .bind(a.submitted_at)
+            .execute(&mut **tx)
+            .await
+            .context("storing an answer")?;
+        }
+        if let (None, Some(score)) = (&old.self_score, &new.self_score) {
+            sqlx::query(
+                "INSERT INTO scores (session_id, item, scorer, kind, ticks, rating, note, created_at) VALUES ($1, $2, $3, 'self', $4, $5, NULL, $6)",
+            )
+            .bind(&after.id)
+            .bind(i as i64)
+            .bind(&after.candidate)
+            .bind(serde_json::to_string(&score.ticks)?)
+            .bind(score.rating.get() as i64)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .context("storing a self-score")?;
+        }
+    }
+    Ok(())
+}
