@@ -13,7 +13,11 @@ use crate::practice::{self, PracticeArgs};
 use crate::store::Store;
 
 #[derive(Parser)]
-#[command(name = "panelist", version, about = "Mock job interviews with rubric scoring, in Discord or a terminal")]
+#[command(
+    name = "panelist",
+    version,
+    about = "Mock job interviews with rubric scoring, in Discord or a terminal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,7 +54,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(matches!(cli.command, Command::Practice(_)));
     let result = match cli.command {
-        Command::Packs { command: PacksCommand::Check(args) } => return check(args),
+        Command::Packs {
+            command: PacksCommand::Check(args),
+        } => return check(args),
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
     };
     match result {
@@ -63,21 +69,35 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 /// Logs go to stderr; the terminal front end keeps quiet unless RUST_LOG says otherwise.
 fn init_tracing(quiet: bool) {
-    let default = if quiet { "warn" } else { "info,serenity=warn,poise=warn,sqlx=warn,tracing=warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let default = if quiet {
+        "warn"
+    } else {
+        "info,serenity=warn,poise=warn,sqlx=warn,tracing=warn"
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Loads the packs or explains, file and field, why not.
 pub fn load_bank(path: &std::path::Path) -> anyhow::Result<Bank> {
     bank::load_path(path).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-        anyhow::anyhow!("the question packs at {} are invalid:\n{}", path.display(), lines.join("\n"))
+        anyhow::anyhow!(
+            "the question packs at {} are invalid:\n{}",
+            path.display(),
+            lines.join("\n")
+        )
     })
 }
 
@@ -85,14 +105,22 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let bank = load_bank(&config.prompts)?;
     let store = Store::connect(&config.database_url).await?;
-    let engine = Engine { store, bank: Arc::new(bank), settings: config.settings };
+    let engine = Engine {
+        store,
+        bank: Arc::new(bank),
+        settings: config.settings,
+    };
     let result = practice::run(&engine, &args).await;
     engine.store.close().await;
     result
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let path = args.path.unwrap_or_else(|| Config::from_env().map(|c| c.prompts).unwrap_or_else(|_| "prompts".into()));
+    let path = args.path.unwrap_or_else(|| {
+        Config::from_env()
+            .map(|c| c.prompts)
+            .unwrap_or_else(|_| "prompts".into())
+    });
     let bank = match load_bank(&path) {
         Ok(b) => b,
         Err(e) => {
@@ -114,6 +142,10 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("error: {findings} completeness finding(s)");
         return ExitCode::FAILURE;
     }
-    println!("ok: {} pack(s) valid{}", bank.packs().len(), if args.strict { " and complete" } else { "" });
+    println!(
+        "ok: {} pack(s) valid{}",
+        bank.packs().len(),
+        if args.strict { " and complete" } else { "" }
+    );
     ExitCode::SUCCESS
 }

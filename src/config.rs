@@ -40,8 +40,13 @@ fn var(name: &str) -> Option<String> {
 }
 
 fn number(name: &str, default: u32, min: u32, max: u32) -> anyhow::Result<u32> {
-    let Some(raw) = var(name) else { return Ok(default) };
-    let n: u32 = raw.trim().parse().with_context(|| format!("{name} must be a whole number (got '{raw}')"))?;
+    let Some(raw) = var(name) else {
+        return Ok(default);
+    };
+    let n: u32 = raw
+        .trim()
+        .parse()
+        .with_context(|| format!("{name} must be a whole number (got '{raw}')"))?;
     if !(min..=max).contains(&n) {
         bail!("{name} must be between {min} and {max} (got {n})");
     }
@@ -56,8 +61,13 @@ impl Config {
         let abandon = number("PANELIST_IDLE_ABANDON_HOURS", 7 * 24, 1, 90 * 24)?;
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            prompts: var("PANELIST_PROMPTS").map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
-            settings: Settings { time_limit_secs: None, idle_pause_secs: pause * 60, idle_abandon_secs: abandon * 3600 },
+            prompts: var("PANELIST_PROMPTS")
+                .map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
+            settings: Settings {
+                time_limit_secs: None,
+                idle_pause_secs: pause * 60,
+                idle_abandon_secs: abandon * 3600,
+            },
         })
     }
 }

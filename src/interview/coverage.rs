@@ -91,7 +91,12 @@ pub fn stem(word: &str) -> String {
         t.push('y');
     } else if n > 4 && t.ends_with("sses") {
         t.truncate(t.len() - 2);
-    } else if n > 3 && t.ends_with("es") && ["s", "x", "z", "ch", "sh"].iter().any(|s| t[..t.len() - 2].ends_with(s)) {
+    } else if n > 3
+        && t.ends_with("es")
+        && ["s", "x", "z", "ch", "sh"]
+            .iter()
+            .any(|s| t[..t.len() - 2].ends_with(s))
+    {
         t.truncate(t.len() - 2);
     } else if n > 3 && t.ends_with('s') && !["ss", "us", "is"].iter().any(|s| t.ends_with(s)) {
         t.truncate(t.len() - 1);
@@ -125,7 +130,10 @@ mod tests {
     use super::*;
 
     fn tp(point: &str, phrases: &[&str]) -> TalkingPoint {
-        TalkingPoint { point: point.into(), phrases: phrases.iter().map(|s| s.to_string()).collect() }
+        TalkingPoint {
+            point: point.into(),
+            phrases: phrases.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
@@ -146,7 +154,10 @@ mod tests {
 
     #[test]
     fn multi_word_phrases_and_synonyms() {
-        let points = [tp("Processes for CPU work", &["multiprocessing", "multiple processes", "process pool"])];
+        let points = [tp(
+            "Processes for CPU work",
+            &["multiprocessing", "multiple processes", "process pool"],
+        )];
         for answer in [
             "I'd use Multiprocessing here.",
             "spawn multiple PROCESSES, one per core",
@@ -170,7 +181,10 @@ mod tests {
 
     #[test]
     fn punctuation_and_case_are_ignored() {
-        let points = [tp("deepcopy", &["copy.deepcopy"]), tp("big o", &["O(n log n)"])];
+        let points = [
+            tp("deepcopy", &["copy.deepcopy"]),
+            tp("big o", &["O(n log n)"]),
+        ];
         let c = coverage("Use COPY . DEEPCOPY; runs in o(n log n)!", &points);
         assert_eq!(c.covered(), 2);
         assert!((c.fraction() - 1.0).abs() < f64::EPSILON);

@@ -16,11 +16,15 @@ pub const MAX_ANSWER_CHARS: usize = 20_000;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
     /// A message of answer text, appended to the draft.
-    Answer { text: String },
+    Answer {
+        text: String,
+    },
     /// Submit the draft as the answer.
     Submit,
     /// Submit this text as the answer (a form/modal), replacing the draft.
-    SubmitForm { text: String },
+    SubmitForm {
+        text: String,
+    },
     Hint,
     Skip,
     Repeat,
@@ -28,9 +32,13 @@ pub enum Input {
     Resume,
     End,
     /// The checklist items (0-based) the candidate ticks while self-scoring.
-    Checklist { ticks: Vec<u8> },
+    Checklist {
+        ticks: Vec<u8>,
+    },
     /// The candidate's 1-4 rating; completes the self-score.
-    Rate { rating: u8 },
+    Rate {
+        rating: u8,
+    },
     /// Time passes: applies due time limits and idle deadlines.
     Clock,
 }
@@ -64,11 +72,17 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(message: impl Into<String>) -> Rejection {
-        Rejection { message: message.into(), quiet: false }
+        Rejection {
+            message: message.into(),
+            quiet: false,
+        }
     }
 
     pub fn quiet(message: impl Into<String>) -> Rejection {
-        Rejection { message: message.into(), quiet: true }
+        Rejection {
+            message: message.into(),
+            quiet: true,
+        }
     }
 }
 
@@ -120,19 +134,51 @@ pub struct Feedback {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Started { role: String, areas: Vec<String>, questions: usize, time_limit_secs: Option<u32> },
+    Started {
+        role: String,
+        areas: Vec<String>,
+        questions: usize,
+        time_limit_secs: Option<u32>,
+    },
     Ask(Ask),
-    DraftSaved { chars: usize },
-    Hint { text: String, number: usize, of: usize },
-    Submitted { item: usize, part: usize, chars: usize, over_time: bool },
-    TimeUp { item: usize },
+    DraftSaved {
+        chars: usize,
+    },
+    Hint {
+        text: String,
+        number: usize,
+        of: usize,
+    },
+    Submitted {
+        item: usize,
+        part: usize,
+        chars: usize,
+        over_time: bool,
+    },
+    TimeUp {
+        item: usize,
+    },
     /// Show the checklist of `item` for self-scoring.
-    Rubric { item: usize, question_id: String, checklist: Vec<String>, ticks: Option<Vec<u8>> },
+    Rubric {
+        item: usize,
+        question_id: String,
+        checklist: Vec<String>,
+        ticks: Option<Vec<u8>>,
+    },
     /// Checklist received; ask for the 1-4 rating.
-    AskRating { item: usize, ticked: usize, of: usize },
+    AskRating {
+        item: usize,
+        ticked: usize,
+        of: usize,
+    },
     Feedback(Feedback),
-    Skipped { item: usize, timed_out: bool },
-    Paused { idle: bool },
+    Skipped {
+        item: usize,
+        timed_out: bool,
+    },
+    Paused {
+        idle: bool,
+    },
     Resumed,
     Finished(Summary),
     Abandoned,

@@ -21,7 +21,12 @@ pub struct PlanOptions {
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { areas: Vec::new(), per_area: 3, follow_ups: 1, seed: 0 }
+        PlanOptions {
+            areas: Vec::new(),
+            per_area: 3,
+            follow_ups: 1,
+            seed: 0,
+        }
     }
 }
 
@@ -56,7 +61,9 @@ pub fn select(pack: &Pack, opts: &PlanOptions) -> Result<Plan, Rejection> {
         )));
     }
     if opts.follow_ups > MAX_FOLLOW_UPS {
-        return Err(Rejection::new(format!("Follow-ups per question must be between 0 and {MAX_FOLLOW_UPS}.")));
+        return Err(Rejection::new(format!(
+            "Follow-ups per question must be between 0 and {MAX_FOLLOW_UPS}."
+        )));
     }
     let areas = chosen_areas(pack, &opts.areas)?;
     let mut rng = SplitMix64(opts.seed);
@@ -66,10 +73,17 @@ pub fn select(pack: &Pack, opts: &PlanOptions) -> Result<Plan, Rejection> {
         shuffle(&mut pool, &mut rng);
         for q in pool.into_iter().take(opts.per_area as usize) {
             let n = q.follow_ups.len().min(opts.follow_ups as usize);
-            items.push(PlanItem { question: q.id.clone(), area: area.to_string(), follow_ups: (0..n).collect() });
+            items.push(PlanItem {
+                question: q.id.clone(),
+                area: area.to_string(),
+                follow_ups: (0..n).collect(),
+            });
         }
     }
-    Ok(Plan { role: pack.role.id.clone(), items })
+    Ok(Plan {
+        role: pack.role.id.clone(),
+        items,
+    })
 }
 
 fn chosen_areas<'a>(pack: &'a Pack, wanted: &[String]) -> Result<Vec<&'a str>, Rejection> {

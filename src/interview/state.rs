@@ -40,7 +40,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { time_limit_secs: None, idle_pause_secs: 30 * 60, idle_abandon_secs: 7 * 24 * 3600 }
+        Settings {
+            time_limit_secs: None,
+            idle_pause_secs: 30 * 60,
+            idle_abandon_secs: 7 * 24 * 3600,
+        }
     }
 }
 
@@ -48,13 +52,29 @@ impl Default for Settings {
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
     /// Waiting for the answer to `part` (0 = main question, then follow-ups) of plan item `item`.
-    Asking { item: usize, part: usize, draft: String, asked_at: Millis },
+    Asking {
+        item: usize,
+        part: usize,
+        draft: String,
+        asked_at: Millis,
+    },
     /// Waiting for the candidate's self-score of `item`; `ticks` once the checklist was sent.
-    Scoring { item: usize, ticks: Option<Vec<u8>> },
+    Scoring {
+        item: usize,
+        ticks: Option<Vec<u8>>,
+    },
     /// Paused by the user or for inactivity; `resume` is where it continues, draft included.
-    Paused { resume: Box<Stage>, since: Millis, idle: bool },
-    Finished { at: Millis },
-    Abandoned { at: Millis },
+    Paused {
+        resume: Box<Stage>,
+        since: Millis,
+        idle: bool,
+    },
+    Finished {
+        at: Millis,
+    },
+    Abandoned {
+        at: Millis,
+    },
 }
 
 impl Stage {
@@ -85,6 +105,9 @@ impl Stage {
 /// What happened to one plan item.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemRecord {
+    /// The question was put to the candidate (the interview reached it).
+    #[serde(default)]
+    pub asked: bool,
     /// Submitted answers: the main answer, then follow-ups, in order.
     pub answers: Vec<Answer>,
     pub skipped: bool,
@@ -141,7 +164,11 @@ impl Session {
     /// All submitted answer text of an item, joined; what coverage is computed on.
     pub fn answer_text(&self, item: usize) -> String {
         let answers = &self.items[item].answers;
-        answers.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("\n\n")
+        answers
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
     }
 
     /// When the clock must next look at this session, if ever.
@@ -149,11 +176,16 @@ impl Session {
         let idle = self.last_activity + self.settings.idle_pause_secs as i64 * 1000;
         match &self.stage {
             Stage::Asking { asked_at, .. } => {
-                let limit = self.settings.time_limit_secs.map(|s| asked_at + s as i64 * 1000);
+                let limit = self
+                    .settings
+                    .time_limit_secs
+                    .map(|s| asked_at + s as i64 * 1000);
                 Some(limit.map_or(idle, |l| l.min(idle)))
             }
             Stage::Scoring { .. } => Some(idle),
-            Stage::Paused { since, .. } => Some(since + self.settings.idle_abandon_secs as i64 * 1000),
+            Stage::Paused { since, .. } => {
+                Some(since + self.settings.idle_abandon_secs as i64 * 1000)
+            }
             Stage::Finished { .. } | Stage::Abandoned { .. } => None,
         }
     }

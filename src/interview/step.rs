@@ -4,7 +4,9 @@
 use super::coverage::coverage;
 use super::io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
 use super::plan::{select, PlanOptions};
-use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM};
+use super::state::{
+    Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM,
+};
 use super::summary::summarize;
 use crate::bank::{Pack, Question};
 
@@ -18,11 +20,29 @@ pub fn start(
     now: Millis,
 ) -> Result<(Session, Vec<Effect>), Rejection> {
     let plan = select(pack, opts)?;
-    let items = vec![ItemRecord::default(); plan.items.len()];
-    let stage = Stage::Asking { item: 0, part: 0, draft: String::new(), asked_at: now };
-    let mut s = Session { id, candidate, plan, settings, stage, items, version: 1, created_at: now, last_activity: now };
+    let mut items = vec![ItemRecord::default(); plan.items.len()];
+    items[0].asked = true;
+    let stage = Stage::Asking {
+        item: 0,
+        part: 0,
+        draft: String::new(),
+        asked_at: now,
+    };
+    let mut s = Session {
+        id,
+        candidate,
+        plan,
+        settings,
+        stage,
+        items,
+        version: 1,
+        created_at: now,
+        last_activity: now,
+    };
     let areas = s.plan.items.iter().fold(Vec::<String>::new(), |mut v, i| {
-        let name = pack.area(&i.area).map_or(i.area.clone(), |a| a.name.clone());
+        let name = pack
+            .area(&i.area)
+            .map_or(i.area.clone(), |a| a.name.clone());
         if !v.contains(&name) {
             v.push(name);
         }
@@ -40,7 +60,13 @@ pub fn start(
 }
 
 /// Applies one input. On success the version has grown by exactly one.
-pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
+pub fn step(
+    s: &Session,
+    actor: &str,
+    input: &Input,
+    pack: &Pack,
+    now: Millis,
+) -> Result<(Session, Vec<Effect>), Rejection> {
     if s.stage.is_over() {
         return Err(match input {
             Input::Clock => Rejection::quiet("the interview is over"),
@@ -74,12 +100,20 @@ fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection>
         Input::Clock if actor == SYSTEM => Ok(()),
         Input::Clock => Err(Rejection::new("Only the system clock can apply deadlines.")),
         _ if actor == s.candidate => Ok(()),
-        _ => Err(Rejection::new("This is someone else's interview; only the candidate can answer or control it.")),
+        _ => Err(Rejection::new(
+            "This is someone else's interview; only the candidate can answer or control it.",
+        )),
     }
 }
 
 /// Inputs that need an active (unpaused) stage.
-fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn act(
+    s: &mut Session,
+    input: &Input,
+    pack: &Pack,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     match (input, s.stage.clone()) {
         (Input::Answer { text }, Stage::Asking { .. }) => append(s, text, fx),
         (Input::Submit, Stage::Asking { draft, .. }) => submit(s, pack, &draft, now, false, fx),
@@ -115,7 +149,9 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
 
 fn check_len(text: &str) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new("Your answer is empty, so nothing was saved. Write your answer, then submit it."));
+        return Err(Rejection::new(
+            "Your answer is empty, so nothing was saved. Write your answer, then submit it.",
+        ));
     }
     let n = text.chars().count();
     if n > MAX_ANSWER_CHARS {
@@ -128,10 +164,18 @@ fn check_len(text: &str) -> Result<(), Rejection> {
 
 fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new("That message is empty, so it was not added to your answer."));
+        return Err(Rejection::new(
+            "That message is empty, so it was not added to your answer.",
+        ));
     }
-    let Stage::Asking { draft, .. } = &mut s.stage else { unreachable!("append is only called while asking") };
-    let joined = if draft.is_empty() { text.to_string() } else { format!("{draft}\n{text}") };
+    let Stage::Asking { draft, .. } = &mut s.stage else {
+        unreachable!("append is only called while asking")
+    };
+    let joined = if draft.is_empty() {
+        text.to_string()
+    } else {
+        format!("{draft}\n{text}")
+    };
     let n = joined.chars().count();
     if n > MAX_ANSWER_CHARS {
         return Err(Rejection::new(format!(
@@ -143,24 +187,64 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
     Ok(())
 }
 
-fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn submit(
+    s: &mut Session,
+    pack: &Pack,
+    text: &str,
+    now: Millis,
+    by_clock: bool,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     check_len(text)?;
-    let Stage::Asking { item, part, asked_at, .. } = s.stage else { unreachable!("submit is only called while asking") };
-    let over_time = !by_clock && s.settings.time_limit_secs.is_some_and(|l| now > asked_at + l as i64 * 1000);
+    let Stage::Asking {
+        item,
+        part,
+        asked_at,
+        ..
+    } = s.stage
+    else {
+        unreachable!("submit is only called while asking")
+    };
+    let over_time = !by_clock
+        && s.settings
+            .time_limit_secs
+            .is_some_and(|l| now > asked_at + l as i64 * 1000);
     let text = text.trim().to_string();
     let chars = text.chars().count();
-    s.items[item].answers.push(Answer { part, text, submitted_at: now, over_time });
+    s.items[item].answers.push(Answer {
+        part,
+        text,
+        submitted_at: now,
+        over_time,
+    });
     let q = question(s, pack, item);
     s.items[item].coverage = Some(coverage(&s.answer_text(item), &q.talking_points));
-    fx.push(Effect::Submitted { item, part, chars, over_time });
+    fx.push(Effect::Submitted {
+        item,
+        part,
+        chars,
+        over_time,
+    });
     advance_part(s, pack, item, part, now, fx);
     Ok(())
 }
 
 /// After an answer: the next follow-up, or self-scoring once the item's parts are done.
-fn advance_part(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Millis, fx: &mut Vec<Effect>) {
+fn advance_part(
+    s: &mut Session,
+    pack: &Pack,
+    item: usize,
+    part: usize,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) {
     if part + 1 < s.plan.items[item].parts() {
-        s.stage = Stage::Asking { item, part: part + 1, draft: String::new(), asked_at: now };
+        s.stage = Stage::Asking {
+            item,
+            part: part + 1,
+            draft: String::new(),
+            asked_at: now,
+        };
         fx.push(Effect::Ask(ask(s, pack, false)));
     } else {
         s.stage = Stage::Scoring { item, ticks: None };
@@ -172,19 +256,37 @@ fn hint(s: &mut Session, pack: &Pack, item: usize, fx: &mut Vec<Effect>) -> Resu
     let hints = &question(s, pack, item).hints;
     let used = s.items[item].hints_used as usize;
     if used >= hints.len() {
-        let msg = if hints.is_empty() { "This question has no hints." } else { "You have seen every hint for this question." };
+        let msg = if hints.is_empty() {
+            "This question has no hints."
+        } else {
+            "You have seen every hint for this question."
+        };
         return Err(Rejection::new(msg));
     }
     s.items[item].hints_used += 1;
-    fx.push(Effect::Hint { text: hints[used].clone(), number: used + 1, of: hints.len() });
+    fx.push(Effect::Hint {
+        text: hints[used].clone(),
+        number: used + 1,
+        of: hints.len(),
+    });
     Ok(())
 }
 
 /// Skipping the main question skips the item; skipping a follow-up goes on to scoring.
-fn skip_question(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Millis, fx: &mut Vec<Effect>) {
+fn skip_question(
+    s: &mut Session,
+    pack: &Pack,
+    item: usize,
+    part: usize,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) {
     if part == 0 {
         s.items[item].skipped = true;
-        fx.push(Effect::Skipped { item, timed_out: false });
+        fx.push(Effect::Skipped {
+            item,
+            timed_out: false,
+        });
         next_item(s, pack, item, now, fx);
     } else {
         let last = s.plan.items[item].parts() - 1;
@@ -192,24 +294,51 @@ fn skip_question(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Mi
     }
 }
 
-fn checklist(s: &mut Session, pack: &Pack, item: usize, ticks: &[u8], fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn checklist(
+    s: &mut Session,
+    pack: &Pack,
+    item: usize,
+    ticks: &[u8],
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     let n = question(s, pack, item).checklist.len();
     if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
-        return Err(Rejection::new(format!("There is no checklist item {}; this checklist has items 1 to {n}.", *bad as usize + 1)));
+        return Err(Rejection::new(format!(
+            "There is no checklist item {}; this checklist has items 1 to {n}.",
+            *bad as usize + 1
+        )));
     }
     let mut ticks = ticks.to_vec();
     ticks.sort_unstable();
     ticks.dedup();
-    fx.push(Effect::AskRating { item, ticked: ticks.len(), of: n });
-    s.stage = Stage::Scoring { item, ticks: Some(ticks) };
+    fx.push(Effect::AskRating {
+        item,
+        ticked: ticks.len(),
+        of: n,
+    });
+    s.stage = Stage::Scoring {
+        item,
+        ticks: Some(ticks),
+    };
     Ok(())
 }
 
-fn rate(s: &mut Session, pack: &Pack, item: usize, ticks: Option<Vec<u8>>, rating: u8, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn rate(
+    s: &mut Session,
+    pack: &Pack,
+    item: usize,
+    ticks: Option<Vec<u8>>,
+    rating: u8,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     let rating = Rating::new(rating).ok_or_else(|| {
         Rejection::new(format!("A rating is 1 to 4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire); got {rating}."))
     })?;
-    s.items[item].self_score = Some(SelfScore { ticks: ticks.unwrap_or_default(), rating });
+    s.items[item].self_score = Some(SelfScore {
+        ticks: ticks.unwrap_or_default(),
+        rating,
+    });
     fx.push(Effect::Feedback(feedback(s, pack, item)));
     next_item(s, pack, item, now, fx);
     Ok(())
@@ -217,7 +346,13 @@ fn rate(s: &mut Session, pack: &Pack, item: usize, ticks: Option<Vec<u8>>, ratin
 
 fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
     if item + 1 < s.plan.items.len() {
-        s.stage = Stage::Asking { item: item + 1, part: 0, draft: String::new(), asked_at: now };
+        s.stage = Stage::Asking {
+            item: item + 1,
+            part: 0,
+            draft: String::new(),
+            asked_at: now,
+        };
+        s.items[item + 1].asked = true;
         fx.push(Effect::Ask(ask(s, pack, false)));
     } else {
         finish(s, pack, now, fx);
@@ -236,9 +371,17 @@ fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
         Stage::Paused { resume, .. } => resume.as_ref().clone(),
         other => other.clone(),
     };
-    if let Stage::Asking { item, part, draft, .. } = stage {
+    if let Stage::Asking {
+        item, part, draft, ..
+    } = stage
+    {
         if !draft.trim().is_empty() {
-            s.items[item].answers.push(Answer { part, text: draft.trim().to_string(), submitted_at: now, over_time: false });
+            s.items[item].answers.push(Answer {
+                part,
+                text: draft.trim().to_string(),
+                submitted_at: now,
+                over_time: false,
+            });
             let q = question(s, pack, item);
             s.items[item].coverage = Some(coverage(&s.answer_text(item), &q.talking_points));
         }
@@ -250,7 +393,11 @@ fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effect>) -> Resu
         return Err(Rejection::new("The interview is already paused."));
     }
     let resume = Box::new(s.stage.clone());
-    s.stage = Stage::Paused { resume, since: now, idle };
+    s.stage = Stage::Paused {
+        resume,
+        since: now,
+        idle,
+    };
     fx.push(Effect::Paused { idle });
     Ok(())
 }
@@ -270,12 +417,24 @@ fn resume(s: &mut Session, pack: &Pack, fx: &mut Vec<Effect>, show: bool) -> Res
 /// Time limits first (they are the shorter deadline), then idle pause, then abandonment.
 fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     match s.stage.clone() {
-        Stage::Asking { item, part, draft, asked_at } if s.settings.time_limit_secs.is_some_and(|l| now >= asked_at + l as i64 * 1000) => {
+        Stage::Asking {
+            item,
+            part,
+            draft,
+            asked_at,
+        } if s
+            .settings
+            .time_limit_secs
+            .is_some_and(|l| now >= asked_at + l as i64 * 1000) =>
+        {
             fx.push(Effect::TimeUp { item });
             if draft.trim().is_empty() {
                 if part == 0 {
                     s.items[item].skipped = true;
-                    fx.push(Effect::Skipped { item, timed_out: true });
+                    fx.push(Effect::Skipped {
+                        item,
+                        timed_out: true,
+                    });
                     next_item(s, pack, item, now, fx);
                 } else {
                     advance_part(s, pack, item, s.plan.items[item].parts() - 1, now, fx);
@@ -285,10 +444,14 @@ fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Res
                 submit(s, pack, &draft, now, true, fx)
             }
         }
-        Stage::Asking { .. } | Stage::Scoring { .. } if now >= s.last_activity + s.settings.idle_pause_secs as i64 * 1000 => {
+        Stage::Asking { .. } | Stage::Scoring { .. }
+            if now >= s.last_activity + s.settings.idle_pause_secs as i64 * 1000 =>
+        {
             pause(s, now, true, fx)
         }
-        Stage::Paused { since, .. } if now >= since + s.settings.idle_abandon_secs as i64 * 1000 => {
+        Stage::Paused { since, .. }
+            if now >= since + s.settings.idle_abandon_secs as i64 * 1000 =>
+        {
             keep_draft(s, pack, now);
             s.stage = Stage::Abandoned { at: now };
             fx.push(Effect::Abandoned);
@@ -300,22 +463,38 @@ fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Res
 
 pub(crate) fn question<'p>(s: &Session, pack: &'p Pack, item: usize) -> &'p Question {
     let id = &s.plan.items[item].question;
-    pack.question(id).unwrap_or_else(|| panic!("session {} plans question '{id}', which its pack lacks", s.id))
+    pack.question(id).unwrap_or_else(|| {
+        panic!(
+            "session {} plans question '{id}', which its pack lacks",
+            s.id
+        )
+    })
 }
 
 /// The question being asked, as an [`Ask`].
 pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
-    let Stage::Asking { item, part, draft, .. } = &s.stage else { panic!("ask() outside the asking stage") };
+    let Stage::Asking {
+        item, part, draft, ..
+    } = &s.stage
+    else {
+        panic!("ask() outside the asking stage")
+    };
     let q = question(s, pack, *item);
     let plan_item = &s.plan.items[*item];
-    let text = if *part == 0 { q.prompt.clone() } else { q.follow_ups[plan_item.follow_ups[*part - 1]].clone() };
+    let text = if *part == 0 {
+        q.prompt.clone()
+    } else {
+        q.follow_ups[plan_item.follow_ups[*part - 1]].clone()
+    };
     Ask {
         item: *item,
         total: s.plan.items.len(),
         part: *part,
         parts: plan_item.parts(),
         question_id: q.id.clone(),
-        area: pack.area(&q.area).map_or(q.area.clone(), |a| a.name.clone()),
+        area: pack
+            .area(&q.area)
+            .map_or(q.area.clone(), |a| a.name.clone()),
         kind: q.kind,
         difficulty: q.difficulty,
         minutes: q.minutes,
@@ -346,9 +525,16 @@ fn feedback(s: &Session, pack: &Pack, item: usize) -> Feedback {
     Feedback {
         item,
         question_id: q.id.clone(),
-        coverage: rec.coverage.clone().unwrap_or_else(|| coverage("", &q.talking_points)),
+        coverage: rec
+            .coverage
+            .clone()
+            .unwrap_or_else(|| coverage("", &q.talking_points)),
         checklist: q.checklist.clone(),
-        ticks: rec.self_score.as_ref().map(|sc| sc.ticks.clone()).unwrap_or_default(),
+        ticks: rec
+            .self_score
+            .as_ref()
+            .map(|sc| sc.ticks.clone())
+            .unwrap_or_default(),
         rating: rec.self_score.as_ref().map(|sc| sc.rating),
         outline: q.outline.clone(),
     }

@@ -62,10 +62,8 @@ impl Totals {
 /// Summarises the items asked so far (an ended interview's unasked items do not count).
 pub fn summarize(s: &Session, pack: &Pack) -> Summary {
     let mut areas: Vec<AreaSummary> = Vec::new();
-    let reached = s.stage.item().map_or(s.items.len(), |i| i + 1);
     for (i, (plan, rec)) in s.plan.items.iter().zip(&s.items).enumerate() {
-        let asked = i < reached || !rec.answers.is_empty() || rec.skipped;
-        if !asked {
+        if !rec.asked {
             continue;
         }
         let t = item_totals(s, pack, i);
@@ -73,7 +71,9 @@ pub fn summarize(s: &Session, pack: &Pack) -> Summary {
             Some(a) => a.totals.add(&t),
             None => areas.push(AreaSummary {
                 area: plan.area.clone(),
-                name: pack.area(&plan.area).map_or(plan.area.clone(), |a| a.name.clone()),
+                name: pack
+                    .area(&plan.area)
+                    .map_or(plan.area.clone(), |a| a.name.clone()),
                 totals: t,
             }),
         }
@@ -82,7 +82,11 @@ pub fn summarize(s: &Session, pack: &Pack) -> Summary {
     for a in &areas {
         overall.add(&a.totals);
     }
-    Summary { role: pack.role.name.clone(), areas, overall }
+    Summary {
+        role: pack.role.name.clone(),
+        areas,
+        overall,
+    }
 }
 
 fn item_totals(s: &Session, pack: &Pack, i: usize) -> Totals {

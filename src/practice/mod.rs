@@ -67,9 +67,16 @@ impl Term {
 /// Runs (or resumes) the local user's practice session until it ends or stdin closes.
 pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
-    let mut term = Term { style: Style { color: stdout.is_terminal() }, out: stdout };
+    let mut term = Term {
+        style: Style {
+            color: stdout.is_terminal(),
+        },
+        out: stdout,
+    };
     let candidate = format!("local:{}", args.user);
-    let Some(mut session) = open(engine, args, &candidate, &mut term).await? else { return Ok(()) };
+    let Some(mut session) = open(engine, args, &candidate, &mut term).await? else {
+        return Ok(());
+    };
     let mut lines = BufReader::new(tokio::io::stdin());
     let mut pending_blank = 0usize;
     loop {
@@ -85,28 +92,45 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
         let line = match String::from_utf8(buf) {
             Ok(s) => s,
             Err(e) => {
-                term.error("That line was not valid UTF-8; unreadable bytes were replaced with \u{fffd}.");
+                term.error(
+                    "That line was not valid UTF-8; unreadable bytes were replaced with \u{fffd}.",
+                );
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
         let line = line.trim_end_matches(['\n', '\r']);
-        let Some(input) = parse_line(&session, line, &mut pending_blank, &mut term) else { continue };
+        let Some(input) = parse_line(&session, line, &mut pending_blank, &mut term) else {
+            continue;
+        };
         session = apply(engine, &session, &candidate, input, &mut term).await?;
     }
 }
 
 /// Resumes the unfinished session, or starts a new one.
-async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut Term) -> anyhow::Result<Option<Session>> {
+async fn open(
+    engine: &Engine,
+    args: &PracticeArgs,
+    candidate: &str,
+    term: &mut Term,
+) -> anyhow::Result<Option<Session>> {
     if let Some(live) = engine.live(SCOPE, candidate).await? {
         if !args.new {
             let s = live.session;
             let item = s.stage.item().map_or(0, |i| i + 1);
             term.print(&format!("Resuming your unfinished interview (question {item} of {}). Use --new to start over.\n", s.plan.items.len()));
             if matches!(s.stage, Stage::Paused { .. }) {
-                return Ok(Some(apply(engine, &s, candidate, Input::Resume, term).await?));
+                return Ok(Some(
+                    apply(engine, &s, candidate, Input::Resume, term).await?,
+                ));
             }
-            let pack = engine.pack(&s.plan.role).map_err(|r| anyhow::anyhow!("{r}"))?;
-            term.effects(&current_prompt(&s, pack, true).into_iter().collect::<Vec<_>>());
+            let pack = engine
+                .pack(&s.plan.role)
+                .map_err(|r| anyhow::anyhow!("{r}"))?;
+            term.effects(
+                &current_prompt(&s, pack, true)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            );
             return Ok(Some(s));
         }
         apply(engine, &live.session, candidate, Input::End, term).await?;
@@ -116,9 +140,13 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut 
         areas: args.areas.clone(),
         per_area: args.per_area,
         follow_ups: args.follow_ups,
-        seed: args.seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0),
+        seed: args
+            .seed
+            .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0),
     };
+    let key = format!("local:start:{}", uuid::Uuid::new_v4().simple());
     let new = NewSession {
+        key: &key,
         scope: SCOPE,
         candidate,
         mode: "practice",
@@ -148,9 +176,18 @@ fn default_role(engine: &Engine) -> String {
         .map_or_else(String::new, |p| p.role.id.clone())
 }
 
-async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term: &mut Term) -> anyhow::Result<Session> {
+async fn apply(
+    engine: &Engine,
+    s: &Session,
+    candidate: &str,
+    input: Input,
+    term: &mut Term,
+) -> anyhow::Result<Session> {
     let key = format!("local:{}:{}", s.id, uuid::Uuid::new_v4().simple());
-    match engine.apply(&s.id, candidate, &input, &key, now_millis()).await? {
+    match engine
+        .apply(&s.id, candidate, &input, &key, now_millis())
+        .await?
+    {
         Outcome::Applied { session, effects } => {
             term.effects(&effects);
             Ok(session)
@@ -164,7 +201,12 @@ async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term
 }
 
 /// Reads one line in the context of the current stage; `None` when it produced no input.
-fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Term) -> Option<Input> {
+fn parse_line(
+    s: &Session,
+    line: &str,
+    pending_blank: &mut usize,
+    term: &mut Term,
+) -> Option<Input> {
     let trimmed = line.trim();
     if let Some(cmd) = command(trimmed) {
         return match cmd {
@@ -180,11 +222,15 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Ter
                 None
             }
             "quit" | "exit" => {
-                term.print("Leaving; your session is saved. Run `panelist practice` to continue.\n");
+                term.print(
+                    "Leaving; your session is saved. Run `panelist practice` to continue.\n",
+                );
                 std::process::exit(0);
             }
             other => {
-                term.error(&format!("Unknown command /{other}. Type /help for the list."));
+                term.error(&format!(
+                    "Unknown command /{other}. Type /help for the list."
+                ));
                 None
             }
         };
@@ -194,7 +240,9 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Ter
         other => other,
     };
     match stage {
-        Stage::Scoring { ticks: None, .. } => parse_ticks(trimmed, term).map(|ticks| Input::Checklist { ticks }),
+        Stage::Scoring { ticks: None, .. } => {
+            parse_ticks(trimmed, term).map(|ticks| Input::Checklist { ticks })
+        }
         Stage::Scoring { ticks: Some(_), .. } => match trimmed.parse::<u8>() {
             Ok(rating) => Some(Input::Rate { rating }),
             Err(_) => {
@@ -207,7 +255,9 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Ter
             None
         }
         _ => {
-            let text = line.strip_prefix("//").map_or(line.to_string(), |rest| format!("/{rest}"));
+            let text = line
+                .strip_prefix("//")
+                .map_or(line.to_string(), |rest| format!("/{rest}"));
             let text = format!("{}{text}", "\n".repeat(std::mem::take(pending_blank)));
             Some(Input::Answer { text })
         }
@@ -217,12 +267,16 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Ter
 /// `/word` alone on a line is a command; `//...` is answer text starting with '/'.
 fn command(trimmed: &str) -> Option<&str> {
     let rest = trimmed.strip_prefix('/')?;
-    (!rest.starts_with('/') && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphabetic())).then_some(rest)
+    (!rest.starts_with('/') && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(rest)
 }
 
 fn parse_ticks(line: &str, term: &mut Term) -> Option<Vec<u8>> {
     let mut ticks = Vec::new();
-    for word in line.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()) {
+    for word in line
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
         match word.parse::<u8>() {
             Ok(n) if n >= 1 => ticks.push(n - 1),
             _ => {

@@ -34,7 +34,8 @@ impl Style {
     }
 }
 
-pub const HELP: &str = "Type your answer over as many lines as you like, then /submit on a line of its own.
+pub const HELP: &str =
+    "Type your answer over as many lines as you like, then /submit on a line of its own.
 Commands: /submit  /hint  /skip  /repeat  /pause  /resume  /end  /quit (leave; resume later)  /help
 A line of your answer that starts with / : write it with // (//usr/bin becomes /usr/bin).";
 
@@ -75,19 +76,34 @@ fn ask(st: &Style, a: &Ask) -> String {
         head = format!("Follow-up {} of {} · {head}", a.part, a.parts - 1);
     }
     let mut out = format!("\n{}\n{}\n", st.bold(&head), a.text);
-    let mut meta = format!("{} · difficulty {}/3 · about {} min", a.kind.as_str(), a.difficulty, a.minutes);
+    let mut meta = format!(
+        "{} · difficulty {}/3 · about {} min",
+        a.kind.as_str(),
+        a.difficulty,
+        a.minutes
+    );
     if let Some(l) = a.time_limit_secs {
         let _ = write!(meta, " · time limit {} min", l / 60);
     }
     let _ = writeln!(out, "{}", st.dim(&format!("({meta})")));
     if a.draft_chars > 0 {
-        let _ = writeln!(out, "{}", st.dim(&format!("Your draft so far ({} characters) is kept; /submit when done.", a.draft_chars)));
+        let _ = writeln!(
+            out,
+            "{}",
+            st.dim(&format!(
+                "Your draft so far ({} characters) is kept; /submit when done.",
+                a.draft_chars
+            ))
+        );
     }
     out
 }
 
 fn rubric(st: &Style, checklist: &[String]) -> String {
-    let mut out = format!("{}\n", st.bold("Score your answer. Which of these did it do?"));
+    let mut out = format!(
+        "{}\n",
+        st.bold("Score your answer. Which of these did it do?")
+    );
     for (i, c) in checklist.iter().enumerate() {
         let _ = writeln!(out, "  {}. {c}", i + 1);
     }
@@ -97,7 +113,11 @@ fn rubric(st: &Style, checklist: &[String]) -> String {
 
 fn feedback(st: &Style, f: &Feedback) -> String {
     let c = &f.coverage;
-    let mut out = format!("Talking points your answer covered: {} of {}\n", c.covered(), c.points.len());
+    let mut out = format!(
+        "Talking points your answer covered: {} of {}\n",
+        c.covered(),
+        c.points.len()
+    );
     for p in &c.points {
         let line = match &p.evidence {
             Some(e) => st.good(&format!("  + {} (you mentioned \"{e}\")", p.point)),
@@ -107,7 +127,14 @@ fn feedback(st: &Style, f: &Feedback) -> String {
     }
     match f.rating {
         Some(r) => {
-            let _ = writeln!(out, "Your self-score: {}/4 ({}), checklist {} of {}.", r.get(), r.label(), f.ticks.len(), f.checklist.len());
+            let _ = writeln!(
+                out,
+                "Your self-score: {}/4 ({}), checklist {} of {}.",
+                r.get(),
+                r.label(),
+                f.ticks.len(),
+                f.checklist.len()
+            );
         }
         None => out.push_str("Self-score skipped.\n"),
     }
@@ -119,8 +146,12 @@ fn feedback(st: &Style, f: &Feedback) -> String {
 }
 
 fn totals_line(t: &Totals) -> String {
-    let rating = t.mean_rating().map_or("not rated".into(), |r| format!("self {r:.1}/4 ({})", crate::interview::state::band(r)));
-    let cov = t.mean_coverage().map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
+    let rating = t.mean_rating().map_or("not rated".into(), |r| {
+        format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
+    });
+    let cov = t
+        .mean_coverage()
+        .map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
     format!(
         "answered {}/{}, skipped {}, {rating}, talking points {cov}, checklist {}/{}, hints {}",
         t.answered, t.asked, t.skipped, t.ticked, t.checklist_items, t.hints_used

@@ -11,7 +11,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use sessions::{HistoryRow, Persisted, Stored};
+pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://panelist.db?mode=rwc";
@@ -39,9 +39,13 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres: (got '{}')", redact_url(url));
+            anyhow::bail!(
+                "DATABASE_URL must start with sqlite: or postgres: (got '{}')",
+                redact_url(url)
+            );
         };
-        let opts = AnyConnectOptions::from_str(url).with_context(|| format!("invalid DATABASE_URL '{}'", redact_url(url)))?;
+        let opts = AnyConnectOptions::from_str(url)
+            .with_context(|| format!("invalid DATABASE_URL '{}'", redact_url(url)))?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
@@ -58,7 +62,9 @@ impl Store {
             .with_context(|| format!("cannot open the database at '{}'", redact_url(url)))?;
         if backend == Backend::Sqlite {
             // WAL is a property of the database file: set once, it stays.
-            pool.execute("PRAGMA journal_mode = WAL;").await.context("enabling WAL")?;
+            pool.execute("PRAGMA journal_mode = WAL;")
+                .await
+                .context("enabling WAL")?;
         }
         let store = Store { pool, backend };
         store.migrate().await?;

@@ -16,6 +16,17 @@ pub struct Stored {
     pub channel_id: Option<String>,
 }
 
+/// Where a new session lives, and the start event that created it.
+pub struct NewRow<'a> {
+    pub scope: &'a str,
+    pub mode: &'a str,
+    pub channel_id: Option<&'a str>,
+    /// Idempotency key of the start (a Discord interaction id, or a local one).
+    pub key: &'a str,
+    /// JSON of what was asked for (role and plan options).
+    pub start_input: &'a str,
+}
+
 /// The result of persisting one accepted input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Persisted {
@@ -62,70 +73,113 @@ fn stored(row: &sqlx::any::AnyRow) -> anyhow::Result<Stored> {
 }
 
 impl Store {
-    /// Inserts a new session. `Ok(false)` when the candidate already has a live one in this scope.
-    pub async fn insert_session(&self, s: &Session, scope: &str, mode: &str, channel_id: Option<&str>, now: Millis) -> anyhow::Result<bool> {
+    /// Inserts a new session and its start event in one transaction. `Ok(false)` when the
+    /// candidate already has a live session in this scope (nothing is written then).
+    pub async fn insert_session(
+        &self,
+        s: &Session,
+        new: &NewRow<'_>,
+        now: Millis,
+    ) -> anyhow::Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let res = sqlx::query(
             "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&s.id)
-        .bind(scope)
+        .bind(new.scope)
         .bind(&s.candidate)
-        .bind(mode)
+        .bind(new.mode)
         .bind(&s.plan.role)
-        .bind(channel_id)
+        .bind(new.channel_id)
         .bind(status(&s.stage))
         .bind(s.version as i64)
         .bind(serde_json::to_string(s)?)
         .bind(s.next_deadline())
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e).context("inserting a session"),
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Ok(false),
+            Err(e) => return Err(e).context("inserting a session"),
         }
+        sqlx::query(
+            "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, 'start', $5, $6)",
+        )
+        .bind(&s.id)
+        .bind(s.version as i64)
+        .bind(new.key)
+        .bind(&s.candidate)
+        .bind(new.start_input)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("recording the start event")?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn load(&self, id: &str) -> anyhow::Result<Option<Stored>> {
-        let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(stored).transpose()
     }
 
     /// The candidate's unfinished session in this scope, if any.
     pub async fn live(&self, scope: &str, candidate: &str) -> anyhow::Result<Option<Stored>> {
-        let row = sqlx::query(&format!("{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')"))
-            .bind(scope)
-            .bind(candidate)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')"
+        ))
+        .bind(scope)
+        .bind(candidate)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(stored).transpose()
     }
 
     /// The newest session living in a Discord channel (thread or DM).
     pub async fn by_channel(&self, channel_id: &str) -> anyhow::Result<Option<Stored>> {
-        let row = sqlx::query(&format!("{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"))
-            .bind(channel_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(stored).transpose()
     }
 
     pub async fn set_channel(&self, id: &str, channel_id: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE sessions SET channel_id = $1 WHERE id = $2").bind(channel_id).bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE sessions SET channel_id = $1 WHERE id = $2")
+            .bind(channel_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn event_exists(&self, key: &str) -> anyhow::Result<bool> {
-        let row = sqlx::query("SELECT 1 AS one FROM events WHERE idempotency_key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT 1 AS one FROM events WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 
     /// Writes one accepted input atomically: the event, the new snapshot (only if `before` is
     /// still the stored version) and the answer and score rows it produced.
-    pub async fn persist(&self, before: &Session, after: &Session, actor: &str, input: &Input, key: &str, now: Millis) -> anyhow::Result<Persisted> {
+    pub async fn persist(
+        &self,
+        before: &Session,
+        after: &Session,
+        actor: &str,
+        input: &Input,
+        key: &str,
+        now: Millis,
+    ) -> anyhow::Result<Persisted> {
         let mut tx = self.pool.begin().await?;
         // The event goes first: a write up front takes SQLite's write lock at once, and the
         // unique key turns a re-delivered input into a no-op.
@@ -145,7 +199,11 @@ impl Store {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
                 tx.rollback().await?;
-                return Ok(if self.event_exists(key).await? { Persisted::Duplicate } else { Persisted::Conflict });
+                return Ok(if self.event_exists(key).await? {
+                    Persisted::Duplicate
+                } else {
+                    Persisted::Conflict
+                });
             }
             Err(e) => return Err(e).context("recording an event"),
         }
@@ -181,7 +239,12 @@ impl Store {
     }
 
     /// The candidate's sessions in this scope, newest first.
-    pub async fn history(&self, scope: &str, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
+    pub async fn history(
+        &self,
+        scope: &str,
+        candidate: &str,
+        limit: i64,
+    ) -> anyhow::Result<Vec<HistoryRow>> {
         let rows = sqlx::query(
             "SELECT id, role_id, mode, status, created_at, state FROM sessions WHERE scope = $1 AND candidate = $2 ORDER BY created_at DESC LIMIT $3",
         )
@@ -207,7 +270,12 @@ impl Store {
 }
 
 /// Answer and self-score rows for whatever the step added.
-async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session, after: &Session, now: Millis) -> anyhow::Result<()> {
+async fn write_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    before: &Session,
+    after: &Session,
+    now: Millis,
+) -> anyhow::Result<()> {
     for (i, (old, new)) in before.items.iter().zip(&after.items).enumerate() {
         if old == new {
             continue;

@@ -1,0 +1,681 @@
+//! Unit and property tests of the core: every transition, rejections that change nothing, and
+//! invariants over random input sequences.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::bank::{parse_pack, Pack};
+
+const PACK: &str = r#"
+[role]
+id = "tester"
+name = "Tester"
+
+[[areas]]
+id = "alpha"
+name = "Alpha area"
+
+[[areas]]
+id = "beta"
+name = "Beta area"
+
+[[questions]]
+id = "a1"
+area = "alpha"
+kind = "concept"
+difficulty = 1
+prompt = "Explain caching."
+follow_ups = ["How do you invalidate?", "What about stampedes?"]
+hints = ["Think of reads.", "Think of TTLs."]
+checklist = ["Names a cache", "Explains invalidation", "Mentions TTL"]
+outline = "Caches trade memory for latency."
+[[questions.talking_points]]
+point = "Cache invalidation"
+phrases = ["invalidate", "invalidation"]
+[[questions.talking_points]]
+point = "Expiry"
+phrases = ["ttl", "time to live", "expiry"]
+
+[[questions]]
+id = "a2"
+area = "alpha"
+kind = "design"
+difficulty = 2
+prompt = "Design a queue."
+checklist = ["One", "Two", "Three"]
+outline = "Queues decouple producers from consumers."
+[[questions.talking_points]]
+point = "Backpressure"
+phrases = ["backpressure", "bounded queue"]
+
+[[questions]]
+id = "b1"
+area = "beta"
+kind = "behavioral"
+difficulty = 2
+prompt = "Tell me about mentoring."
+hints = ["Use STAR."]
+checklist = ["Situation", "Actions", "Result"]
+outline = "STAR."
+[[questions.talking_points]]
+point = "Result"
+phrases = ["result", "outcome"]
+"#;
+
+const ME: &str = "local:me";
+const T0: Millis = 1_000_000;
+
+fn pack() -> Pack {
+    parse_pack(PACK, "test.toml").expect("test pack is valid")
+}
+
+fn opts(per_area: u8, follow_ups: u8) -> PlanOptions {
+    PlanOptions {
+        areas: vec![],
+        per_area,
+        follow_ups,
+        seed: 7,
+    }
+}
+
+fn new_session(per_area: u8, follow_ups: u8, settings: Settings) -> Session {
+    start(
+        "s1".into(),
+        ME.into(),
+        &pack(),
+        &opts(per_area, follow_ups),
+        settings,
+        T0,
+    )
+    .unwrap()
+    .0
+}
+
+fn go(s: &Session, input: Input) -> (Session, Vec<Effect>) {
+    let (next, fx) = step(s, ME, &input, &pack(), T0 + 1000)
+        .unwrap_or_else(|r| panic!("{input:?} rejected: {r}"));
+    assert_eq!(
+        next.version,
+        s.version + 1,
+        "one accepted input, one version"
+    );
+    (next, fx)
+}
+
+fn refused(s: &Session, actor: &str, input: Input) -> Rejection {
+    step(s, actor, &input, &pack(), T0 + 1000).expect_err("should be rejected")
+}
+
+fn answer(s: &Session, text: &str) -> Session {
+    let (s, _) = go(s, Input::Answer { text: text.into() });
+    go(&s, Input::Submit).0
+}
+
+/// Session positioned on the first question of a one-question-per-area plan without follow-ups.
+fn simple() -> Session {
+    new_session(1, 0, Settings::default())
+}
+
+#[test]
+fn start_asks_the_first_question_at_version_one() {
+    let (s, fx) = start(
+        "s1".into(),
+        ME.into(),
+        &pack(),
+        &opts(2, 1),
+        Settings::default(),
+        T0,
+    )
+    .unwrap();
+    assert_eq!(s.version, 1);
+    assert_eq!(s.plan.items.len(), 3);
+    assert!(matches!(
+        s.stage,
+        Stage::Asking {
+            item: 0,
+            part: 0,
+            ..
+        }
+    ));
+    assert!(matches!(&fx[0], Effect::Started { questions: 3, .. }));
+    let Effect::Ask(a) = &fx[1] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((a.item, a.total, a.area.as_str()), (0, 3, "Alpha area"));
+}
+
+#[test]
+fn plan_is_deterministic_and_validates_options() {
+    let p = pack();
+    assert_eq!(
+        plan::select(&p, &opts(2, 1)).unwrap(),
+        plan::select(&p, &opts(2, 1)).unwrap()
+    );
+    let orders: std::collections::HashSet<Vec<String>> = (0..20)
+        .map(|seed| {
+            let o = PlanOptions { seed, ..opts(2, 0) };
+            plan::select(&p, &o)
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|i| i.question)
+                .collect()
+        })
+        .collect();
+    assert!(orders.len() > 1, "the seed changes the order");
+    let only_beta = PlanOptions {
+        areas: vec!["beta".into()],
+        ..opts(3, 0)
+    };
+    let plan = plan::select(&p, &only_beta).unwrap();
+    assert_eq!(plan.items.len(), 1, "no more questions than the area has");
+    let err = plan::select(
+        &p,
+        &PlanOptions {
+            areas: vec!["gamma".into()],
+            ..opts(1, 0)
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.message.contains("gamma") && err.message.contains("alpha, beta"),
+        "{err}"
+    );
+    assert!(plan::select(&p, &opts(0, 0)).is_err());
+    assert!(plan::select(&p, &opts(9, 0)).is_err());
+}
+
+#[test]
+fn answer_text_accumulates_into_a_draft() {
+    let s = simple();
+    let (s, fx) = go(
+        &s,
+        Input::Answer {
+            text: "first".into(),
+        },
+    );
+    assert_eq!(fx, vec![Effect::DraftSaved { chars: 5 }]);
+    let (s, _) = go(
+        &s,
+        Input::Answer {
+            text: "second".into(),
+        },
+    );
+    let Stage::Asking { draft, .. } = &s.stage else {
+        panic!()
+    };
+    assert_eq!(draft, "first\nsecond");
+}
+
+#[test]
+fn empty_and_oversized_input_is_refused_without_change() {
+    let s = simple();
+    let r = refused(
+        &s,
+        ME,
+        Input::Answer {
+            text: "  \n ".into(),
+        },
+    );
+    assert!(r.message.contains("empty"));
+    let r = refused(&s, ME, Input::Submit);
+    assert!(r.message.contains("empty"), "{r}");
+    let big = "x".repeat(MAX_ANSWER_CHARS + 1);
+    let r = refused(&s, ME, Input::SubmitForm { text: big.clone() });
+    assert!(r.message.contains("20000"), "{r}");
+    let (s2, _) = go(
+        &s,
+        Input::Answer {
+            text: "x".repeat(MAX_ANSWER_CHARS - 3),
+        },
+    );
+    let r = refused(
+        &s2,
+        ME,
+        Input::Answer {
+            text: "more text".into(),
+        },
+    );
+    assert!(
+        r.message.contains("limit is 20000") && r.message.contains("draft so far is kept"),
+        "{r}"
+    );
+}
+
+#[test]
+fn submit_moves_through_follow_ups_then_to_scoring() {
+    let s = new_session(1, 2, Settings::default());
+    let parts = s.plan.items[0].parts();
+    let mut s = s;
+    for part in 0..parts {
+        let (next, _) = go(
+            &s,
+            Input::Answer {
+                text: format!("answer {part}"),
+            },
+        );
+        let (next, fx) = go(&next, Input::Submit);
+        assert!(matches!(fx[0], Effect::Submitted { part: p, .. } if p == part));
+        s = next;
+    }
+    assert!(matches!(
+        s.stage,
+        Stage::Scoring {
+            item: 0,
+            ticks: None
+        }
+    ));
+    assert_eq!(s.items[0].answers.len(), parts);
+}
+
+#[test]
+fn form_answer_replaces_the_draft() {
+    let s = simple();
+    let (s, _) = go(
+        &s,
+        Input::Answer {
+            text: "typed".into(),
+        },
+    );
+    let (s, _) = go(
+        &s,
+        Input::SubmitForm {
+            text: "from the form".into(),
+        },
+    );
+    let item = &s.items[0];
+    assert_eq!(item.answers[0].text, "from the form");
+}
+
+#[test]
+fn hints_run_out() {
+    let s = new_session(1, 0, Settings::default());
+    // item 0 is a1 or a2 depending on the seed; find a session whose first item has two hints
+    let mut s = s;
+    if s.plan.items[0].question != "a1" {
+        s = start(
+            "s1".into(),
+            ME.into(),
+            &pack(),
+            &PlanOptions {
+                seed: 1,
+                ..opts(1, 0)
+            },
+            Settings::default(),
+            T0,
+        )
+        .unwrap()
+        .0;
+        for seed in 2..50 {
+            if s.plan.items[0].question == "a1" {
+                break;
+            }
+            s = start(
+                "s1".into(),
+                ME.into(),
+                &pack(),
+                &PlanOptions { seed, ..opts(1, 0) },
+                Settings::default(),
+                T0,
+            )
+            .unwrap()
+            .0;
+        }
+    }
+    assert_eq!(s.plan.items[0].question, "a1");
+    let (s, fx) = go(&s, Input::Hint);
+    assert_eq!(
+        fx,
+        vec![Effect::Hint {
+            text: "Think of reads.".into(),
+            number: 1,
+            of: 2
+        }]
+    );
+    let (s, _) = go(&s, Input::Hint);
+    assert_eq!(s.items[0].hints_used, 2);
+    assert!(refused(&s, ME, Input::Hint).message.contains("every hint"));
+}
+
+#[test]
+fn skip_main_question_skips_the_item() {
+    let s = simple();
+    let (s, fx) = go(&s, Input::Skip);
+    assert!(s.items[0].skipped);
+    assert!(matches!(
+        fx[0],
+        Effect::Skipped {
+            item: 0,
+            timed_out: false
+        }
+    ));
+    assert!(matches!(
+        s.stage,
+        Stage::Asking {
+            item: 1,
+            part: 0,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn skip_follow_up_goes_to_scoring_and_skip_scoring_goes_on() {
+    let s = new_session(1, 2, Settings::default());
+    let s = answer(&s, "main answer");
+    let (s, fx) = go(&s, Input::Skip);
+    assert!(
+        matches!(s.stage, Stage::Scoring { item: 0, .. }),
+        "{:?}",
+        s.stage
+    );
+    assert!(matches!(fx[0], Effect::Rubric { .. }));
+    let (s, fx) = go(&s, Input::Skip);
+    assert!(matches!(
+        fx[0],
+        Effect::Feedback(Feedback { rating: None, .. })
+    ));
+    assert!(s.items[0].self_score.is_none());
+    assert!(matches!(s.stage, Stage::Asking { item: 1, .. }));
+}
+
+#[test]
+fn repeat_shows_the_current_prompt_again() {
+    let s = simple();
+    let (s, _) = go(
+        &s,
+        Input::Answer {
+            text: "draft".into(),
+        },
+    );
+    let (s2, fx) = go(&s, Input::Repeat);
+    let Effect::Ask(a) = &fx[0] else { panic!() };
+    assert!(a.repeat);
+    assert_eq!(a.draft_chars, 5);
+    assert_eq!(s2.stage, s.stage);
+}
+
+#[test]
+fn pause_keeps_the_draft_and_typing_resumes() {
+    let s = simple();
+    let (s, _) = go(
+        &s,
+        Input::Answer {
+            text: "half".into(),
+        },
+    );
+    let (s, fx) = go(&s, Input::Pause);
+    assert_eq!(fx, vec![Effect::Paused { idle: false }]);
+    assert!(refused(&s, ME, Input::Pause)
+        .message
+        .contains("already paused"));
+    let (s, fx) = go(
+        &s,
+        Input::Answer {
+            text: "rest".into(),
+        },
+    );
+    assert_eq!(fx[0], Effect::Resumed);
+    let Stage::Asking { draft, .. } = &s.stage else {
+        panic!()
+    };
+    assert_eq!(draft, "half\nrest");
+    assert!(refused(&s, ME, Input::Resume)
+        .message
+        .contains("not paused"));
+    let (s, _) = go(&s, Input::Pause);
+    let (s, fx) = go(&s, Input::Resume);
+    assert!(matches!(fx[1], Effect::Ask(Ask { repeat: true, .. })));
+    assert!(matches!(s.stage, Stage::Asking { .. }));
+}
+
+#[test]
+fn end_keeps_the_unsubmitted_draft_and_summarises() {
+    let s = simple();
+    let (s, _) = go(
+        &s,
+        Input::Answer {
+            text: "my unsent words".into(),
+        },
+    );
+    let (s, fx) = go(&s, Input::End);
+    assert!(matches!(s.stage, Stage::Finished { .. }));
+    assert_eq!(s.items[0].answers[0].text, "my unsent words");
+    let Effect::Finished(sum) = &fx[0] else {
+        panic!()
+    };
+    assert_eq!(sum.overall.asked, 1);
+    assert_eq!(sum.overall.answered, 1);
+}
+
+#[test]
+fn self_scoring_checks_ticks_and_rating() {
+    let s = simple();
+    let s = answer(&s, "We invalidate on write and set a TTL.");
+    assert!(refused(
+        &s,
+        ME,
+        Input::Answer {
+            text: "more".into()
+        }
+    )
+    .message
+    .contains("self-score"));
+    assert!(refused(&s, ME, Input::Checklist { ticks: vec![0, 3] })
+        .message
+        .contains("no checklist item 4"));
+    let (s, fx) = go(
+        &s,
+        Input::Checklist {
+            ticks: vec![2, 0, 2],
+        },
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::AskRating {
+            item: 0,
+            ticked: 2,
+            of: 3
+        }]
+    );
+    assert!(refused(&s, ME, Input::Rate { rating: 5 })
+        .message
+        .contains("1 to 4"));
+    let (s, fx) = go(&s, Input::Rate { rating: 3 });
+    let Effect::Feedback(f) = &fx[0] else {
+        panic!()
+    };
+    assert_eq!(f.ticks, vec![0, 2]);
+    assert_eq!(f.rating.map(Rating::get), Some(3));
+    let score = s.items[0].self_score.as_ref().unwrap();
+    assert_eq!(score.ticks, vec![0, 2]);
+    assert!(matches!(s.stage, Stage::Asking { item: 1, .. }));
+}
+
+#[test]
+fn coverage_is_recorded_with_the_answer() {
+    let p = pack();
+    let s = simple();
+    let q = p.question(&s.plan.items[0].question).unwrap();
+    let words: Vec<String> = q
+        .talking_points
+        .iter()
+        .map(|t| t.phrases[0].clone())
+        .collect();
+    let s = answer(&s, &format!("I would mention {}.", words.join(" and ")));
+    let cov = s.items[0].coverage.as_ref().unwrap();
+    assert_eq!(cov.covered(), q.talking_points.len());
+}
+
+#[test]
+fn only_the_candidate_acts_and_only_the_system_ticks() {
+    let s = simple();
+    let r = refused(&s, "discord:stranger", Input::Answer { text: "hi".into() });
+    assert!(r.message.contains("someone else's interview"));
+    assert!(refused(&s, ME, Input::Clock)
+        .message
+        .contains("system clock"));
+    assert!(refused(&s, SYSTEM, Input::Skip)
+        .message
+        .contains("someone else's"));
+}
+
+#[test]
+fn time_limit_submits_the_draft_or_skips() {
+    let settings = Settings {
+        time_limit_secs: Some(60),
+        ..Settings::default()
+    };
+    let s = new_session(1, 0, settings);
+    let p = pack();
+    let r = step(&s, SYSTEM, &Input::Clock, &p, T0 + 59_000).unwrap_err();
+    assert!(r.quiet);
+    let (s2, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 60_000).unwrap();
+    assert_eq!(fx[0], Effect::TimeUp { item: 0 });
+    assert!(s2.items[0].skipped);
+    let (with_draft, _) = step(
+        &s,
+        ME,
+        &Input::Answer {
+            text: "partial".into(),
+        },
+        &p,
+        T0 + 1,
+    )
+    .unwrap();
+    let (s3, _) = step(&with_draft, SYSTEM, &Input::Clock, &p, T0 + 61_000).unwrap();
+    assert_eq!(s3.items[0].answers[0].text, "partial");
+    assert!(matches!(s3.stage, Stage::Scoring { .. }));
+    // A late submit is accepted and flagged.
+    let (late, _) = step(&with_draft, ME, &Input::Submit, &p, T0 + 90_000).unwrap();
+    assert!(late.items[0].answers[0].over_time);
+}
+
+#[test]
+fn idle_sessions_pause_then_abandon() {
+    let settings = Settings {
+        time_limit_secs: None,
+        idle_pause_secs: 60,
+        idle_abandon_secs: 3600,
+    };
+    let s = new_session(1, 0, settings);
+    let p = pack();
+    assert_eq!(s.next_deadline(), Some(T0 + 60_000));
+    let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 60_000).unwrap();
+    assert_eq!(fx, vec![Effect::Paused { idle: true }]);
+    assert_eq!(s.next_deadline(), Some(T0 + 60_000 + 3_600_000));
+    assert!(
+        step(&s, SYSTEM, &Input::Clock, &p, T0 + 61_000)
+            .unwrap_err()
+            .quiet
+    );
+    let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 3_660_000).unwrap();
+    assert_eq!(fx, vec![Effect::Abandoned]);
+    assert!(matches!(s.stage, Stage::Abandoned { .. }));
+    assert_eq!(s.next_deadline(), None);
+}
+
+#[test]
+fn a_finished_session_accepts_nothing() {
+    let s = simple();
+    let (s, _) = go(&s, Input::End);
+    for input in [
+        Input::Answer {
+            text: "late".into(),
+        },
+        Input::Submit,
+        Input::Resume,
+        Input::End,
+    ] {
+        assert!(refused(&s, ME, input).message.contains("ended"));
+    }
+}
+
+#[test]
+fn summary_groups_by_area() {
+    let s = new_session(2, 0, Settings::default());
+    let mut s = answer(&s, "We invalidate and use a ttl.");
+    s = go(&s, Input::Checklist { ticks: vec![0] }).0;
+    s = go(&s, Input::Rate { rating: 4 }).0;
+    s = go(&s, Input::Skip).0; // second alpha question
+    s = answer(&s, "The result was good.");
+    s = go(
+        &s,
+        Input::Checklist {
+            ticks: vec![0, 1, 2],
+        },
+    )
+    .0;
+    let (_, fx) = go(&s, Input::Rate { rating: 2 });
+    let Some(Effect::Finished(sum)) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(sum.areas.len(), 2);
+    let alpha = &sum.areas[0].totals;
+    assert_eq!(
+        (alpha.asked, alpha.answered, alpha.skipped, alpha.rated),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(alpha.mean_rating(), Some(4.0));
+    assert_eq!(sum.overall.mean_rating(), Some(3.0));
+    assert_eq!(sum.overall.band(), Some("lean hire"));
+    assert_eq!(sum.overall.ticked, 4);
+}
+
+fn input_strategy() -> impl Strategy<Value = (u8, Input)> {
+    let text = prop_oneof![
+        Just(String::new()),
+        Just("  ".to_string()),
+        "[a-z ]{1,40}",
+        Just("x".repeat(MAX_ANSWER_CHARS))
+    ];
+    let input = prop_oneof![
+        4 => text.clone().prop_map(|text| Input::Answer { text }),
+        3 => Just(Input::Submit),
+        1 => text.prop_map(|text| Input::SubmitForm { text }),
+        1 => Just(Input::Hint),
+        1 => Just(Input::Skip),
+        1 => Just(Input::Repeat),
+        1 => Just(Input::Pause),
+        1 => Just(Input::Resume),
+        1 => prop::collection::vec(0u8..6, 0..4).prop_map(|ticks| Input::Checklist { ticks }),
+        2 => (0u8..6).prop_map(|rating| Input::Rate { rating }),
+        1 => Just(Input::Clock),
+        1 => Just(Input::End),
+    ];
+    // actor: mostly the candidate, sometimes a stranger or the system
+    (0u8..10, input)
+}
+
+proptest! {
+    #[test]
+    fn random_inputs_keep_the_invariants(inputs in prop::collection::vec((input_strategy(), 0i64..4_000_000), 1..80)) {
+        let p = pack();
+        let settings = Settings { time_limit_secs: Some(120), idle_pause_secs: 600, idle_abandon_secs: 3600 };
+        let mut s = new_session(2, 2, settings);
+        let mut now = T0;
+        for ((who, input), dt) in inputs {
+            now += dt;
+            let actor = match who { 0 => "discord:stranger", 1 => SYSTEM, _ => ME };
+            let actor = if input == Input::Clock && who != 0 { SYSTEM } else { actor };
+            let was_over = s.stage.is_over();
+            match step(&s, actor, &input, &p, now) {
+                Ok((next, _)) => {
+                    prop_assert!(!was_over, "a finished session accepted {:?}", input);
+                    prop_assert_eq!(next.version, s.version + 1);
+                    s = next;
+                }
+                Err(_) => {}
+            }
+            for rec in &s.items {
+                if rec.self_score.is_some() {
+                    prop_assert!(!rec.answers.is_empty(), "a score exists only for an answered question");
+                }
+                for a in &rec.answers {
+                    prop_assert!(!a.text.trim().is_empty());
+                    prop_assert!(a.text.chars().count() <= MAX_ANSWER_CHARS);
+                }
+            }
+        }
+    }
+}
