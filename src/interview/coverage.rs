@@ -89,8 +89,6 @@ pub fn stem(word: &str) -> String {
     if n > 4 && t.ends_with("ies") {
         t.truncate(t.len() - 3);
         t.push('y');
-    } else if n > 4 && t.ends_with("sses") {
-        t.truncate(t.len() - 2);
     } else if n > 3
         && t.ends_with("es")
         && ["s", "x", "z", "ch", "sh"]

@@ -1,0 +1,467 @@
+//! An in-process fake Discord (REST under `/api/v10` + WebSocket gateway) on 127.0.0.1 that
+//! the real serenity/poise client talks to; `FakeDiscord` is the handle tests hold.
+//! See `notes/fake-discord.md` for how it works and the pitfalls it avoids.
+
+mod gateway;
+mod guild;
+mod models;
+pub mod payloads;
+mod rest;
+mod routes;
+mod state;
+mod validate;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use serenity::http::{Http, HttpBuilder};
+use serenity::model::id::ApplicationId;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+// Re-exports for the test files; each uses a different subset.
+#[allow(unused_imports)]
+pub use guild::{guild_create_json, ready_json, shard_of, GuildSpec};
+#[allow(unused_imports)]
+pub use models::{
+    application_info_json, attachment_json, command_json, dm_channel_json, member_json,
+    message_json, now, perms, role_json, snowflake, text_channel_json, thread_json, FakeUser,
+    ATTACHMENT_SIZE_LIMIT,
+};
+#[allow(unused_imports)]
+pub use payloads::{opt, Origin, Place};
+#[allow(unused_imports)]
+pub use state::{FakeConfig, RecordedFile, RecordedRequest};
+#[allow(unused_imports)]
+pub use validate::check_dispatch;
+
+use gateway::Out;
+use state::{Shared, State};
+
+/// A running fake Discord. Dropping it stops accepting new connections.
+pub struct FakeDiscord {
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeDiscord {
+    /// Starts a fake with `FakeConfig::default()` (one guild, one text channel).
+    pub async fn start() -> Self {
+        Self::start_with(FakeConfig::default()).await
+    }
+
+    pub async fn start_with(config: FakeConfig) -> Self {
+        assert!(
+            config.heartbeat_interval_ms >= 1000,
+            "serenity needs heartbeat_interval >= 1000"
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("local addr").port();
+        let mut state = State::default();
+        state.users.insert(config.bot.id, config.bot.clone());
+        for guild in &config.guilds {
+            for user in std::iter::once(&guild.owner).chain(&guild.members) {
+                state.users.insert(user.id, user.clone());
+            }
+            for (i, (id, name)) in guild.channels.iter().enumerate() {
+                state
+                    .channels
+                    .insert(*id, text_channel_json(guild.id, *id, name, i as u16));
+            }
+        }
+        let shared = Arc::new(Shared {
+            config,
+            port,
+            state: Mutex::new(state),
+            changed: Notify::new(),
+        });
+        let app = rest::router(Arc::clone(&shared));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .await
+                .expect("fake Discord server");
+        });
+        Self { shared, server }
+    }
+
+    // ---- addresses and identities ----
+
+    /// What to give `HttpBuilder::proxy`: `http://127.0.0.1:PORT`.
+    pub fn api_base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.shared.port)
+    }
+
+    pub fn gateway_url(&self) -> String {
+        self.shared.gateway_url()
+    }
+
+    pub fn config(&self) -> &FakeConfig {
+        &self.shared.config
+    }
+
+    pub fn token(&self) -> &str {
+        &self.shared.config.token
+    }
+
+    pub fn bot_user(&self) -> &FakeUser {
+        &self.shared.config.bot
+    }
+
+    pub fn application_id(&self) -> u64 {
+        self.shared.config.application_id
+    }
+
+    /// The first configured guild.
+    pub fn guild(&self) -> &GuildSpec {
+        self.shared
+            .config
+            .guilds
+            .first()
+            .expect("no guild configured")
+    }
+
+    pub fn guild_id(&self) -> u64 {
+        self.guild().id
+    }
+
+    /// The first text channel of the first guild.
+    pub fn channel_id(&self) -> u64 {
+        self.guild().default_channel()
+    }
+
+    /// A serenity `Http` wired to the fake (proxy, rate limiter off, application id set).
+    pub fn http(&self) -> Http {
+        self.http_with_token(self.token())
+    }
+
+    pub fn http_with_token(&self, token: &str) -> Http {
+        HttpBuilder::new(token)
+            .proxy(self.api_base())
+            .ratelimiter_disabled(true)
+            .application_id(ApplicationId::new(self.application_id()))
+            .build()
+    }
+
+    // ---- origins for payload builders ----
+
+    /// `user` acting in the default guild channel.
+    pub fn in_guild(&self, user: &FakeUser) -> Origin {
+        self.in_channel(self.guild_id(), self.channel_id(), user)
+    }
+
+    pub fn in_channel(&self, guild_id: u64, channel_id: u64, user: &FakeUser) -> Origin {
+        self.remember_user(user);
+        Origin::new(
+            self.application_id(),
+            Place::Guild {
+                guild_id,
+                channel_id,
+            },
+            user,
+        )
+    }
+
+    /// `user` acting in a thread the fake knows (e.g. one the bot created).
+    pub fn in_thread(&self, thread_id: u64, user: &FakeUser) -> Origin {
+        self.remember_user(user);
+        let thread = self
+            .channel(thread_id)
+            .unwrap_or_else(|| panic!("unknown thread {thread_id}"));
+        let id = |key: &str| {
+            state::id_of(thread.get(key)).unwrap_or_else(|| panic!("thread without {key}"))
+        };
+        let place = Place::Thread {
+            guild_id: id("guild_id"),
+            parent_id: id("parent_id"),
+            thread_id,
+            private: thread["type"] == 12,
+        };
+        Origin::new(self.application_id(), place, user)
+    }
+
+    /// `user` acting in their DM with the bot (the DM channel is created if needed).
+    pub fn in_dm(&self, user: &FakeUser) -> Origin {
+        let channel_id = self.dm_channel_id(user);
+        Origin::new(self.application_id(), Place::Dm { channel_id }, user)
+    }
+
+    /// The id of the DM channel between the bot and `user`.
+    pub fn dm_channel_id(&self, user: &FakeUser) -> u64 {
+        self.shared.lock().dm_channel(user)
+    }
+
+    fn remember_user(&self, user: &FakeUser) {
+        self.shared
+            .lock()
+            .users
+            .entry(user.id)
+            .or_insert_with(|| user.clone());
+    }
+
+    // ---- failure switches ----
+
+    /// DMs to `user_id` fail with 403 / 50007 from now on.
+    pub fn close_dms(&self, user_id: u64) {
+        self.shared.lock().closed_dms.insert(user_id);
+    }
+
+    pub fn open_dms(&self, user_id: u64) {
+        self.shared.lock().closed_dms.remove(&user_id);
+    }
+
+    /// Reject every token: REST answers 401, IDENTIFY/RESUME get close code 4004.
+    /// (A token other than `config.token` is always rejected.)
+    pub fn set_reject_token(&self, reject: bool) {
+        self.shared.lock().reject_token = reject;
+    }
+
+    // ---- gateway ----
+
+    /// Sends a dispatch (op 0) to the sessions whose shard receives it, after checking that
+    /// serenity accepts it (panics otherwise). Before any client identified, it is held and
+    /// delivered right after the next READY/GUILD_CREATE. The fake learns the channel, user
+    /// and interaction it mentions, so replies to it work.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        if let Err(e) = check_dispatch(event, &data) {
+            panic!("invalid {event} payload: {e}\n{data:#}");
+        }
+        self.dispatch_unchecked(event, data);
+    }
+
+    /// `dispatch` without the serenity check (for deliberately malformed events).
+    pub fn dispatch_unchecked(&self, event: &str, data: Value) {
+        let mut st = self.shared.lock();
+        st.learn_from_event(event, &data);
+        st.gateway.dispatch(event, &data, true);
+        drop(st);
+        self.shared.changed.notify_waiters();
+    }
+
+    pub fn push_interaction(&self, interaction: Value) {
+        self.dispatch("INTERACTION_CREATE", interaction);
+    }
+
+    pub fn push_message(&self, message: Value) {
+        self.dispatch("MESSAGE_CREATE", message);
+    }
+
+    /// Sends op 7 RECONNECT on every connection; serenity then RESUMEs on a new one.
+    pub fn reconnect(&self) {
+        self.shared
+            .lock()
+            .gateway
+            .broadcast(&Out::Text(json!({"op": 7, "d": null}).to_string()));
+    }
+
+    /// Closes every connection with `code` (4000 unknown error: serenity resumes; 4004:
+    /// authentication failed: serenity gives up).
+    pub fn close_connections(&self, code: u16) {
+        self.shared
+            .lock()
+            .gateway
+            .broadcast(&Out::Close(code, "closed by the test".to_owned()));
+    }
+
+    /// Sends op 9 INVALID SESSION on every connection.
+    pub fn invalidate_session(&self, resumable: bool) {
+        let frame = json!({"op": 9, "d": resumable}).to_string();
+        self.shared.lock().gateway.broadcast(&Out::Text(frame));
+    }
+
+    pub fn identify_count(&self) -> usize {
+        self.shared.lock().gateway.identifies
+    }
+
+    pub fn resume_count(&self) -> usize {
+        self.shared.lock().gateway.resumes
+    }
+
+    pub fn heartbeat_count(&self) -> usize {
+        self.shared.lock().gateway.heartbeats
+    }
+
+    pub fn open_connections(&self) -> usize {
+        self.shared.lock().gateway.conns.len()
+    }
+
+    /// Every frame clients sent (op, d), tokens redacted.
+    pub fn gateway_frames(&self) -> Vec<Value> {
+        self.shared.lock().gateway.received.clone()
+    }
+
+    /// Waits until a client has sent IDENTIFY (and got READY, if its token was accepted).
+    pub async fn wait_identified(&self, timeout: Duration) {
+        self.wait_identify_count(1, timeout).await;
+    }
+
+    pub async fn wait_identify_count(&self, n: usize, timeout: Duration) {
+        self.wait_until(&format!("{n} IDENTIFY"), timeout, |st| {
+            (st.gateway.identifies >= n).then_some(())
+        })
+        .await;
+    }
+
+    pub async fn wait_resume_count(&self, n: usize, timeout: Duration) {
+        self.wait_until(&format!("{n} RESUME"), timeout, |st| {
+            (st.gateway.resumes >= n).then_some(())
+        })
+        .await;
+    }
+
+    // ---- recorded requests ----
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Recorded requests with this method whose path (without `/api/v10`) starts with `path_prefix`.
+    pub fn requests_matching(&self, method: &str, path_prefix: &str) -> Vec<RecordedRequest> {
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.is(method, path_prefix))
+            .cloned()
+            .collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+
+    /// The first recorded request matching `predicate` (earlier ones count), waiting for it.
+    pub async fn wait_for_request(
+        &self,
+        predicate: impl Fn(&RecordedRequest) -> bool,
+        timeout: Duration,
+    ) -> RecordedRequest {
+        self.wait_for_requests(1, predicate, timeout)
+            .await
+            .remove(0)
+    }
+
+    /// The first `n` recorded requests matching `predicate`, waiting until there are `n`.
+    pub async fn wait_for_requests(
+        &self,
+        n: usize,
+        predicate: impl Fn(&RecordedRequest) -> bool,
+        timeout: Duration,
+    ) -> Vec<RecordedRequest> {
+        self.wait_until(&format!("{n} matching request(s)"), timeout, |st| {
+            let found: Vec<_> = st
+                .requests
+                .iter()
+                .filter(|r| predicate(r))
+                .take(n)
+                .cloned()
+                .collect();
+            (found.len() == n).then_some(found)
+        })
+        .await
+    }
+
+    /// Polls `check` on every change (and every 20 ms) until it yields, or panics after
+    /// `timeout` listing the recorded requests and the gateway counters.
+    async fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&State) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let changed = self.shared.changed.notified();
+            if let Some(found) = check(&self.shared.lock()) {
+                return found;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                panic!(
+                    "fake Discord: timed out after {timeout:?} waiting for {what}\n{}",
+                    self.describe()
+                );
+            }
+            let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(20)), changed)
+                .await;
+        }
+    }
+
+    /// The recorded requests and gateway counters, for failure messages.
+    pub fn describe(&self) -> String {
+        let st = self.shared.lock();
+        let gw = &st.gateway;
+        let mut out = format!(
+            "gateway: {} connection(s), {} IDENTIFY, {} RESUME, {} heartbeat(s), {} pending dispatch(es)\n",
+            gw.conns.len(),
+            gw.identifies,
+            gw.resumes,
+            gw.heartbeats,
+            gw.pending.len()
+        );
+        out.push_str(&format!("{} recorded request(s):\n", st.requests.len()));
+        for request in &st.requests {
+            out.push_str(&format!("  {request}\n"));
+        }
+        out
+    }
+
+    // ---- what the fake stores ----
+
+    pub fn message(&self, id: u64) -> Option<Value> {
+        self.shared.lock().messages.get(&id).cloned()
+    }
+
+    /// Messages in a channel, oldest first.
+    pub fn messages_in(&self, channel_id: u64) -> Vec<Value> {
+        let st = self.shared.lock();
+        st.messages
+            .values()
+            .filter(|m| state::id_of(m.get("channel_id")) == Some(channel_id))
+            .cloned()
+            .collect()
+    }
+
+    pub fn channel(&self, id: u64) -> Option<Value> {
+        self.shared.lock().channels.get(&id).cloned()
+    }
+
+    /// Threads the fake knows, oldest first.
+    pub fn threads(&self) -> Vec<Value> {
+        let st = self.shared.lock();
+        let mut threads: Vec<Value> = st
+            .channels
+            .values()
+            .filter(|c| c["type"] == 11 || c["type"] == 12)
+            .cloned()
+            .collect();
+        threads.sort_by_key(|c| state::id_of(c.get("id")));
+        threads
+    }
+
+    /// Commands registered globally (`None`) or in a guild.
+    pub fn registered_commands(&self, guild_id: Option<u64>) -> Vec<Value> {
+        self.shared
+            .lock()
+            .commands
+            .get(&guild_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The original response of the interaction with this token, once there is one.
+    pub fn original_response(&self, interaction_token: &str) -> Option<Value> {
+        let st = self.shared.lock();
+        let id = st.interactions.get(interaction_token)?.original?;
+        st.messages.get(&id).cloned()
+    }
+}
