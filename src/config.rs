@@ -71,3 +71,53 @@ impl Config {
         })
     }
 }
+
+/// What `panelist serve` needs beyond [`Config`].
+#[derive(Debug, Clone)]
+pub struct DiscordConfig {
+    pub token: Secret,
+    /// Redirects every REST call (and so the gateway URL); tests point it at a fake Discord.
+    pub api_base: Option<String>,
+    /// Register slash commands in this server only (instant), instead of globally.
+    pub guild_id: Option<u64>,
+    /// How often idle deadlines are checked.
+    pub sweep_secs: u64,
+}
+
+impl DiscordConfig {
+    /// Reads `DISCORD_TOKEN` (required), `DISCORD_API_BASE`, `DISCORD_GUILD_ID`,
+    /// `PANELIST_SWEEP_SECONDS`. Errors name the variable, never its secret value.
+    pub fn from_env() -> anyhow::Result<DiscordConfig> {
+        let Some(token) = var("DISCORD_TOKEN") else {
+            bail!("DISCORD_TOKEN is not set. Create a bot in the Discord developer portal and put its token in .env (see README: Running the Discord bot).");
+        };
+        let token = token.trim().trim_start_matches("Bot ").to_string();
+        if token.len() < 20 || token.chars().any(char::is_whitespace) {
+            bail!("DISCORD_TOKEN does not look like a bot token (too short or contains spaces); copy it again from the developer portal.");
+        }
+        let guild_id = match var("DISCORD_GUILD_ID") {
+            None => None,
+            Some(raw) => Some(
+                raw.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|g| *g > 0)
+                    .with_context(|| {
+                        format!("DISCORD_GUILD_ID must be a server id (a number), got '{raw}'")
+                    })?,
+            ),
+        };
+        let api_base = var("DISCORD_API_BASE").map(|b| b.trim_end_matches('/').to_string());
+        if let Some(b) = &api_base {
+            if !(b.starts_with("http://") || b.starts_with("https://")) {
+                bail!("DISCORD_API_BASE must be an http:// or https:// URL, got '{b}'");
+            }
+        }
+        Ok(DiscordConfig {
+            token: Secret::new(token),
+            api_base,
+            guild_id,
+            sweep_secs: number("PANELIST_SWEEP_SECONDS", 30, 1, 3600)? as u64,
+        })
+    }
+}

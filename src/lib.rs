@@ -7,6 +7,7 @@
 //! - [`interview`]: the pure core: plan, state machine, coverage, summary. No I/O.
 //! - [`store`]: sqlx persistence (SQLite by default).
 //! - [`engine`]: load, step, persist; shared by every adapter.
+//! - [`discord`]: the Discord adapter (`panelist serve`).
 //! - [`practice`]: the terminal adapter (`panelist practice`).
 //! - [`cli`]: command-line parsing and dispatch.
 //! - [`config`]: environment -> validated configuration.
@@ -14,6 +15,7 @@
 pub mod bank;
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod engine;
 pub mod interview;
 pub mod practice;

@@ -501,6 +501,10 @@ async fn rest_messages_threads_and_files() {
         (private.kind, private.guild_id.get()),
         (ChannelType::PrivateThread, fake.guild_id())
     );
+    let created = fake.requests_matching("POST", &format!("/channels/{channel}/threads"));
+    let mut event = created[0].response.clone();
+    event["newly_created"] = json!(true); // what the fake echoes on the gateway
+    check_dispatch("THREAD_CREATE", &event).expect("valid THREAD_CREATE");
     let Channel::Guild(fetched) = private.id.to_channel(&http).await.expect("get channel") else {
         panic!()
     };
@@ -687,6 +691,15 @@ async fn rest_interaction_callbacks_and_webhooks() {
         .await
         .expect("edit");
     assert_eq!(follow.content, "Edited");
+    let through_channel =
+        follow
+            .channel_id
+            .edit_message(&http, follow.id, EditMessage::new().content("x"));
+    assert_eq!(
+        discord_error(through_channel.await),
+        (404, 10008),
+        "ephemeral: webhook only"
+    );
     c.delete_followup(&http, follow.id)
         .await
         .expect("delete follow-up");
@@ -779,6 +792,10 @@ impl EventHandler for Forward {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        // Forward first: the reply's echoed MESSAGE_CREATE must not overtake it.
+        let _ = self
+            .0
+            .send(Seen::Interaction(Box::new(interaction.clone())));
         if let Interaction::Command(c) = &interaction {
             if c.data.name == "ping" {
                 let reply = CreateInteractionResponseMessage::new().content("pong");
@@ -787,7 +804,6 @@ impl EventHandler for Forward {
                     .expect("reply");
             }
         }
-        let _ = self.0.send(Seen::Interaction(Box::new(interaction)));
     }
 
     async fn message(&self, _: Context, message: Message) {
@@ -972,6 +988,43 @@ async fn serenity_client_gives_up_on_a_rejected_token() {
         "{result:?}"
     );
     assert_eq!(fake.identify_count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serenity_heartbeats_are_acknowledged() {
+    // The shortest interval serenity copes with; the first heartbeat comes after ~1 s.
+    let config = FakeConfig {
+        heartbeat_interval_ms: 1000,
+        ..FakeConfig::default()
+    };
+    let fake = FakeDiscord::start_with(config).await;
+    let mut client = ClientBuilder::new_with_http(fake.http(), GatewayIntents::non_privileged())
+        .await
+        .expect("client");
+    let manager = client.shard_manager.clone();
+    let task = tokio::spawn(async move { client.start().await });
+    let deadline = tokio::time::Instant::now() + WAIT;
+    // serenity records a latency only when the ACK (op 11) for its heartbeat arrives.
+    let latency = loop {
+        let runners = manager.runners.lock().await;
+        if let Some(latency) = runners
+            .get(&serenity::all::ShardId(0))
+            .and_then(|r| r.latency)
+        {
+            break latency;
+        }
+        drop(runners);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no heartbeat ACK\n{}",
+            fake.describe()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(latency < Duration::from_secs(1));
+    assert!(fake.heartbeat_count() >= 1);
+    assert_eq!((fake.identify_count(), fake.resume_count()), (1, 0));
+    task.abort();
 }
 
 // ---------------------------------------------------------------- poise

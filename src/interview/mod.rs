@@ -14,6 +14,7 @@ pub mod plan;
 pub mod state;
 pub mod step;
 pub mod summary;
+pub mod transcript;
 
 pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};

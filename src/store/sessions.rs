@@ -317,3 +317,22 @@ async fn write_rows(
     }
     Ok(())
 }
+
+impl Store {
+    /// Removes a session that never reached its candidate (e.g. their DMs were closed).
+    pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for table in ["answers", "scores", "events"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE session_id = $1"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

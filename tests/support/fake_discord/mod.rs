@@ -4,6 +4,8 @@
 
 mod gateway;
 mod guild;
+mod inspect;
+mod interactions;
 mod models;
 pub mod payloads;
 mod rest;
@@ -12,14 +14,12 @@ mod state;
 mod validate;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::{json, Value};
 use serenity::http::{Http, HttpBuilder};
 use serenity::model::id::ApplicationId;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 // Re-exports for the test files; each uses a different subset.
 #[allow(unused_imports)]
@@ -297,171 +297,5 @@ impl FakeDiscord {
     /// Every frame clients sent (op, d), tokens redacted.
     pub fn gateway_frames(&self) -> Vec<Value> {
         self.shared.lock().gateway.received.clone()
-    }
-
-    /// Waits until a client has sent IDENTIFY (and got READY, if its token was accepted).
-    pub async fn wait_identified(&self, timeout: Duration) {
-        self.wait_identify_count(1, timeout).await;
-    }
-
-    pub async fn wait_identify_count(&self, n: usize, timeout: Duration) {
-        self.wait_until(&format!("{n} IDENTIFY"), timeout, |st| {
-            (st.gateway.identifies >= n).then_some(())
-        })
-        .await;
-    }
-
-    pub async fn wait_resume_count(&self, n: usize, timeout: Duration) {
-        self.wait_until(&format!("{n} RESUME"), timeout, |st| {
-            (st.gateway.resumes >= n).then_some(())
-        })
-        .await;
-    }
-
-    // ---- recorded requests ----
-
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock().requests.clone()
-    }
-
-    /// Recorded requests with this method whose path (without `/api/v10`) starts with `path_prefix`.
-    pub fn requests_matching(&self, method: &str, path_prefix: &str) -> Vec<RecordedRequest> {
-        self.shared
-            .lock()
-            .requests
-            .iter()
-            .filter(|r| r.is(method, path_prefix))
-            .cloned()
-            .collect()
-    }
-
-    pub fn clear_requests(&self) {
-        self.shared.lock().requests.clear();
-    }
-
-    /// The first recorded request matching `predicate` (earlier ones count), waiting for it.
-    pub async fn wait_for_request(
-        &self,
-        predicate: impl Fn(&RecordedRequest) -> bool,
-        timeout: Duration,
-    ) -> RecordedRequest {
-        self.wait_for_requests(1, predicate, timeout)
-            .await
-            .remove(0)
-    }
-
-    /// The first `n` recorded requests matching `predicate`, waiting until there are `n`.
-    pub async fn wait_for_requests(
-        &self,
-        n: usize,
-        predicate: impl Fn(&RecordedRequest) -> bool,
-        timeout: Duration,
-    ) -> Vec<RecordedRequest> {
-        self.wait_until(&format!("{n} matching request(s)"), timeout, |st| {
-            let found: Vec<_> = st
-                .requests
-                .iter()
-                .filter(|r| predicate(r))
-                .take(n)
-                .cloned()
-                .collect();
-            (found.len() == n).then_some(found)
-        })
-        .await
-    }
-
-    /// Polls `check` on every change (and every 20 ms) until it yields, or panics after
-    /// `timeout` listing the recorded requests and the gateway counters.
-    async fn wait_until<T>(
-        &self,
-        what: &str,
-        timeout: Duration,
-        check: impl Fn(&State) -> Option<T>,
-    ) -> T {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let changed = self.shared.changed.notified();
-            if let Some(found) = check(&self.shared.lock()) {
-                return found;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                panic!(
-                    "fake Discord: timed out after {timeout:?} waiting for {what}\n{}",
-                    self.describe()
-                );
-            }
-            let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(20)), changed)
-                .await;
-        }
-    }
-
-    /// The recorded requests and gateway counters, for failure messages.
-    pub fn describe(&self) -> String {
-        let st = self.shared.lock();
-        let gw = &st.gateway;
-        let mut out = format!(
-            "gateway: {} connection(s), {} IDENTIFY, {} RESUME, {} heartbeat(s), {} pending dispatch(es)\n",
-            gw.conns.len(),
-            gw.identifies,
-            gw.resumes,
-            gw.heartbeats,
-            gw.pending.len()
-        );
-        out.push_str(&format!("{} recorded request(s):\n", st.requests.len()));
-        for request in &st.requests {
-            out.push_str(&format!("  {request}\n"));
-        }
-        out
-    }
-
-    // ---- what the fake stores ----
-
-    pub fn message(&self, id: u64) -> Option<Value> {
-        self.shared.lock().messages.get(&id).cloned()
-    }
-
-    /// Messages in a channel, oldest first.
-    pub fn messages_in(&self, channel_id: u64) -> Vec<Value> {
-        let st = self.shared.lock();
-        st.messages
-            .values()
-            .filter(|m| state::id_of(m.get("channel_id")) == Some(channel_id))
-            .cloned()
-            .collect()
-    }
-
-    pub fn channel(&self, id: u64) -> Option<Value> {
-        self.shared.lock().channels.get(&id).cloned()
-    }
-
-    /// Threads the fake knows, oldest first.
-    pub fn threads(&self) -> Vec<Value> {
-        let st = self.shared.lock();
-        let mut threads: Vec<Value> = st
-            .channels
-            .values()
-            .filter(|c| c["type"] == 11 || c["type"] == 12)
-            .cloned()
-            .collect();
-        threads.sort_by_key(|c| state::id_of(c.get("id")));
-        threads
-    }
-
-    /// Commands registered globally (`None`) or in a guild.
-    pub fn registered_commands(&self, guild_id: Option<u64>) -> Vec<Value> {
-        self.shared
-            .lock()
-            .commands
-            .get(&guild_id)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The original response of the interaction with this token, once there is one.
-    pub fn original_response(&self, interaction_token: &str) -> Option<Value> {
-        let st = self.shared.lock();
-        let id = st.interactions.get(interaction_token)?.original?;
-        st.messages.get(&id).cloned()
     }
 }

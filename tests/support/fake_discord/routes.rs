@@ -1,19 +1,21 @@
-//! The REST endpoints' behaviour: which route does what to the fake's state and what it
-//! answers (valid serenity models, or Discord-style `{"code","message"}` errors).
+//! The REST route table and the channel side of REST (commands, DMs, messages, threads): what
+//! each route does to the fake's state and what it answers (valid serenity models, or
+//! Discord-style `{"code","message"}` errors).
 
 use serde_json::{json, Value};
 
+use super::interactions::{callback, followup, webhook_message};
 use super::models;
-use super::state::{id_of, InteractionRec, RecordedFile, Shared, State};
+use super::state::{id_of, RecordedFile, Shared, State};
 
 /// Status and JSON body (`Null` with 204).
 pub type Reply = (u16, Value);
 
-fn ok(value: Value) -> Reply {
+pub(super) fn ok(value: Value) -> Reply {
     (200, value)
 }
 
-fn no_content() -> Reply {
+pub(super) fn no_content() -> Reply {
     (204, Value::Null)
 }
 
@@ -85,7 +87,12 @@ pub fn route(
         },
         ("POST", ["channels", c, "messages"]) => channel_message(sh, st, sf(c), body, files),
         ("GET", ["channels", c, "messages", m]) => match st.messages.get(&sf(m)) {
-            Some(msg) if id_of(msg.get("channel_id")) == Some(sf(c)) => ok(msg.clone()),
+            Some(msg)
+                if id_of(msg.get("channel_id")) == Some(sf(c))
+                    && msg["flags"].as_u64().unwrap_or(0) & 64 == 0 =>
+            {
+                ok(msg.clone())
+            }
             _ => error(404, 10008, "Unknown Message"),
         },
         ("PATCH", ["channels", c, "messages", m]) => {
@@ -100,6 +107,12 @@ pub fn route(
             create_thread(sh, st, sf(c), Some(sf(m)), body)
         }
         ("PUT" | "DELETE", ["channels", _, "thread-members", _]) => no_content(),
+        ("PUT" | "DELETE", ["channels", _, "messages", m, "reactions", _, "@me"]) => {
+            match st.messages.get(&sf(m)) {
+                Some(_) => no_content(),
+                None => error(404, 10008, "Unknown Message"),
+            }
+        }
         ("POST", ["interactions", i, token, "callback"]) => {
             callback(sh, st, sf(i), token, body, files)
         }
@@ -191,7 +204,7 @@ fn new_attachment(file: &RecordedFile, name: &str) -> Value {
 
 /// Creates, stores and (like Discord) echoes a message the bot sends; `kind` is the message
 /// type (0 default, 20 a reply to a slash command), a reference makes a default message 19.
-fn new_message(
+pub(super) fn new_message(
     sh: &Shared,
     st: &mut State,
     channel_id: u64,
@@ -254,7 +267,12 @@ fn channel_message(
     ok(new_message(sh, st, channel_id, body, files, 0))
 }
 
-fn edit_stored(st: &mut State, id: u64, body: &Value, files: &[RecordedFile]) -> Option<Value> {
+pub(super) fn edit_stored(
+    st: &mut State,
+    id: u64,
+    body: &Value,
+    files: &[RecordedFile],
+) -> Option<Value> {
     let msg = st.messages.get_mut(&id)?;
     apply_body(msg, body, files);
     msg["edited_timestamp"] = json!(models::now());
@@ -270,6 +288,10 @@ fn edit_channel_message(
     files: &[RecordedFile],
 ) -> Reply {
     match st.messages.get(&id) {
+        // Ephemeral messages exist only for the interaction's webhook.
+        Some(msg) if msg["flags"].as_u64().unwrap_or(0) & 64 != 0 => {
+            return error(404, 10008, "Unknown Message")
+        }
         Some(msg) if id_of(msg.get("channel_id")) == Some(channel_id) => {
             if id_of(msg["author"].get("id")) != Some(sh.config.bot.id) {
                 return error(403, 50005, "Cannot edit a message authored by another user");
@@ -339,127 +361,4 @@ fn create_thread(
         st.gateway.dispatch("THREAD_CREATE", &event, false);
     }
     ok(thread)
-}
-
-fn callback(
-    sh: &Shared,
-    st: &mut State,
-    id: u64,
-    token: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
-    let Some(rec) = st.interactions.get(token).filter(|r| r.id == id).cloned() else {
-        return error(404, 10062, "Unknown interaction");
-    };
-    if rec.acknowledged.is_some() {
-        return error(400, 40060, "Interaction has already been acknowledged.");
-    }
-    let kind = body["type"].as_u64().unwrap_or(0);
-    let data = body.get("data").cloned().unwrap_or_else(|| json!({}));
-    let component_message = rec.message.as_ref().and_then(|m| id_of(m.get("id")));
-    let message_type = if rec.kind == 2 { 20 } else { 0 };
-    let original = match kind {
-        4 => id_of(new_message(sh, st, rec.channel_id, &data, files, message_type).get("id")),
-        5 => {
-            let flags = (data["flags"].as_u64().unwrap_or(0) & 64) | 128;
-            id_of(
-                new_message(
-                    sh,
-                    st,
-                    rec.channel_id,
-                    &json!({"flags": flags}),
-                    &[],
-                    message_type,
-                )
-                .get("id"),
-            )
-        }
-        6 => component_message,
-        7 => component_message
-            .and_then(|m| edit_stored(st, m, &data, files))
-            .and_then(|m| id_of(m.get("id"))),
-        1 | 8 | 9 => None,
-        _ => {
-            return error(
-                400,
-                50035,
-                "Invalid Form Body: unknown interaction callback type",
-            )
-        }
-    };
-    let rec: &mut InteractionRec = st.interactions.get_mut(token).expect("interaction exists");
-    rec.acknowledged = Some(kind);
-    rec.original = original;
-    no_content()
-}
-
-fn followup(
-    sh: &Shared,
-    st: &mut State,
-    token: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
-    let Some(rec) = st
-        .interactions
-        .get(token)
-        .filter(|r| r.acknowledged.is_some())
-        .cloned()
-    else {
-        return error(404, 10015, "Unknown Webhook");
-    };
-    let message_type = if rec.kind == 2 { 20 } else { 0 };
-    ok(new_message(
-        sh,
-        st,
-        rec.channel_id,
-        body,
-        files,
-        message_type,
-    ))
-}
-
-fn webhook_message(
-    st: &mut State,
-    method: &str,
-    token: &str,
-    m: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
-    let Some(rec) = st.interactions.get(token).cloned() else {
-        return error(404, 10015, "Unknown Webhook");
-    };
-    let id = if m == "@original" {
-        rec.original
-    } else {
-        m.parse().ok()
-    };
-    let Some(id) = id.filter(|id| st.messages.contains_key(id)) else {
-        return error(404, 10008, "Unknown Message");
-    };
-    match method {
-        "GET" => ok(st.messages[&id].clone()),
-        "PATCH" => {
-            let mut msg = edit_stored(st, id, body, files).expect("message exists");
-            let flags = msg["flags"].as_u64().unwrap_or(0);
-            if flags & 128 != 0 {
-                msg["flags"] = json!(flags & !128);
-                st.messages.insert(id, msg.clone());
-            }
-            ok(msg)
-        }
-        "DELETE" => {
-            st.messages.remove(&id);
-            if rec.original == Some(id) {
-                st.interactions
-                    .get_mut(token)
-                    .expect("interaction exists")
-                    .original = None;
-            }
-            no_content()
-        }
-        _ => unknown_route(method, &format!("/webhooks/-/{token}/messages/{m}")),
-    }
 }

@@ -1,0 +1,139 @@
+//! The Discord adapter (serenity + poise): slash commands, typed answers, buttons, select menus
+//! and forms become core inputs; effects become messages. `run` is the single entry point, so
+//! tests start the real client in-process against a fake Discord.
+
+mod commands;
+mod ids;
+mod interactions;
+mod messages;
+mod render;
+mod send;
+mod sweeper;
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use serenity::{GatewayIntents, GuildId, HttpBuilder, UserId};
+
+use crate::config::DiscordConfig;
+use crate::engine::Engine;
+
+pub use ids::ComponentId;
+pub use sweeper::sweep_once;
+
+/// What every handler gets: the engine (store, packs, settings).
+pub struct Data {
+    pub engine: Engine,
+}
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// The actor id the core sees for a Discord user.
+pub fn actor(user: UserId) -> String {
+    format!("discord:{user}")
+}
+
+/// Sessions are scoped by server; DMs share one scope per user.
+pub fn scope(guild: Option<GuildId>) -> String {
+    guild.map_or_else(|| "dm".to_string(), |g| format!("guild:{g}"))
+}
+
+/// The intents panelist needs: servers and their messages, DMs, and message text for typed answers.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT
+}
+
+/// Runs the bot until `shutdown` completes. Fails fast, without echoing the token, if Discord
+/// rejects it.
+pub async fn run(
+    cfg: DiscordConfig,
+    engine: Engine,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let mut builder = HttpBuilder::new(cfg.token.expose());
+    if let Some(base) = &cfg.api_base {
+        // serenity ignores `proxy` while its rate limiter is on (see shared/notes/fake-discord.md).
+        builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
+    }
+    let http = builder.build();
+    let me = http.get_current_user().await.map_err(|e| match send::discord_code(&e) {
+        Some(_) if matches!(&e, serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401)) => {
+            anyhow::anyhow!("Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the bot token again from the developer portal (Bot -> Reset Token).")
+        }
+        _ => anyhow::anyhow!("could not reach Discord to check the token: {e}"),
+    })?;
+    tracing::info!(bot = %me.name, id = %me.id, "token accepted");
+    let guild = cfg.guild_id.map(GuildId::new);
+    let sweep_every = Duration::from_secs(cfg.sweep_secs.max(1));
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            event_handler: |fw, event| Box::pin(on_event(fw, event)),
+            on_error: |err| Box::pin(commands::on_error(err)),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let cmds = &framework.options().commands;
+                match guild {
+                    Some(g) => poise::builtins::register_in_guild(ctx, cmds, g).await?,
+                    None => poise::builtins::register_globally(ctx, cmds).await?,
+                }
+                tracing::info!(guild = ?guild, "slash commands registered");
+                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every));
+                Ok(Data { engine })
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(framework)
+        .await
+        .context("building the Discord client")?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        shards.shutdown_all().await;
+    });
+    client.start().await.map_err(|e| match e {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            anyhow::anyhow!("Discord rejected DISCORD_TOKEN at the gateway. Copy the bot token again from the developer portal.")
+        }
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => anyhow::anyhow!(
+            "Discord refused the Message Content intent: enable it under Bot -> Privileged Gateway Intents in the developer portal."
+        ),
+        other => anyhow::anyhow!("the Discord client stopped: {other}"),
+    })
+}
+
+async fn on_event(
+    fw: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let ctx = fw.serenity_context;
+    let data = fw.user_data;
+    let result = match event {
+        serenity::FullEvent::Message { new_message } => {
+            messages::on_message(ctx, data, new_message).await
+        }
+        serenity::FullEvent::InteractionCreate { interaction } => match interaction {
+            serenity::Interaction::Component(c) => interactions::on_component(ctx, data, c).await,
+            serenity::Interaction::Modal(m) => interactions::on_modal(ctx, data, m).await,
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        tracing::error!(error = ?e, error_id = %&id[..8], "handling a Discord event failed");
+        if let serenity::FullEvent::InteractionCreate { interaction } = event {
+            interactions::apologise(ctx, interaction, &id[..8]).await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,418 @@
+//! Effects -> Discord messages: embeds, buttons and select menus. Every message is built with
+//! mentions disabled, since answers and packs are user text.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+};
+
+use super::ids::{ComponentId, QuestionAction, RubricAction};
+use crate::bank::Pack;
+use crate::interview::summary::{Summary, Totals};
+use crate::interview::transcript::transcript;
+use crate::interview::{Ask, Effect, Feedback, Session};
+
+const BLUE: u32 = 0x5865F2;
+const GREEN: u32 = 0x57F287;
+const GREY: u32 = 0x99AAB5;
+/// Stay under the 6,000 characters Discord allows across a message's embeds.
+const MAX_EMBED_CHARS: usize = 5500;
+const MAX_ECHO: usize = 1500;
+
+/// One message to send: what adapters turn into a response, follow-up or channel message.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    pub content: Option<String>,
+    pub embeds: Vec<CreateEmbed>,
+    pub components: Vec<CreateActionRow>,
+    pub files: Vec<CreateAttachment>,
+    pub ephemeral: bool,
+    embed_chars: usize,
+}
+
+impl Reply {
+    pub fn text(s: impl Into<String>) -> Reply {
+        Reply {
+            content: Some(s.into()),
+            ..Reply::default()
+        }
+    }
+
+    pub fn ephemeral(mut self) -> Reply {
+        self.ephemeral = true;
+        self
+    }
+}
+
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new().replied_user(false)
+}
+
+/// Cuts `s` to `max` characters, marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+struct Card {
+    title: String,
+    body: String,
+    footer: Option<String>,
+    colour: u32,
+}
+
+impl Card {
+    fn chars(&self) -> usize {
+        self.title.chars().count()
+            + self.body.chars().count()
+            + self.footer.as_ref().map_or(0, |f| f.chars().count())
+    }
+
+    fn embed(self) -> CreateEmbed {
+        let mut e = CreateEmbed::new()
+            .title(clip(&self.title, 256))
+            .description(clip(&self.body, 4096))
+            .colour(self.colour);
+        if let Some(f) = self.footer {
+            e = e.footer(CreateEmbedFooter::new(f));
+        }
+        e
+    }
+}
+
+/// Renders the effects of one accepted input. `echo` is answer text to show (form answers are
+/// not otherwise visible in the channel).
+pub fn render(
+    session: &Session,
+    pack: &Pack,
+    effects: &[Effect],
+    echo: Option<&str>,
+) -> Vec<Reply> {
+    let mut out = vec![Reply::default()];
+    let mut lines: Vec<String> = Vec::new();
+    for fx in effects {
+        let card = match fx {
+            Effect::Started {
+                role,
+                areas,
+                questions,
+                time_limit_secs,
+            } => Some(started(role, areas, *questions, *time_limit_secs)),
+            Effect::Ask(a) => {
+                let card = ask_card(a);
+                push(&mut out, card);
+                out.last_mut().unwrap().components = ask_components(&session.id, a);
+                continue;
+            }
+            Effect::Rubric {
+                item, checklist, ..
+            } => {
+                push(&mut out, rubric_card(checklist));
+                out.last_mut().unwrap().components =
+                    rubric_components(&session.id, *item, checklist);
+                continue;
+            }
+            Effect::DraftSaved { .. } => None,
+            Effect::Hint { text, number, of } => Some(Card {
+                title: format!("Hint {number} of {of}"),
+                body: text.clone(),
+                footer: None,
+                colour: GREY,
+            }),
+            Effect::Submitted {
+                chars, over_time, ..
+            } => {
+                let late = if *over_time {
+                    " (after the time limit)"
+                } else {
+                    ""
+                };
+                match echo {
+                    Some(text) => Some(Card {
+                        title: format!("Answer saved{late}"),
+                        body: clip(text, MAX_ECHO),
+                        footer: Some(format!("{chars} characters")),
+                        colour: GREY,
+                    }),
+                    None => {
+                        lines.push(format!("Answer saved ({chars} characters){late}."));
+                        None
+                    }
+                }
+            }
+            Effect::TimeUp { .. } => {
+                lines.push("⏰ Time is up for this question.".into());
+                None
+            }
+            Effect::AskRating { ticked, of, .. } => {
+                lines.push(format!("Ticked {ticked} of {of}. Now rate the answer 1-4."));
+                None
+            }
+            Effect::Feedback(f) => Some(feedback_card(f)),
+            Effect::Skipped { timed_out, .. } => {
+                lines.push(
+                    if *timed_out {
+                        "No answer before the time limit: question skipped."
+                    } else {
+                        "Skipped."
+                    }
+                    .into(),
+                );
+                None
+            }
+            Effect::Paused { idle } => {
+                let why = if *idle {
+                    "Paused after inactivity."
+                } else {
+                    "Paused."
+                };
+                lines.push(format!("⏸️ {why} Your draft is kept. Use `/interview resume` (or just keep answering) to continue."));
+                None
+            }
+            Effect::Resumed => {
+                lines.push("▶️ Resumed.".into());
+                None
+            }
+            Effect::Finished(sum) => {
+                push(&mut out, summary_card(sum));
+                let md = transcript(session, pack);
+                out.last_mut()
+                    .unwrap()
+                    .files
+                    .push(CreateAttachment::bytes(md.into_bytes(), "transcript.md"));
+                continue;
+            }
+            Effect::Abandoned => {
+                lines.push("This interview was abandoned after a long pause. Its answers are kept: see `/interview history`.".into());
+                None
+            }
+        };
+        if let Some(c) = card {
+            push(&mut out, c);
+        }
+    }
+    if !lines.is_empty() {
+        out[0].content = Some(clip(&lines.join("\n"), 2000));
+    }
+    out.retain(|r| r.content.is_some() || !r.embeds.is_empty());
+    out
+}
+
+/// Adds a card, starting a new message when this one would pass Discord's embed limits.
+fn push(out: &mut Vec<Reply>, card: Card) {
+    let n = card.chars();
+    let last = out.last().unwrap();
+    if last.embeds.len() >= 10
+        || last.embed_chars + n > MAX_EMBED_CHARS
+        || !last.components.is_empty()
+        || !last.files.is_empty()
+    {
+        out.push(Reply::default());
+    }
+    let last = out.last_mut().unwrap();
+    last.embed_chars += n;
+    last.embeds.push(card.embed());
+}
+
+fn started(role: &str, areas: &[String], questions: usize, limit: Option<u32>) -> Card {
+    let limit = limit.map_or(String::new(), |s| {
+        format!("\n⏱️ {} minutes per question.", s / 60)
+    });
+    Card {
+        title: format!("{role} mock interview"),
+        body: format!(
+            "{questions} questions across {}.{limit}\n\nType your answer as one or more messages, then press **Submit answer**; or use **Answer in a form**. **Hint**, **Skip** and **End** are on every question. Follow-up questions come after your main answer.",
+            areas.join(", ")
+        ),
+        footer: None,
+        colour: BLUE,
+    }
+}
+
+fn ask_card(a: &Ask) -> Card {
+    let mut title = format!("Question {} of {} · {}", a.item + 1, a.total, a.area);
+    if a.is_follow_up() {
+        title = format!("Follow-up {} of {} · {title}", a.part, a.parts - 1);
+    }
+    let mut footer = format!(
+        "{} · difficulty {}/3 · about {} min",
+        a.kind.as_str(),
+        a.difficulty,
+        a.minutes
+    );
+    if let Some(l) = a.time_limit_secs {
+        footer.push_str(&format!(" · time limit {} min", l / 60));
+    }
+    if a.draft_chars > 0 {
+        footer.push_str(&format!(
+            " · your draft so far: {} characters",
+            a.draft_chars
+        ));
+    }
+    Card {
+        title,
+        body: a.text.clone(),
+        footer: Some(footer),
+        colour: BLUE,
+    }
+}
+
+fn ask_components(session: &str, a: &Ask) -> Vec<CreateActionRow> {
+    let id = |action| {
+        ComponentId::Question {
+            action,
+            session: session.to_string(),
+            item: a.item,
+            part: a.part,
+        }
+        .encode()
+    };
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(id(QuestionAction::Submit))
+            .label("Submit answer")
+            .style(ButtonStyle::Success),
+        CreateButton::new(id(QuestionAction::Form))
+            .label("Answer in a form")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(id(QuestionAction::Hint))
+            .label("Hint")
+            .style(ButtonStyle::Secondary),
+        CreateButton::new(id(QuestionAction::Skip))
+            .label("Skip")
+            .style(ButtonStyle::Secondary),
+        CreateButton::new(id(QuestionAction::End))
+            .label("End")
+            .style(ButtonStyle::Danger),
+    ])]
+}
+
+fn rubric_card(checklist: &[String]) -> Card {
+    let items: Vec<String> = checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{}. {c}", i + 1))
+        .collect();
+    Card {
+        title: "Score your answer".into(),
+        body: format!(
+            "Which of these did your answer do? Tick them in the menu, then rate it.\n\n{}",
+            items.join("\n")
+        ),
+        footer: Some("1 strong no hire · 2 lean no hire · 3 lean hire · 4 strong hire".into()),
+        colour: BLUE,
+    }
+}
+
+fn rubric_components(session: &str, item: usize, checklist: &[String]) -> Vec<CreateActionRow> {
+    let id = |action| {
+        ComponentId::Rubric {
+            action,
+            session: session.to_string(),
+            item,
+        }
+        .encode()
+    };
+    let options = checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string())
+        })
+        .collect();
+    let menu = CreateSelectMenu::new(
+        id(RubricAction::Ticks),
+        CreateSelectMenuKind::String { options },
+    )
+    .placeholder("Checklist: what did your answer do?")
+    .min_values(0)
+    .max_values(checklist.len() as u8);
+    let rate = |n: u8, label: &str| {
+        CreateButton::new(id(RubricAction::Rate(n)))
+            .label(format!("{n} · {label}"))
+            .style(ButtonStyle::Secondary)
+    };
+    vec![
+        CreateActionRow::SelectMenu(menu),
+        CreateActionRow::Buttons(vec![
+            rate(1, "strong no hire"),
+            rate(2, "lean no hire"),
+            rate(3, "lean hire"),
+            rate(4, "strong hire"),
+            CreateButton::new(id(RubricAction::SkipScore))
+                .label("Skip scoring")
+                .style(ButtonStyle::Secondary),
+        ]),
+    ]
+}
+
+fn feedback_card(f: &Feedback) -> Card {
+    let c = &f.coverage;
+    let mut body: Vec<String> = c
+        .points
+        .iter()
+        .map(|p| match &p.evidence {
+            Some(e) => format!("✅ {} — you mentioned “{e}”", p.point),
+            None => format!("▫️ {}", p.point),
+        })
+        .collect();
+    body.push(String::new());
+    body.push(match f.rating {
+        Some(r) => format!(
+            "**Your self-score:** {}/4 ({}), checklist {} of {}.",
+            r.get(),
+            r.label(),
+            f.ticks.len(),
+            f.checklist.len()
+        ),
+        None => "Self-score skipped.".into(),
+    });
+    body.push(format!(
+        "\n**Model answer outline** (tap to reveal)\n||{}||",
+        clip(f.outline.trim(), 3000)
+    ));
+    Card {
+        title: format!(
+            "Talking points covered: {} of {}",
+            c.covered(),
+            c.points.len()
+        ),
+        body: body.join("\n"),
+        footer: None,
+        colour: GREEN,
+    }
+}
+
+pub fn totals_line(t: &Totals) -> String {
+    let rating = t.mean_rating().map_or("not rated".into(), |r| {
+        format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
+    });
+    let cov = t
+        .mean_coverage()
+        .map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
+    format!(
+        "answered {}/{} · {rating} · talking points {cov} · checklist {}/{}",
+        t.answered, t.asked, t.ticked, t.checklist_items
+    )
+}
+
+fn summary_card(s: &Summary) -> Card {
+    let mut lines: Vec<String> = s
+        .areas
+        .iter()
+        .map(|a| format!("**{}**: {}", a.name, totals_line(&a.totals)))
+        .collect();
+    lines.push(format!("\n**Overall**: {}", totals_line(&s.overall)));
+    lines.push("\nThe full transcript is attached.".into());
+    Card {
+        title: format!("Summary · {}", s.role),
+        body: lines.join("\n"),
+        footer: None,
+        colour: GREEN,
+    }
+}

@@ -1,0 +1,86 @@
+//! Delivering [`Reply`]s: through an interaction (response, then follow-ups: exempt from the
+//! global rate limit) or as channel messages (background notices, threads, DMs).
+
+use poise::serenity_prelude as serenity;
+use serenity::builder::Builder;
+use serenity::{
+    ChannelId, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, Http, InteractionId,
+};
+
+use super::render::{no_mentions, Reply};
+
+pub fn response_message(r: Reply) -> CreateInteractionResponseMessage {
+    let mut m = CreateInteractionResponseMessage::new()
+        .allowed_mentions(no_mentions())
+        .ephemeral(r.ephemeral);
+    if let Some(c) = r.content {
+        m = m.content(c);
+    }
+    m.embeds(r.embeds).components(r.components).files(r.files)
+}
+
+fn followup(r: Reply) -> CreateInteractionResponseFollowup {
+    let mut m = CreateInteractionResponseFollowup::new()
+        .allowed_mentions(no_mentions())
+        .ephemeral(r.ephemeral);
+    if let Some(c) = r.content {
+        m = m.content(c);
+    }
+    m.embeds(r.embeds).components(r.components).files(r.files)
+}
+
+pub fn message(r: Reply) -> CreateMessage {
+    let mut m = CreateMessage::new().allowed_mentions(no_mentions());
+    if let Some(c) = r.content {
+        m = m.content(c);
+    }
+    m.embeds(r.embeds).components(r.components).files(r.files)
+}
+
+/// Answers an interaction with the first reply (type 4) and sends the rest as follow-ups.
+pub async fn respond(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    replies: Vec<Reply>,
+) -> serenity::Result<()> {
+    let mut replies = replies.into_iter();
+    let first = replies.next().unwrap_or_else(|| Reply::text("Done."));
+    CreateInteractionResponse::Message(response_message(first))
+        .execute(http, (id, token))
+        .await?;
+    send_followups(http, token, replies).await
+}
+
+/// Sends replies as follow-ups of an interaction that was already answered or deferred.
+pub async fn send_followups(
+    http: &Http,
+    token: &str,
+    replies: impl IntoIterator<Item = Reply>,
+) -> serenity::Result<()> {
+    for r in replies {
+        followup(r).execute(http, (None, token)).await?;
+    }
+    Ok(())
+}
+
+/// Posts replies into a channel (thread or DM).
+pub async fn post(
+    http: &Http,
+    channel: ChannelId,
+    replies: impl IntoIterator<Item = Reply>,
+) -> serenity::Result<()> {
+    for r in replies {
+        channel.send_message(http, message(r)).await?;
+    }
+    Ok(())
+}
+
+/// The Discord error code of a failed request, if Discord sent one (e.g. 50007: cannot DM).
+pub fn discord_code(e: &serenity::Error) -> Option<isize> {
+    match e {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
+        _ => None,
+    }
+}
