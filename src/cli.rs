@@ -25,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Discord bot (needs DISCORD_TOKEN; see README).
+    Serve,
     /// Run a mock interview in this terminal (reads answers from stdin; works piped).
     Practice(PracticeArgs),
     /// Work with question packs.
@@ -58,6 +60,7 @@ pub fn main() -> ExitCode {
             command: PacksCommand::Check(args),
         } => return check(args),
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
+        Command::Serve => runtime().and_then(|rt| rt.block_on(serve())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -113,6 +116,24 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let result = practice::run(&engine, &args).await;
     engine.store.close().await;
     result
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let discord = crate::config::DiscordConfig::from_env()?;
+    let bank = load_bank(&config.prompts)?;
+    let store = Store::connect(&config.database_url).await?;
+    tracing::info!(packs = bank.packs().len(), database = %crate::store::redact_url(&config.database_url), "starting the bot");
+    let engine = Engine {
+        store,
+        bank: Arc::new(bank),
+        settings: config.settings,
+    };
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    crate::discord::run(discord, engine, shutdown).await
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -16,6 +16,13 @@ pub struct Stored {
     pub channel_id: Option<String>,
 }
 
+impl Stored {
+    /// The stored status column's value for this session.
+    pub fn status_name(&self) -> &'static str {
+        status(&self.session.stage)
+    }
+}
+
 /// Where a new session lives, and the start event that created it.
 pub struct NewRow<'a> {
     pub scope: &'a str,

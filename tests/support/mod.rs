@@ -1,4 +1,6 @@
-//! Shared support code for the integration tests: the in-process fake Discord.
+//! Shared support code for the integration tests: the in-process fake Discord and the harness
+//! that runs the real bot against it.
 #![allow(dead_code)]
 
+pub mod bot;
 pub mod fake_discord;

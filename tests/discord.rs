@@ -1,0 +1,622 @@
+//! End-to-end: the real bot (serenity + poise) against the fake Discord on 127.0.0.1, each test
+//! on a fresh database. Asserts the Discord requests made and the rows stored.
+
+mod support;
+
+use serde_json::{json, Value};
+use sqlx::Row;
+use support::bot::{callback, custom_id, interaction_id, text_of, token, Bot, WAIT};
+use support::fake_discord::payloads::{
+    button_click, message_create, modal_submit, select_click, slash_command,
+};
+use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin, Place};
+
+/// Pushes an interaction and returns it.
+fn push(fake: &FakeDiscord, ix: Value) -> Value {
+    fake.push_interaction(ix.clone());
+    ix
+}
+
+/// The message the bot created in answer to an interaction (type 4 callback or follow-up).
+async fn response(fake: &FakeDiscord, ix: &Value) -> Value {
+    let t = token(ix);
+    fake.wait_for("the interaction's response message", WAIT, |f| {
+        f.original_response(&t)
+    })
+    .await
+}
+
+/// The newest message in `channel` that carries a component labelled `label`.
+async fn message_with(fake: &FakeDiscord, channel: u64, label: &str) -> Value {
+    fake.wait_for(
+        &format!("a message with '{label}' in {channel}"),
+        WAIT,
+        |f| {
+            f.messages_in(channel).into_iter().rev().find(|m| {
+                support::bot::components(m)
+                    .iter()
+                    .any(|(_, l)| l.starts_with(label))
+            })
+        },
+    )
+    .await
+}
+
+/// What the bot said after deferring `ix`: the edit of its original reply or its first follow-up.
+async fn after_defer(fake: &FakeDiscord, ix: &Value) -> Value {
+    let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(ix));
+    let r = fake
+        .wait_for_request(
+            |r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix),
+            WAIT,
+        )
+        .await;
+    r.body
+}
+
+fn start_options(areas: &str) -> Vec<Value> {
+    vec![opt::subcommand(
+        "start",
+        vec![opt::string("areas", areas), opt::integer("per_area", 1)],
+    )]
+}
+
+/// `/interview start` in the default channel; returns the thread id.
+async fn start_in_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
+    let ix = push(
+        fake,
+        slash_command(&fake.in_guild(user), "interview", start_options("python")),
+    );
+    let deferred = callback(fake, &interaction_id(&ix)).await;
+    assert_eq!(deferred.body["type"], 5, "acknowledged at once (deferred)");
+    assert_eq!(deferred.body["data"]["flags"], 64, "privately");
+    let created = fake
+        .wait_for_request(
+            |r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())),
+            WAIT,
+        )
+        .await;
+    assert_eq!(created.body["type"], 11, "a public thread by default");
+    assert!(created.body["name"]
+        .as_str()
+        .unwrap()
+        .contains(&user.username));
+    let thread: u64 = created.response["id"].as_str().unwrap().parse().unwrap();
+    fake.wait_for_request(
+        |r| {
+            r.is(
+                "PUT",
+                &format!("/channels/{thread}/thread-members/{}", user.id),
+            )
+        },
+        WAIT,
+    )
+    .await;
+    let said = after_defer(fake, &ix).await;
+    assert!(
+        said["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<#{thread}>")),
+        "{said}"
+    );
+    assert_eq!(said["flags"], 64);
+    thread
+}
+
+fn thread_origin(fake: &FakeDiscord, thread: u64, user: &FakeUser) -> Origin {
+    fake.in_thread(thread, user)
+}
+
+async fn type_answer(fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &str) {
+    let msg = message_create(place, user, text);
+    let id = msg["id"].as_str().unwrap().to_string();
+    fake.push_message(msg);
+    fake.wait_for_request(
+        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
+        WAIT,
+    )
+    .await;
+}
+
+async fn click(fake: &FakeDiscord, origin: &Origin, message: &Value, label: &str) -> Value {
+    push(
+        fake,
+        button_click(origin, message, &custom_id(message, label)),
+    )
+}
+
+async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {
+    sqlx::query("SELECT scope, mode, status FROM sessions ORDER BY created_at")
+        .fetch_all(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+async fn count(bot: &Bot, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// Answers the current question and its follow-up by typing, then scores it through the rubric.
+async fn answer_and_score(
+    fake: &FakeDiscord,
+    origin: &Origin,
+    channel: u64,
+    user: &FakeUser,
+) -> support::fake_discord::RecordedRequest {
+    let question = message_with(fake, channel, "Submit answer").await;
+    type_answer(
+        fake,
+        &origin.place,
+        user,
+        "Shallow copies share nested objects; deepcopy copies recursively.",
+    )
+    .await;
+    let submit = click(fake, origin, &question, "Submit answer").await;
+    let follow_up = response(fake, &submit).await;
+    assert!(
+        text_of(&follow_up).contains("Follow-up 1 of 1"),
+        "{}",
+        text_of(&follow_up)
+    );
+    type_answer(fake, &origin.place, user, "A follow-up answer.").await;
+    let submit = click(fake, origin, &follow_up, "Submit answer").await;
+    let rubric = response(fake, &submit).await;
+    assert!(
+        text_of(&rubric).contains("Score your answer"),
+        "{}",
+        text_of(&rubric)
+    );
+    let select = push(
+        fake,
+        select_click(
+            origin,
+            &rubric,
+            &custom_id(&rubric, "Checklist"),
+            &["0", "2"],
+        ),
+    );
+    let updated = callback(fake, &interaction_id(&select)).await;
+    assert_eq!(
+        updated.body["type"], 7,
+        "the checklist updates the rubric message in place"
+    );
+    assert!(updated.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("Ticked 2 of"));
+    let rate = click(fake, origin, &rubric, "3 ·").await;
+    let rated = callback(fake, &interaction_id(&rate)).await;
+    assert_eq!(rated.body["type"], 4);
+    rated
+}
+
+#[tokio::test]
+async fn a_channel_interview_from_start_to_summary() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("casey");
+    let thread = start_in_thread(&fake, &cand).await;
+    let intro = fake.messages_in(thread);
+    let first = text_of(&intro[0]);
+    assert!(
+        first.contains("Senior Python Developer mock interview")
+            && first.contains("1 questions across Python language proficiency"),
+        "{first}"
+    );
+    let origin = thread_origin(&fake, thread, &cand);
+    let done = answer_and_score(&fake, &origin, thread, &cand).await;
+    let text = text_of(&done.body["data"]);
+    assert!(text.contains("Talking points covered"), "{text}");
+    assert!(
+        text.contains("||"),
+        "the model outline sits behind a spoiler"
+    );
+    assert!(text.contains("Summary · Senior Python Developer"), "{text}");
+    assert!(
+        text.contains("**Overall**: answered 1/1 · self 3.0/4 (lean hire)"),
+        "{text}"
+    );
+    assert_eq!(done.files.len(), 1);
+    assert_eq!(done.files[0].filename, "transcript.md");
+    let md = String::from_utf8_lossy(&done.files[0].bytes);
+    assert!(
+        md.contains("> Shallow copies share nested objects") && md.contains("Self-score: 3/4"),
+        "{md}"
+    );
+
+    assert_eq!(
+        sessions(&bot).await,
+        vec![(
+            format!("guild:{}", fake.guild_id()),
+            "channel".into(),
+            "finished".into()
+        )]
+    );
+    assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 2);
+    let score = sqlx::query("SELECT ticks, rating, kind FROM scores")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            score.get::<String, _>(0),
+            score.get::<i64, _>(1),
+            score.get::<String, _>(2)
+        ),
+        ("[0,2]".into(), 3, "self".into())
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn dm_practice_from_practice_command_to_summary() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("dana");
+    let ix = push(
+        &fake,
+        slash_command(
+            &fake.in_guild(&cand),
+            "practice",
+            vec![opt::string("areas", "python"), opt::integer("per_area", 1)],
+        ),
+    );
+    assert_eq!(
+        callback(&fake, &interaction_id(&ix)).await.body["data"]["flags"],
+        64
+    );
+    let dm = fake
+        .wait_for_request(|r| r.is("POST", "/users/@me/channels"), WAIT)
+        .await;
+    assert_eq!(dm.body["recipient_id"], cand.id.to_string());
+    let dm_channel = fake.dm_channel_id(&cand);
+    let said = after_defer(&fake, &ix).await;
+    assert!(
+        said["content"].as_str().unwrap().contains("sent you a DM"),
+        "{said}"
+    );
+    let origin = fake.in_dm(&cand);
+    let done = answer_and_score(&fake, &origin, dm_channel, &cand).await;
+    assert!(text_of(&done.body["data"]).contains("Summary · Senior Python Developer"));
+    assert_eq!(
+        sessions(&bot).await,
+        vec![("dm".into(), "dm".into(), "finished".into())]
+    );
+    // Nothing from the DM session was posted in the server's channel.
+    let public: Vec<Value> = fake
+        .messages_in(fake.channel_id())
+        .into_iter()
+        .filter(|m| m["flags"].as_u64().unwrap_or(0) & 64 == 0)
+        .collect();
+    assert!(public.is_empty(), "{public:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn closed_dms_are_explained_and_start_nothing() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("erin");
+    fake.close_dms(cand.id);
+    let ix = push(
+        &fake,
+        slash_command(&fake.in_guild(&cand), "practice", vec![]),
+    );
+    let said = after_defer(&fake, &ix).await;
+    assert!(
+        said["content"]
+            .as_str()
+            .unwrap()
+            .contains("can't send you direct messages"),
+        "{said}"
+    );
+    assert!(
+        sessions(&bot).await.is_empty(),
+        "no half-started session is left"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_answer_given_in_the_form() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("finn");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = thread_origin(&fake, thread, &cand);
+    let question = message_with(&fake, thread, "Answer in a form").await;
+    type_answer(&fake, &origin.place, &cand, "typed draft").await;
+    let open = click(&fake, &origin, &question, "Answer in a form").await;
+    let modal = callback(&fake, &interaction_id(&open)).await;
+    assert_eq!(modal.body["type"], 9);
+    let input = &modal.body["data"]["components"][0]["components"][0];
+    assert_eq!(input["max_length"], 4000);
+    assert_eq!(
+        input["value"], "typed draft",
+        "the form starts from the typed draft"
+    );
+    let form_id = modal.body["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let submit = push(
+        &fake,
+        modal_submit(
+            &origin,
+            &form_id,
+            &[("answer", "My answer from the form.")],
+            Some(&question),
+        ),
+    );
+    let shown = callback(&fake, &interaction_id(&submit)).await;
+    assert_eq!(shown.body["type"], 4);
+    let text = text_of(&shown.body["data"]);
+    assert!(
+        text.contains("Answer saved") && text.contains("My answer from the form."),
+        "the form answer is visible in the thread: {text}"
+    );
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(body, "My answer from the form.");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("gale");
+    let stranger = FakeUser::fresh("hal");
+    let thread = start_in_thread(&fake, &cand).await;
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let events_before = count(&bot, "SELECT COUNT(*) FROM events").await;
+    for label in ["Submit answer", "Skip", "End", "Hint"] {
+        let ix = click(
+            &fake,
+            &thread_origin(&fake, thread, &stranger),
+            &question,
+            label,
+        )
+        .await;
+        let reply = callback(&fake, &interaction_id(&ix)).await;
+        assert_eq!(reply.body["type"], 4);
+        assert_eq!(reply.body["data"]["flags"], 64, "told privately");
+        assert!(reply.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("This is <@{}>'s interview", cand.id)));
+    }
+    // The stranger's messages in the public thread are not taken as answers.
+    fake.push_message(message_create(
+        &thread_origin(&fake, thread, &stranger).place,
+        &stranger,
+        "good luck!",
+    ));
+    assert_eq!(
+        count(&bot, "SELECT COUNT(*) FROM events").await,
+        events_before
+    );
+    let live = bot
+        .engine
+        .store
+        .by_channel(&thread.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(live.session.version, 1);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_interview_continues_where_it_was() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("ivy");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = thread_origin(&fake, thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    type_answer(&fake, &origin.place, &cand, "typed before the restart").await;
+    bot.stop().await;
+
+    let bot = Bot::start(&fake, dir.path()).await;
+    type_answer(&fake, &origin.place, &cand, "and after it").await;
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    let next = response(&fake, &submit).await;
+    assert!(
+        text_of(&next).contains("Follow-up 1 of 1"),
+        "{}",
+        text_of(&next)
+    );
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(body, "typed before the restart\nand after it");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_interaction_twice_and_a_double_click_apply_once() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("jo");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = thread_origin(&fake, thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    type_answer(&fake, &origin.place, &cand, "one answer").await;
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    response(&fake, &submit).await;
+    fake.push_interaction(submit.clone()); // the gateway delivers it again
+    let again = click(&fake, &origin, &question, "Submit answer").await; // and the user clicks twice
+    let stale = callback(&fake, &interaction_id(&again)).await;
+    assert_eq!(stale.body["data"]["flags"], 64);
+    assert!(
+        stale.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("earlier step"),
+        "{}",
+        stale.body
+    );
+    let callbacks = fake.requests_matching(
+        "POST",
+        &format!("/interactions/{}/", interaction_id(&submit)),
+    );
+    assert_eq!(
+        callbacks.len(),
+        1,
+        "the re-delivered interaction was answered once"
+    );
+    assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 1);
+    let key = format!("ix:{}", interaction_id(&submit));
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key = $1")
+        .bind(&key)
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_long_answer_with_everyone_is_sent_without_mentions() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("kim");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = thread_origin(&fake, thread, &cand);
+    let question = message_with(&fake, thread, "Answer in a form").await;
+    let mut text = "@everyone @here <@&1234> look at this. ".to_string();
+    while text.chars().count() < 2000 {
+        text.push_str("Deep copies recurse. ");
+    }
+    let text: String = text.chars().take(2000).collect();
+    let open = click(&fake, &origin, &question, "Answer in a form").await;
+    let form_id = callback(&fake, &interaction_id(&open)).await.body["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let submit = push(
+        &fake,
+        modal_submit(&origin, &form_id, &[("answer", &text)], Some(&question)),
+    );
+    let shown = callback(&fake, &interaction_id(&submit)).await;
+    assert!(
+        text_of(&shown.body["data"]).contains("@everyone"),
+        "the answer is echoed"
+    );
+    let stored: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored.chars().count(), 2000);
+    // Every message the bot sent disabled mentions.
+    let sent: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            (r.method == "POST"
+                && (r.path.contains("/messages")
+                    || r.path.contains("/callback")
+                    || r.path.starts_with("/webhooks/")))
+                || r.method == "PATCH"
+        })
+        .filter(|r| r.body["type"] != 5 && r.body["type"] != 9 && r.body["type"] != 1)
+        .collect();
+    assert!(sent.len() >= 3, "{sent:?}");
+    for r in sent {
+        let am = if r.path.contains("/callback") {
+            &r.body["data"]["allowed_mentions"]
+        } else {
+            &r.body["allowed_mentions"]
+        };
+        assert_eq!(
+            am["parse"],
+            json!([]),
+            "{} {} sent mentions: {}",
+            r.method,
+            r.path,
+            r.body
+        );
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_sweeper_pauses_an_idle_interview_and_says_so() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("lee");
+    let thread = start_in_thread(&fake, &cand).await;
+    let later = panelist::engine::now_millis() + 31 * 60 * 1000;
+    let moved = panelist::discord::sweep_once(&fake.http(), &bot.engine, later)
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    let notice = fake
+        .wait_for_request(
+            |r| {
+                r.is("POST", &format!("/channels/{thread}/messages"))
+                    && r.body["content"]
+                        .as_str()
+                        .is_some_and(|c| c.contains("Paused after inactivity"))
+            },
+            WAIT,
+        )
+        .await;
+    assert_eq!(notice.body["allowed_mentions"]["parse"], json!([]));
+    let live = bot
+        .engine
+        .store
+        .by_channel(&thread.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(live.status_name(), "paused");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_rejected_token_fails_fast_without_echoing_it() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = support::bot::engine(dir.path()).await;
+    let mut cfg = support::bot::config(&fake);
+    cfg.token = panelist::config::Secret::new("not-the-right-token-at-all.abcdef");
+    let err = tokio::time::timeout(
+        WAIT,
+        panelist::discord::run(cfg, engine, std::future::pending()),
+    )
+    .await
+    .expect("fails fast")
+    .unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(msg.contains("rejected DISCORD_TOKEN"), "{msg}");
+    assert!(
+        !msg.contains("not-the-right-token"),
+        "the token never appears in errors: {msg}"
+    );
+}

@@ -1,0 +1,153 @@
+//! Starting the real bot in-process against the fake Discord, on a fresh database, and the
+//! small helpers the end-to-end tests share (find a message, click a button, read a callback).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use panelist::bank::load_path;
+use panelist::config::{DiscordConfig, Secret};
+use panelist::engine::Engine;
+use panelist::interview::Settings;
+use panelist::store::Store;
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::fake_discord::{FakeDiscord, RecordedRequest};
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A running bot; `stop` shuts its shards down like Ctrl-C would.
+pub struct Bot {
+    pub engine: Engine,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+pub async fn engine(db_dir: &Path) -> Engine {
+    let url = format!("sqlite://{}?mode=rwc", db_dir.join("bot.db").display());
+    let store = Store::connect(&url).await.expect("database");
+    let bank =
+        load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("packs");
+    Engine {
+        store,
+        bank: Arc::new(bank),
+        settings: Settings::default(),
+    }
+}
+
+pub fn config(fake: &FakeDiscord) -> DiscordConfig {
+    DiscordConfig {
+        token: Secret::new(fake.token()),
+        api_base: Some(fake.api_base()),
+        guild_id: Some(fake.guild_id()),
+        sweep_secs: 3600,
+    }
+}
+
+impl Bot {
+    /// Starts the bot and waits until it has registered its commands in the fake guild.
+    pub async fn start(fake: &FakeDiscord, db_dir: &Path) -> Bot {
+        let registered = commands_put(fake);
+        let engine = engine(db_dir).await;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(panelist::discord::run(
+            config(fake),
+            engine.clone(),
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        fake.wait_for("the bot to register its commands", WAIT, |f| {
+            (commands_put(f) > registered).then_some(())
+        })
+        .await;
+        Bot {
+            engine,
+            stop: Some(tx),
+            task,
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let result = tokio::time::timeout(WAIT, self.task)
+            .await
+            .expect("the bot stops in time")
+            .expect("bot task");
+        result.expect("the bot stopped cleanly");
+        self.engine.store.close().await;
+    }
+}
+
+fn commands_put(fake: &FakeDiscord) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .count()
+}
+
+/// The callback the bot sent for interaction `id`.
+pub async fn callback(fake: &FakeDiscord, id: &str) -> RecordedRequest {
+    let prefix = format!("/interactions/{id}/");
+    fake.wait_for_request(|r| r.method == "POST" && r.path.starts_with(&prefix), WAIT)
+        .await
+}
+
+pub fn interaction_id(interaction: &Value) -> String {
+    interaction["id"]
+        .as_str()
+        .expect("interaction id")
+        .to_string()
+}
+
+pub fn token(interaction: &Value) -> String {
+    interaction["token"]
+        .as_str()
+        .expect("interaction token")
+        .to_string()
+}
+
+/// Every `custom_id` of a message's components, with their labels (select menus: placeholder).
+pub fn components(message: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for row in message["components"].as_array().into_iter().flatten() {
+        for c in row["components"].as_array().into_iter().flatten() {
+            let label = c["label"]
+                .as_str()
+                .or(c["placeholder"].as_str())
+                .unwrap_or("")
+                .to_string();
+            out.push((c["custom_id"].as_str().unwrap_or("").to_string(), label));
+        }
+    }
+    out
+}
+
+/// The custom_id of the component labelled `label` on `message`.
+pub fn custom_id(message: &Value, label: &str) -> String {
+    components(message)
+        .into_iter()
+        .find(|(_, l)| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no component '{label}' on {message:#}"))
+        .0
+}
+
+/// All embed titles and descriptions of a message or response body, joined, for assertions.
+pub fn text_of(message: &Value) -> String {
+    let mut out = message["content"].as_str().unwrap_or("").to_string();
+    for e in message["embeds"].as_array().into_iter().flatten() {
+        for key in ["title", "description"] {
+            out.push('\n');
+            out.push_str(e[key].as_str().unwrap_or(""));
+        }
+        if let Some(f) = e["footer"]["text"].as_str() {
+            out.push('\n');
+            out.push_str(f);
+        }
+    }
+    out
+}
