@@ -620,3 +620,156 @@ async fn a_rejected_token_fails_fast_without_echoing_it() {
         "the token never appears in errors: {msg}"
     );
 }
+
+#[tokio::test]
+async fn status_end_and_history_commands() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("mo");
+    let none = push(
+        &fake,
+        slash_command(
+            &fake.in_guild(&cand),
+            "interview",
+            vec![opt::subcommand("status", vec![])],
+        ),
+    );
+    let said = callback(&fake, &interaction_id(&none)).await;
+    assert!(
+        text_of(&said.body["data"]).contains("no interview in progress"),
+        "{}",
+        said.body
+    );
+    let thread = start_in_thread(&fake, &cand).await;
+    // A second start while one is live is refused and opens no second thread.
+    let again = push(
+        &fake,
+        slash_command(&fake.in_guild(&cand), "interview", start_options("python")),
+    );
+    assert!(after_defer(&fake, &again).await["content"]
+        .as_str()
+        .unwrap()
+        .contains("already have an interview in progress"));
+    assert_eq!(
+        fake.requests_matching("POST", &format!("/channels/{}/threads", fake.channel_id()))
+            .len(),
+        1
+    );
+
+    let st = push(
+        &fake,
+        slash_command(
+            &fake.in_guild(&cand),
+            "interview",
+            vec![opt::subcommand("status", vec![])],
+        ),
+    );
+    let first = fake
+        .wait_for_request(|r| r.path.contains(&token(&st)), WAIT)
+        .await;
+    let text = text_of(&first.body["data"]);
+    assert!(
+        text.contains("question 1 of 1") && text.contains(&format!("<#{thread}>")),
+        "{text}"
+    );
+    assert_eq!(first.body["data"]["flags"], 64);
+
+    let origin = thread_origin(&fake, thread, &cand);
+    type_answer(&fake, &origin.place, &cand, "an unsubmitted draft").await;
+    let end = push(
+        &fake,
+        slash_command(&origin, "interview", vec![opt::subcommand("end", vec![])]),
+    );
+    let summary = fake
+        .wait_for_request(
+            |r| {
+                r.path.contains(&token(&end))
+                    && (text_of(&r.body).contains("Summary")
+                        || text_of(&r.body["data"]).contains("Summary"))
+            },
+            WAIT,
+        )
+        .await;
+    assert!(!summary.files.is_empty(), "the transcript is attached");
+    assert_eq!(sessions(&bot).await[0].2, "finished");
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        body, "an unsubmitted draft",
+        "ending keeps the draft as the answer"
+    );
+
+    let hist = push(
+        &fake,
+        slash_command(
+            &fake.in_guild(&cand),
+            "interview",
+            vec![opt::subcommand("history", vec![])],
+        ),
+    );
+    let listed = callback(&fake, &interaction_id(&hist)).await;
+    let text = text_of(&listed.body["data"]);
+    assert!(
+        text.contains("Senior Python Developer")
+            && text.contains("finished")
+            && text.contains("answered 1/1"),
+        "{text}"
+    );
+    assert_eq!(listed.body["data"]["flags"], 64);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn interview_start_inside_a_dm_runs_there_and_options_autocomplete() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("nia");
+    let origin = fake.in_dm(&cand);
+    push(
+        &fake,
+        slash_command(&origin, "interview", start_options("concurrency")),
+    );
+    let question = message_with(&fake, fake.dm_channel_id(&cand), "Submit answer").await;
+    assert!(
+        text_of(&question).contains("Question 1 of 1 · Concurrency and performance"),
+        "{}",
+        text_of(&question)
+    );
+    assert!(fake
+        .requests_matching("POST", &format!("/channels/{}/threads", fake.channel_id()))
+        .is_empty());
+    assert_eq!(
+        sessions(&bot).await,
+        vec![("dm".into(), "dm".into(), "active".into())]
+    );
+
+    let ac = push(
+        &fake,
+        support::fake_discord::payloads::autocomplete(
+            &fake.in_guild(&cand),
+            "interview",
+            vec![opt::subcommand(
+                "start",
+                vec![
+                    opt::string("role", "software-architect"),
+                    opt::focused("areas", "governance,sta"),
+                ],
+            )],
+        ),
+    );
+    let choices = callback(&fake, &interaction_id(&ac)).await;
+    assert_eq!(choices.body["type"], 8);
+    let values: Vec<&str> = choices.body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, vec!["governance,stakeholder-leadership"]);
+    bot.stop().await;
+}
