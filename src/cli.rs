@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -108,11 +107,7 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let bank = load_bank(&config.prompts)?;
     let store = Store::connect(&config.database_url).await?;
-    let engine = Engine {
-        store,
-        bank: Arc::new(bank),
-        settings: config.settings,
-    };
+    let engine = Engine::new(store, bank, config.settings);
     let result = practice::run(&engine, &args).await;
     engine.store.close().await;
     result
@@ -124,11 +119,7 @@ async fn serve() -> anyhow::Result<()> {
     let bank = load_bank(&config.prompts)?;
     let store = Store::connect(&config.database_url).await?;
     tracing::info!(packs = bank.packs().len(), database = %crate::store::redact_url(&config.database_url), "starting the bot");
-    let engine = Engine {
-        store,
-        bank: Arc::new(bank),
-        settings: config.settings,
-    };
+    let engine = Engine::new(store, bank, config.settings);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");

@@ -1,14 +1,19 @@
 //! The one path every adapter drives: load the session, apply the core's `step`, persist the
 //! result in one transaction, hand back the effects. Re-delivered inputs are applied once;
-//! concurrent writers are resolved by the snapshot version (reload and retry).
+//! concurrent writers are resolved by the snapshot version (reload and retry). Packs are
+//! resolved per scope: built-in packs everywhere, a server's uploaded packs only in that server.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
-use crate::bank::{Bank, Pack};
+use crate::bank::{parse_pack, Bank, Pack};
 use crate::interview::{self, Effect, Input, Millis, PlanOptions, Rejection, Session, Settings};
 use crate::store::{NewRow, Persisted, Store, Stored};
+
+/// Parsed server packs by (guild scope, role), with the stored version they were parsed from.
+type PackCache = Mutex<HashMap<(String, String), (i64, Arc<Pack>)>>;
 
 /// Everything an adapter needs, built once at start-up.
 #[derive(Clone)]
@@ -16,6 +21,7 @@ pub struct Engine {
     pub store: Store,
     pub bank: Arc<Bank>,
     pub settings: Settings,
+    cache: Arc<PackCache>,
 }
 
 /// What became of one input.
@@ -46,20 +52,98 @@ pub struct NewSession<'a> {
 
 const MAX_RETRIES: usize = 8;
 
+/// The guild id of a `guild:<id>` scope.
+pub fn guild_of(scope: &str) -> Option<&str> {
+    scope.strip_prefix("guild:")
+}
+
 impl Engine {
-    pub fn pack(&self, role: &str) -> Result<&Pack, Rejection> {
-        self.bank.role(role).ok_or_else(|| {
-            let roles: Vec<&str> = self
-                .bank
-                .packs()
-                .iter()
-                .map(|p| p.role.id.as_str())
-                .collect();
-            Rejection::new(format!(
-                "Unknown role '{role}'. Roles: {}.",
-                roles.join(", ")
-            ))
-        })
+    pub fn new(store: Store, bank: Bank, settings: Settings) -> Engine {
+        Engine {
+            store,
+            bank: Arc::new(bank),
+            settings,
+            cache: Arc::default(),
+        }
+    }
+
+    /// The packs a user in `scope` can start: built-in ones, then the server's own.
+    pub async fn packs_in(&self, scope: &str) -> anyhow::Result<Vec<Arc<Pack>>> {
+        let mut out: Vec<Arc<Pack>> = self.bank.packs().to_vec();
+        if let Some(guild) = guild_of(scope) {
+            for row in self.store.server_packs(guild).await? {
+                if let Some(p) = self.server_pack(scope, &row.role_id, true).await? {
+                    out.push(p);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The pack of `role` as seen from `scope`. `for_new` hides removed server packs (existing
+    /// sessions still resolve theirs).
+    pub async fn pack_in(
+        &self,
+        scope: &str,
+        role: &str,
+        for_new: bool,
+    ) -> anyhow::Result<Result<Arc<Pack>, Rejection>> {
+        if let Some(p) = self.bank.role(role) {
+            return Ok(Ok(p.clone()));
+        }
+        if let Some(p) = self.server_pack(scope, role, for_new).await? {
+            return Ok(Ok(p));
+        }
+        let roles: Vec<String> = self
+            .packs_in(scope)
+            .await?
+            .iter()
+            .map(|p| p.role.id.clone())
+            .collect();
+        Ok(Err(Rejection::new(format!(
+            "Unknown role '{role}'. Roles here: {}.",
+            roles.join(", ")
+        ))))
+    }
+
+    /// Like [`Engine::pack_in`] for a session that exists: its pack must resolve.
+    pub async fn session_pack(&self, stored: &Stored) -> anyhow::Result<Arc<Pack>> {
+        self.pack_in(&stored.scope, &stored.session.plan.role, false)
+            .await?
+            .map_err(|r| anyhow::anyhow!("session {}: {r}", stored.session.id))
+    }
+
+    async fn server_pack(
+        &self,
+        scope: &str,
+        role: &str,
+        live_only: bool,
+    ) -> anyhow::Result<Option<Arc<Pack>>> {
+        let Some(guild) = guild_of(scope) else {
+            return Ok(None);
+        };
+        let Some(row) = self.store.server_pack(guild, role).await? else {
+            return Ok(None);
+        };
+        if live_only && row.removed {
+            return Ok(None);
+        }
+        let key = (scope.to_string(), role.to_string());
+        if let Some((v, p)) = self.cache.lock().expect("pack cache").get(&key) {
+            if *v == row.version {
+                return Ok(Some(p.clone()));
+            }
+        }
+        let pack = Arc::new(
+            parse_pack(&row.body, &format!("server pack {role}")).map_err(|e| {
+                anyhow::anyhow!("stored server pack {role} no longer parses: {e:?}")
+            })?,
+        );
+        self.cache
+            .lock()
+            .expect("pack cache")
+            .insert(key, (row.version, pack.clone()));
+        Ok(Some(pack))
     }
 
     /// Starts a session unless the candidate already has a live one in this scope.
@@ -68,7 +152,7 @@ impl Engine {
         new: NewSession<'_>,
         now: Millis,
     ) -> anyhow::Result<Result<(Session, Vec<Effect>), Rejection>> {
-        let pack = match self.pack(new.role) {
+        let pack = match self.pack_in(new.scope, new.role, true).await? {
             Ok(p) => p,
             Err(r) => return Ok(Err(r)),
         };
@@ -80,7 +164,7 @@ impl Engine {
         let (session, effects) = match interview::start(
             id,
             new.candidate.to_string(),
-            pack,
+            &pack,
             &new.options,
             settings,
             now,
@@ -123,10 +207,8 @@ impl Engine {
                 .load(id)
                 .await?
                 .with_context(|| format!("session {id} not found"))?;
-            let pack = self
-                .pack(&stored.session.plan.role)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
-            let (next, effects) = match interview::step(&stored.session, actor, input, pack, now) {
+            let pack = self.session_pack(&stored).await?;
+            let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
             };

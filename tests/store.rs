@@ -2,7 +2,6 @@
 //! applied once, concurrent writers serialised by version, and sessions found again on reopen.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use panelist::bank::load_path;
 use panelist::engine::{Engine, NewSession, Outcome};
@@ -21,11 +20,7 @@ async fn engine(dir: &Path) -> Engine {
         "/prompts/senior-python-developer.toml"
     )))
     .expect("pack");
-    Engine {
-        store,
-        bank: Arc::new(bank),
-        settings: Settings::default(),
-    }
+    Engine::new(store, bank, Settings::default())
 }
 
 async fn start(e: &Engine, key: &str) -> Session {

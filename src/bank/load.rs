@@ -1,6 +1,7 @@
 //! Reading packs from a file or a directory of `*.toml` files into a validated [`Bank`].
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::validate::{validate, PackError, MAX_PACK_BYTES};
 use super::Pack;
@@ -8,7 +9,7 @@ use super::Pack;
 /// The validated packs, one per role.
 #[derive(Debug, Clone, Default)]
 pub struct Bank {
-    packs: Vec<Pack>,
+    packs: Vec<Arc<Pack>>,
 }
 
 impl Bank {
@@ -27,18 +28,18 @@ impl Bank {
         }
         if errors.is_empty() {
             Ok(Bank {
-                packs: packs.into_iter().map(|(_, p)| p).collect(),
+                packs: packs.into_iter().map(|(_, p)| Arc::new(p)).collect(),
             })
         } else {
             Err(errors)
         }
     }
 
-    pub fn packs(&self) -> &[Pack] {
+    pub fn packs(&self) -> &[Arc<Pack>] {
         &self.packs
     }
 
-    pub fn role(&self, id: &str) -> Option<&Pack> {
+    pub fn role(&self, id: &str) -> Option<&Arc<Pack>> {
         self.packs.iter().find(|p| p.role.id == id)
     }
 }

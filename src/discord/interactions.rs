@@ -13,6 +13,7 @@ use super::ids::{ComponentId, QuestionAction, RubricAction};
 use super::render::{render, Reply};
 use super::send::{respond, response_message};
 use super::{actor, Data};
+use crate::bank::Pack;
 use crate::engine::{now_millis, Outcome};
 use crate::interview::{current_prompt, Input, Session, Stage, MAX_ANSWER_CHARS};
 use crate::store::Stored;
@@ -66,15 +67,13 @@ fn is_current(s: &Session, id: &ComponentId) -> bool {
     }
 }
 
-fn stale(data: &Data, s: &Session) -> Vec<Reply> {
+fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
     let mut replies = vec![Reply::text(
         "That button belongs to an earlier step of your interview; this is where you are now:",
     )
     .ephemeral()];
-    if let Ok(pack) = data.engine.pack(&s.plan.role) {
-        let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
-        replies.extend(render(s, pack, &fx, None).into_iter().map(Reply::ephemeral));
-    }
+    let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
+    replies.extend(render(s, pack, &fx, None).into_iter().map(Reply::ephemeral));
     replies
 }
 
@@ -95,8 +94,9 @@ pub async fn on_component(
         Err(reply) => return Ok(respond(&ctx.http, ci.id, &ci.token, vec![reply]).await?),
     };
     let s = &stored.session;
+    let pack = data.engine.session_pack(&stored).await?;
     if !is_current(s, &id) {
-        return Ok(respond(&ctx.http, ci.id, &ci.token, stale(data, s)).await?);
+        return Ok(respond(&ctx.http, ci.id, &ci.token, stale(s, &pack)).await?);
     }
     let input = match &id {
         ComponentId::Question {
@@ -134,7 +134,7 @@ pub async fn on_component(
     if matches!(input, Input::Checklist { .. }) {
         return acknowledge_ticks(ctx, ci, outcome).await;
     }
-    answer(ctx, data, ci.id, &ci.token, outcome, None).await
+    answer(ctx, &pack, ci.id, &ci.token, outcome, None).await
 }
 
 fn selected(ci: &ComponentInteraction) -> Vec<u8> {
@@ -177,7 +177,7 @@ async fn acknowledge_ticks(
 /// Shows the effects of an applied input, or the rejection privately.
 async fn answer(
     ctx: &serenity::Context,
-    data: &Data,
+    pack: &Pack,
     id: serenity::InteractionId,
     token: &str,
     outcome: Outcome,
@@ -185,10 +185,6 @@ async fn answer(
 ) -> anyhow::Result<()> {
     match outcome {
         Outcome::Applied { session, effects } => {
-            let pack = data
-                .engine
-                .pack(&session.plan.role)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
             respond(&ctx.http, id, token, render(&session, pack, &effects, echo)).await?;
         }
         Outcome::Rejected(r) => {
@@ -260,8 +256,9 @@ pub async fn on_modal(
         Ok(s) => s,
         Err(reply) => return Ok(respond(&ctx.http, mi.id, &mi.token, vec![reply]).await?),
     };
+    let pack = data.engine.session_pack(&stored).await?;
     if !is_current(&stored.session, &id) {
-        return Ok(respond(&ctx.http, mi.id, &mi.token, stale(data, &stored.session)).await?);
+        return Ok(respond(&ctx.http, mi.id, &mi.token, stale(&stored.session, &pack)).await?);
     }
     let text: String = mi
         .data
@@ -285,7 +282,7 @@ pub async fn on_modal(
             now_millis(),
         )
         .await?;
-    answer(ctx, data, mi.id, &mi.token, outcome, Some(&text)).await
+    answer(ctx, &pack, mi.id, &mi.token, outcome, Some(&text)).await
 }
 
 /// After an internal error: a private apology with an id to quote (best effort).

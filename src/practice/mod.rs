@@ -115,6 +115,7 @@ async fn open(
 ) -> anyhow::Result<Option<Session>> {
     if let Some(live) = engine.live(SCOPE, candidate).await? {
         if !args.new {
+            let pack = engine.session_pack(&live).await?;
             let s = live.session;
             let item = s.stage.item().map_or(0, |i| i + 1);
             term.print(&format!("Resuming your unfinished interview (question {item} of {}). Use --new to start over.\n", s.plan.items.len()));
@@ -123,11 +124,8 @@ async fn open(
                     apply(engine, &s, candidate, Input::Resume, term).await?,
                 ));
             }
-            let pack = engine
-                .pack(&s.plan.role)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
             term.effects(
-                &current_prompt(&s, pack, true)
+                &current_prompt(&s, &pack, true)
                     .into_iter()
                     .collect::<Vec<_>>(),
             );

@@ -2,6 +2,7 @@
 //! idempotency keys, and answer and score rows. One code path for SQLite (the embedded default)
 //! and PostgreSQL through sqlx's `Any` driver; the SQL is kept portable.
 
+mod packs;
 mod sessions;
 
 use std::str::FromStr;
@@ -11,6 +12,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use packs::{PackUpload, ServerPackRow};
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.

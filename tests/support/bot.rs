@@ -2,7 +2,6 @@
 //! small helpers the end-to-end tests share (find a message, click a button, read a callback).
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use panelist::bank::load_path;
@@ -30,11 +29,7 @@ pub async fn engine(db_dir: &Path) -> Engine {
     let store = Store::connect(&url).await.expect("database");
     let bank =
         load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("packs");
-    Engine {
-        store,
-        bank: Arc::new(bank),
-        settings: Settings::default(),
-    }
+    Engine::new(store, bank, Settings::default())
 }
 
 pub fn config(fake: &FakeDiscord) -> DiscordConfig {

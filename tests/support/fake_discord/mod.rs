@@ -208,6 +208,23 @@ impl FakeDiscord {
             .or_insert_with(|| user.clone());
     }
 
+    /// Hosts `bytes` on the fake's CDN and returns the attachment object pointing at them (for
+    /// `resolved.attachments` of a slash command).
+    pub fn host_attachment(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+        content_type: Option<&str>,
+    ) -> Value {
+        let id = snowflake();
+        self.shared.lock().cdn.insert(id, bytes.to_vec());
+        let mut a = attachment_json(id, filename, bytes.len(), content_type);
+        let url = format!("{}/cdn/attachments/{id}/{filename}", self.api_base());
+        a["url"] = json!(url);
+        a["proxy_url"] = json!(url);
+        a
+    }
+
     // ---- failure switches ----
 
     /// DMs to `user_id` fail with 403 / 50007 from now on.

@@ -28,6 +28,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
 async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> Response {
     let method = request.method().as_str().to_owned();
     let full_path = request.uri().path().to_owned();
+    if let Some(rest) = full_path.strip_prefix("/cdn/attachments/") {
+        // The CDN: unauthenticated GETs of files a test hosted.
+        let id = rest.split('/').next().and_then(|i| i.parse::<u64>().ok());
+        let bytes = id.and_then(|i| shared.lock().cdn.get(&i).cloned());
+        return match bytes {
+            Some(b) => (StatusCode::OK, b).into_response(),
+            None => (StatusCode::NOT_FOUND, "no such attachment").into_response(),
+        };
+    }
     let query = request.uri().query().map(str::to_owned);
     let auth = header_text(&request, header::AUTHORIZATION);
     let multipart = header_text(&request, header::CONTENT_TYPE).starts_with("multipart/form-data");

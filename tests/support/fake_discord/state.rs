@@ -137,6 +137,8 @@ pub struct State {
     /// Registered commands by guild (None = global).
     pub commands: HashMap<Option<u64>, Vec<Value>>,
     pub gateway: GatewayState,
+    /// Attachment bytes served under `/cdn/attachments/{id}/{filename}` (see `host_attachment`).
+    pub cdn: HashMap<u64, Vec<u8>>,
 }
 
 impl State {

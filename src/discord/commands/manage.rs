@@ -1,0 +1,162 @@
+//! Managing your interview: `/interview status`, `/interview end`, `/interview resume`,
+//! `/interview history`.
+
+use super::{say, say_all};
+use crate::discord::render::{clip, render, totals_line, Reply};
+use crate::discord::{actor, scope, Context, Error};
+use crate::engine::{now_millis, Outcome};
+use crate::interview::summary::summarize;
+use crate::interview::{current_prompt, Input, Stage};
+use crate::store::Stored;
+
+const NONE_LIVE: &str = "You have no interview in progress here. Start one with `/interview start` (or `/practice` for DMs).";
+
+/// The session a command is about: the one living in this channel, else the caller's live one
+/// in this scope.
+async fn find(ctx: Context<'_>) -> Result<Option<Stored>, Error> {
+    let engine = &ctx.data().engine;
+    let me = actor(ctx.author().id);
+    if let Some(s) = engine
+        .store
+        .by_channel(&ctx.channel_id().to_string())
+        .await?
+    {
+        if s.session.candidate == me && !s.session.stage.is_over() {
+            return Ok(Some(s));
+        }
+    }
+    engine.live(&scope(ctx.guild_id()), &me).await
+}
+
+/// Public where the session lives, private anywhere else.
+fn visibility(ctx: &Context<'_>, s: &Stored, mut replies: Vec<Reply>) -> Vec<Reply> {
+    if s.channel_id.as_deref() != Some(ctx.channel_id().to_string().as_str()) {
+        replies.iter_mut().for_each(|r| r.ephemeral = true);
+    }
+    replies
+}
+
+/// Where you are in your interview; shows the current question again.
+#[poise::command(slash_command)]
+pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(s) = find(ctx).await? else {
+        return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
+    };
+    let pack = ctx.data().engine.session_pack(&s).await?;
+    let item = s.session.stage.item().map_or(0, |i| i + 1);
+    let place = s
+        .channel_id
+        .as_ref()
+        .map_or(String::new(), |c| format!(" in <#{c}>"));
+    let paused = if matches!(s.session.stage, Stage::Paused { .. }) {
+        " It is paused: `/interview resume` continues it."
+    } else {
+        ""
+    };
+    let mut replies = vec![Reply::text(format!(
+        "{}: question {item} of {}{place}.{paused}",
+        pack.role.name,
+        s.session.plan.items.len()
+    ))];
+    let fx: Vec<_> = current_prompt(&s.session, &pack, true)
+        .into_iter()
+        .collect();
+    replies.extend(render(&s.session, &pack, &fx, None));
+    say_all(ctx, replies.into_iter().map(Reply::ephemeral).collect()).await
+}
+
+/// End your interview now and get the summary (unsubmitted text is kept as your answer).
+#[poise::command(slash_command)]
+pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
+    apply(ctx, Input::End).await
+}
+
+/// Resume a paused interview (or show where you are).
+#[poise::command(slash_command)]
+pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(s) = find(ctx).await? else {
+        return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
+    };
+    if matches!(s.session.stage, Stage::Paused { .. }) {
+        return apply(ctx, Input::Resume).await;
+    }
+    let pack = ctx.data().engine.session_pack(&s).await?;
+    let fx: Vec<_> = current_prompt(&s.session, &pack, true)
+        .into_iter()
+        .collect();
+    let mut replies = vec![Reply::text(
+        "Your interview is not paused; here is where you are.",
+    )];
+    replies.extend(render(&s.session, &pack, &fx, None));
+    say_all(ctx, visibility(&ctx, &s, replies)).await
+}
+
+async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
+    let Some(s) = find(ctx).await? else {
+        return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
+    };
+    ctx.defer_or_broadcast().await.ok();
+    let engine = &ctx.data().engine;
+    let key = format!("ix:{}", ctx.id());
+    match engine
+        .apply(
+            &s.session.id,
+            &actor(ctx.author().id),
+            &input,
+            &key,
+            now_millis(),
+        )
+        .await?
+    {
+        Outcome::Applied { session, effects } => {
+            let pack = engine.session_pack(&s).await?;
+            say_all(
+                ctx,
+                visibility(&ctx, &s, render(&session, &pack, &effects, None)),
+            )
+            .await
+        }
+        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
+        Outcome::Duplicate => Ok(()),
+    }
+}
+
+/// Your recent interviews here, with their scores.
+#[poise::command(slash_command)]
+pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
+    let engine = &ctx.data().engine;
+    let scope = scope(ctx.guild_id());
+    let rows = engine
+        .store
+        .history(&scope, &actor(ctx.author().id), 10)
+        .await?;
+    if rows.is_empty() {
+        return say(
+            ctx,
+            Reply::text("No interviews here yet. Start one with `/interview start`.").ephemeral(),
+        )
+        .await;
+    }
+    let mut lines = Vec::new();
+    for h in &rows {
+        let line = match engine.pack_in(&scope, &h.role_id, false).await? {
+            Ok(p) => format!(
+                "**{}** · {} · {}",
+                p.role.name,
+                h.status,
+                totals_line(&summarize(&h.session, &p).overall)
+            ),
+            Err(_) => format!("**{}** · {}", h.role_id, h.status),
+        };
+        lines.push(format!("<t:{}:d> {line}", h.created_at / 1000));
+    }
+    say(
+        ctx,
+        Reply::text(clip(
+            &format!("Your recent interviews:\n{}", lines.join("\n")),
+            2000,
+        ))
+        .ephemeral(),
+    )
+    .await
+}

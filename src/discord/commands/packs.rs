@@ -1,0 +1,227 @@
+//! Server packs: `/packs upload` (a TOML attachment, checked by the same validator as
+//! `prompts/`), `/packs list`, `/packs remove`. Uploading and removing need Manage Server, which
+//! the bot checks itself: command visibility alone can be changed by a server's admins.
+
+use poise::serenity_prelude as serenity;
+use serenity::{Attachment, AutocompleteChoice, CreateAutocompleteResponse, GuildId};
+
+use super::say;
+use crate::bank::{parse_pack, MAX_PACK_BYTES};
+use crate::discord::render::{clip, Reply};
+use crate::discord::{actor, scope, Context, Error};
+use crate::engine::now_millis;
+use crate::store::PackUpload;
+
+/// Most packs one server may have.
+pub const MAX_SERVER_PACKS: usize = 25;
+
+/// Question packs of this server: upload, list, remove.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("upload", "list", "remove"),
+    subcommand_required
+)]
+pub async fn packs(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Does the caller have Manage Server? (From the member's permissions in the interaction.)
+async fn is_admin(ctx: Context<'_>) -> bool {
+    match ctx.author_member().await {
+        Some(m) => m
+            .permissions
+            .is_some_and(|p| p.manage_guild() || p.administrator()),
+        None => false,
+    }
+}
+
+const NOT_ADMIN: &str =
+    "Only members with the Manage Server permission can change this server's question packs.";
+
+/// Upload a question pack (TOML, see prompts/FORMAT.md) for this server only.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+pub async fn upload(
+    ctx: Context<'_>,
+    #[description = "The pack: a .toml file"] file: Attachment,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    if !is_admin(ctx).await {
+        return say(ctx, Reply::text(NOT_ADMIN).ephemeral()).await;
+    }
+    let guild = ctx.guild_id().expect("guild_only");
+    let msg = match check_and_store(ctx, guild, &file).await? {
+        Ok(m) | Err(m) => m,
+    };
+    say(ctx, Reply::text(clip(&msg, 2000)).ephemeral()).await
+}
+
+/// Validates the attachment and stores it; `Err` is the message explaining why nothing was stored.
+async fn check_and_store(
+    ctx: Context<'_>,
+    guild: GuildId,
+    file: &Attachment,
+) -> Result<Result<String, String>, Error> {
+    if !file.filename.to_lowercase().ends_with(".toml") {
+        return Ok(Err(format!(
+            "`{}` is not a .toml file. Packs are TOML; see prompts/FORMAT.md.",
+            file.filename
+        )));
+    }
+    if file.size as usize > MAX_PACK_BYTES {
+        return Ok(Err(format!(
+            "`{}` is {} bytes; the limit is {MAX_PACK_BYTES}. Nothing was stored.",
+            file.filename, file.size
+        )));
+    }
+    let bytes = file.download().await?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(Err(format!(
+            "`{}` is not UTF-8 text. Nothing was stored.",
+            file.filename
+        )));
+    };
+    let pack = match parse_pack(&text, &file.filename) {
+        Ok(p) => p,
+        Err(errors) => {
+            let shown: Vec<String> = errors.iter().take(10).map(|e| format!("• {e}")).collect();
+            let more = if errors.len() > 10 {
+                format!("\n…and {} more.", errors.len() - 10)
+            } else {
+                String::new()
+            };
+            return Ok(Err(format!(
+                "The pack has {} problem(s); nothing was stored:\n{}{more}",
+                errors.len(),
+                shown.join("\n")
+            )));
+        }
+    };
+    let engine = &ctx.data().engine;
+    let role = &pack.role.id;
+    if engine.bank.role(role).is_some() {
+        return Ok(Err(format!(
+            "The role id `{role}` belongs to a built-in pack; give your pack another `role.id`."
+        )));
+    }
+    let g = guild.to_string();
+    let existing = engine.store.server_packs(&g).await?;
+    let replaces = existing.iter().any(|p| &p.role_id == role);
+    if !replaces && existing.len() >= MAX_SERVER_PACKS {
+        return Ok(Err(format!("This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first.")));
+    }
+    let live = engine
+        .store
+        .live_sessions_using(&scope(Some(guild)), role)
+        .await?;
+    if replaces && live > 0 {
+        return Ok(Err(format!(
+            "{live} interview(s) in progress use `{role}`; replace it once they have ended."
+        )));
+    }
+    let upload = PackUpload {
+        guild: &g,
+        role_id: role,
+        name: &pack.role.name,
+        body: &text,
+        questions: pack.questions.len() as i64,
+        uploaded_by: &actor(ctx.author().id),
+    };
+    engine.store.put_server_pack(&upload, now_millis()).await?;
+    let verb = if replaces { "replaced" } else { "added" };
+    Ok(Ok(format!(
+        "Pack **{}** (`{role}`) {verb}: {} questions in {} areas. Start it with `/interview start role:{role}`; it is available in this server only.",
+        pack.role.name,
+        pack.questions.len(),
+        pack.areas.len()
+    )))
+}
+
+/// The question packs available in this server.
+#[poise::command(slash_command, guild_only)]
+pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    let engine = &ctx.data().engine;
+    let mut lines = vec!["**Built-in packs**".to_string()];
+    for p in engine.bank.packs() {
+        lines.push(format!(
+            "• {} (`{}`): {} questions, {} areas",
+            p.role.name,
+            p.role.id,
+            p.questions.len(),
+            p.areas.len()
+        ));
+    }
+    let own = engine
+        .store
+        .server_packs(&ctx.guild_id().expect("guild_only").to_string())
+        .await?;
+    lines.push("**This server's packs**".into());
+    if own.is_empty() {
+        lines.push("none yet: admins can add one with `/packs upload`".into());
+    }
+    for p in own {
+        let by = p.uploaded_by.trim_start_matches("discord:");
+        lines.push(format!(
+            "• {} (`{}`): {} questions, uploaded by <@{by}> <t:{}:R>",
+            p.name,
+            p.role_id,
+            p.questions,
+            p.updated_at / 1000
+        ));
+    }
+    say(ctx, Reply::text(clip(&lines.join("\n"), 2000)).ephemeral()).await
+}
+
+/// Remove one of this server's packs (interviews already using it keep working).
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+pub async fn remove(
+    ctx: Context<'_>,
+    #[description = "Role id of the pack"]
+    #[autocomplete = "ac_server_pack"]
+    role: String,
+) -> Result<(), Error> {
+    if !is_admin(ctx).await {
+        return say(ctx, Reply::text(NOT_ADMIN).ephemeral()).await;
+    }
+    let guild = ctx.guild_id().expect("guild_only").to_string();
+    let removed = ctx
+        .data()
+        .engine
+        .store
+        .remove_server_pack(&guild, role.trim(), now_millis())
+        .await?;
+    let msg = if removed {
+        format!(
+            "Pack `{}` removed. Interviews already using it can still finish.",
+            role.trim()
+        )
+    } else {
+        format!(
+            "This server has no pack `{}`. `/packs list` shows its packs.",
+            role.trim()
+        )
+    };
+    say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+async fn ac_server_pack(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let Some(guild) = ctx.guild_id() else {
+        return CreateAutocompleteResponse::new();
+    };
+    let packs = ctx
+        .data()
+        .engine
+        .store
+        .server_packs(&guild.to_string())
+        .await
+        .unwrap_or_default();
+    let choices = packs
+        .into_iter()
+        .filter(|p| p.role_id.contains(partial))
+        .take(25)
+        .map(|p| {
+            AutocompleteChoice::new(clip(&format!("{} ({})", p.name, p.role_id), 100), p.role_id)
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}

@@ -1,0 +1,274 @@
+//! Starting interviews: `/interview start` (a thread in a server, or right here in a DM) and
+//! `/practice` (in the candidate's DMs).
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use serenity::{ChannelId, ChannelType, CreateThread};
+
+use super::{ac_areas, ac_role, default_role, say, say_all};
+use crate::bank::Pack;
+use crate::discord::render::{clip, render, Reply};
+use crate::discord::send::{discord_code, post};
+use crate::discord::{actor, scope, Context, Error};
+use crate::engine::{now_millis, NewSession};
+use crate::interview::PlanOptions;
+use crate::store::Stored;
+
+/// Start a mock interview: in a server, in a thread for you; in DMs, right here.
+#[poise::command(slash_command)]
+pub async fn start(
+    ctx: Context<'_>,
+    #[description = "Role to interview for"]
+    #[autocomplete = "ac_role"]
+    role: Option<String>,
+    #[description = "Areas, comma-separated (default: every area)"]
+    #[autocomplete = "ac_areas"]
+    areas: Option<String>,
+    #[description = "Questions per area (1-5, default 3)"]
+    #[min = 1]
+    #[max = 5]
+    per_area: Option<u8>,
+    #[description = "Minutes per question (default: untimed)"]
+    #[min = 1]
+    #[max = 60]
+    time_limit: Option<u32>,
+    #[description = "Use a private thread (default: public)"] private: Option<bool>,
+) -> Result<(), Error> {
+    let req = Request::new(&ctx, role, areas, per_area, time_limit);
+    match ctx.guild_id() {
+        Some(_) => begin_in_thread(ctx, req, private.unwrap_or(false)).await,
+        None => begin_here(ctx, req).await,
+    }
+}
+
+/// Practise alone: the interview runs in your DMs with the bot.
+#[poise::command(slash_command)]
+pub async fn practice(
+    ctx: Context<'_>,
+    #[description = "Role to practise for"]
+    #[autocomplete = "ac_role"]
+    role: Option<String>,
+    #[description = "Areas, comma-separated (default: every area)"]
+    #[autocomplete = "ac_areas"]
+    areas: Option<String>,
+    #[description = "Questions per area (1-5, default 3)"]
+    #[min = 1]
+    #[max = 5]
+    per_area: Option<u8>,
+) -> Result<(), Error> {
+    let req = Request::new(&ctx, role, areas, per_area, None);
+    match ctx.guild_id() {
+        Some(_) => begin_in_dm(ctx, req).await,
+        None => begin_here(ctx, req).await,
+    }
+}
+
+/// What a start command asked for.
+struct Request {
+    role: String,
+    options: PlanOptions,
+    time_limit_secs: Option<u32>,
+    key: String,
+}
+
+impl Request {
+    fn new(
+        ctx: &Context<'_>,
+        role: Option<String>,
+        areas: Option<String>,
+        per_area: Option<u8>,
+        time_limit: Option<u32>,
+    ) -> Request {
+        let areas = areas.map_or_else(Vec::new, |a| {
+            a.split(',')
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
+        let options = PlanOptions {
+            areas,
+            per_area: per_area.unwrap_or(3),
+            follow_ups: 1,
+            seed,
+        };
+        let role = role
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| default_role(ctx.data()));
+        Request {
+            role,
+            options,
+            time_limit_secs: time_limit.map(|m| m * 60),
+            key: format!("ix:{}", ctx.id()),
+        }
+    }
+}
+
+/// Checks the request against the packs of the scope the session will live in, before anything
+/// is created.
+async fn precheck(
+    ctx: &Context<'_>,
+    req: &Request,
+    pack_scope: &str,
+) -> Result<Result<Arc<Pack>, String>, Error> {
+    let pack = match ctx
+        .data()
+        .engine
+        .pack_in(pack_scope, &req.role, true)
+        .await?
+    {
+        Ok(p) => p,
+        Err(r) => return Ok(Err(r.message)),
+    };
+    Ok(crate::interview::plan::select(&pack, &req.options)
+        .map(|_| pack)
+        .map_err(|r| r.message))
+}
+
+async fn live_here(ctx: Context<'_>, scope: &str) -> Result<Option<Stored>, Error> {
+    ctx.data().engine.live(scope, &actor(ctx.author().id)).await
+}
+
+fn live_message(s: &Stored) -> String {
+    let place = s
+        .channel_id
+        .as_ref()
+        .map_or(String::new(), |c| format!(" in <#{c}>"));
+    format!("You already have an interview in progress{place}. Use `/interview status` to see it, or `/interview end` to finish it first.")
+}
+
+/// `/interview start` in a server: a thread for the candidate, the interview inside it.
+async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let scope = scope(ctx.guild_id());
+    let pack = match precheck(&ctx, &req, &scope).await? {
+        Ok(p) => p,
+        Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
+    };
+    if let Some(live) = live_here(ctx, &scope).await? {
+        return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
+    }
+    let name = clip(
+        &format!(
+            "Mock interview · {} · {}",
+            ctx.author().name,
+            pack.role.name
+        ),
+        100,
+    );
+    let kind = if private {
+        ChannelType::PrivateThread
+    } else {
+        ChannelType::PublicThread
+    };
+    let thread = match ctx
+        .channel_id()
+        .create_thread(ctx.http(), CreateThread::new(name).kind(kind))
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "creating an interview thread failed");
+            let msg = "I couldn't open a thread here. Use `/interview start` in a text channel where I may create threads (Create Public/Private Threads and Send Messages in Threads), or use `/practice` for DMs.";
+            return say(ctx, Reply::text(msg).ephemeral()).await;
+        }
+    };
+    thread
+        .id
+        .add_thread_member(ctx.http(), ctx.author().id)
+        .await
+        .ok();
+    let msg = match start_session(ctx, &req, &scope, "channel", thread.id).await? {
+        Ok(()) => format!("Your interview is ready in <#{}>.", thread.id),
+        Err(m) => m,
+    };
+    say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+/// `/practice` in a server: the interview moves to the candidate's DMs (built-in packs only:
+/// a server's own packs stay in that server).
+async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    if let Err(msg) = precheck(&ctx, &req, "dm").await? {
+        return say(ctx, Reply::text(msg).ephemeral()).await;
+    }
+    if let Some(live) = live_here(ctx, "dm").await? {
+        return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
+    }
+    let dm = ctx.author().id.create_dm_channel(ctx.http()).await?;
+    let msg = match start_session(ctx, &req, "dm", "dm", dm.id).await? {
+        Ok(()) => "I sent you a DM: your practice interview is waiting there.".to_string(),
+        Err(m) => m,
+    };
+    say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+/// Starts the session living in `channel` and posts its first messages there. A DM that cannot
+/// be delivered removes the session again, so nothing half-started is left behind.
+async fn start_session(
+    ctx: Context<'_>,
+    req: &Request,
+    scope: &str,
+    mode: &str,
+    channel: ChannelId,
+) -> Result<Result<(), String>, Error> {
+    let engine = &ctx.data().engine;
+    let channel_id = channel.to_string();
+    let candidate = actor(ctx.author().id);
+    let new = NewSession {
+        scope,
+        candidate: &candidate,
+        mode,
+        role: &req.role,
+        options: req.options.clone(),
+        time_limit_secs: req.time_limit_secs,
+        channel_id: Some(&channel_id),
+        key: &req.key,
+    };
+    let (session, effects) = match engine.start(new, now_millis()).await? {
+        Ok(x) => x,
+        Err(r) => return Ok(Err(r.message)),
+    };
+    let pack = engine
+        .pack_in(scope, &req.role, false)
+        .await?
+        .map_err(|r| anyhow::anyhow!("{r}"))?;
+    if let Err(e) = post(ctx.http(), channel, render(&session, &pack, &effects, None)).await {
+        if discord_code(&e) == Some(50007) {
+            engine.store.discard(&session.id).await?;
+            return Ok(Err("I can't send you direct messages. Allow DMs from this server (server name → Privacy Settings → Direct Messages), then run `/practice` again.".into()));
+        }
+        return Err(e.into());
+    }
+    Ok(Ok(()))
+}
+
+/// `/interview start` or `/practice` inside a DM: the interview runs right here.
+async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
+    ctx.defer().await?;
+    let pack = match precheck(&ctx, &req, "dm").await? {
+        Ok(p) => p,
+        Err(msg) => return say(ctx, Reply::text(msg)).await,
+    };
+    if let Some(live) = live_here(ctx, "dm").await? {
+        return say(ctx, Reply::text(live_message(&live))).await;
+    }
+    let channel_id = ctx.channel_id().to_string();
+    let candidate = actor(ctx.author().id);
+    let new = NewSession {
+        scope: "dm",
+        candidate: &candidate,
+        mode: "dm",
+        role: &req.role,
+        options: req.options.clone(),
+        time_limit_secs: req.time_limit_secs,
+        channel_id: Some(&channel_id),
+        key: &req.key,
+    };
+    match ctx.data().engine.start(new, now_millis()).await? {
+        Err(r) => say(ctx, Reply::text(r.message)).await,
+        Ok((session, effects)) => say_all(ctx, render(&session, &pack, &effects, None)).await,
+    }
+}
