@@ -71,9 +71,7 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
 /// Logs go to stderr; the terminal front end keeps quiet unless RUST_LOG says otherwise.
@@ -83,8 +81,7 @@ fn init_tracing(quiet: bool) {
     } else {
         "info,serenity=warn,poise=warn,sqlx=warn,tracing=warn"
     };
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -95,11 +92,7 @@ fn init_tracing(quiet: bool) {
 pub fn load_bank(path: &std::path::Path) -> anyhow::Result<Bank> {
     bank::load_path(path).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-        anyhow::anyhow!(
-            "the question packs at {} are invalid:\n{}",
-            path.display(),
-            lines.join("\n")
-        )
+        anyhow::anyhow!("the question packs at {} are invalid:\n{}", path.display(), lines.join("\n"))
     })
 }
 
@@ -128,11 +121,9 @@ async fn serve() -> anyhow::Result<()> {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let path = args.path.unwrap_or_else(|| {
-        Config::from_env()
-            .map(|c| c.prompts)
-            .unwrap_or_else(|_| "prompts".into())
-    });
+    let path = args
+        .path
+        .unwrap_or_else(|| Config::from_env().map(|c| c.prompts).unwrap_or_else(|_| "prompts".into()));
     let bank = match load_bank(&path) {
         Ok(b) => b,
         Err(e) => {

@@ -61,8 +61,7 @@ impl Config {
         let abandon = number("PANELIST_IDLE_ABANDON_HOURS", 7 * 24, 1, 90 * 24)?;
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            prompts: var("PANELIST_PROMPTS")
-                .map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
+            prompts: var("PANELIST_PROMPTS").map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
             settings: Settings {
                 time_limit_secs: None,
                 idle_pause_secs: pause * 60,
@@ -102,9 +101,7 @@ impl DiscordConfig {
                     .parse::<u64>()
                     .ok()
                     .filter(|g| *g > 0)
-                    .with_context(|| {
-                        format!("DISCORD_GUILD_ID must be a server id (a number), got '{raw}'")
-                    })?,
+                    .with_context(|| format!("DISCORD_GUILD_ID must be a server id (a number), got '{raw}'"))?,
             ),
         };
         let api_base = var("DISCORD_API_BASE").map(|b| b.trim_end_matches('/').to_string());

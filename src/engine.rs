@@ -48,6 +48,8 @@ pub struct NewSession<'a> {
     pub channel_id: Option<&'a str>,
     /// Idempotency key of the start: a re-delivered start command starts nothing twice.
     pub key: &'a str,
+    /// A peer-review session: its host and how long each answer's scoring stays open.
+    pub peer: Option<(&'a str, u32)>,
 }
 
 const MAX_RETRIES: usize = 8;
@@ -82,24 +84,14 @@ impl Engine {
 
     /// The pack of `role` as seen from `scope`. `for_new` hides removed server packs (existing
     /// sessions still resolve theirs).
-    pub async fn pack_in(
-        &self,
-        scope: &str,
-        role: &str,
-        for_new: bool,
-    ) -> anyhow::Result<Result<Arc<Pack>, Rejection>> {
+    pub async fn pack_in(&self, scope: &str, role: &str, for_new: bool) -> anyhow::Result<Result<Arc<Pack>, Rejection>> {
         if let Some(p) = self.bank.role(role) {
             return Ok(Ok(p.clone()));
         }
         if let Some(p) = self.server_pack(scope, role, for_new).await? {
             return Ok(Ok(p));
         }
-        let roles: Vec<String> = self
-            .packs_in(scope)
-            .await?
-            .iter()
-            .map(|p| p.role.id.clone())
-            .collect();
+        let roles: Vec<String> = self.packs_in(scope).await?.iter().map(|p| p.role.id.clone()).collect();
         Ok(Err(Rejection::new(format!(
             "Unknown role '{role}'. Roles here: {}.",
             roles.join(", ")
@@ -113,12 +105,7 @@ impl Engine {
             .map_err(|r| anyhow::anyhow!("session {}: {r}", stored.session.id))
     }
 
-    async fn server_pack(
-        &self,
-        scope: &str,
-        role: &str,
-        live_only: bool,
-    ) -> anyhow::Result<Option<Arc<Pack>>> {
+    async fn server_pack(&self, scope: &str, role: &str, live_only: bool) -> anyhow::Result<Option<Arc<Pack>>> {
         let Some(guild) = guild_of(scope) else {
             return Ok(None);
         };
@@ -135,23 +122,15 @@ impl Engine {
             }
         }
         let pack = Arc::new(
-            parse_pack(&row.body, &format!("server pack {role}")).map_err(|e| {
-                anyhow::anyhow!("stored server pack {role} no longer parses: {e:?}")
-            })?,
+            parse_pack(&row.body, &format!("server pack {role}"))
+                .map_err(|e| anyhow::anyhow!("stored server pack {role} no longer parses: {e:?}"))?,
         );
-        self.cache
-            .lock()
-            .expect("pack cache")
-            .insert(key, (row.version, pack.clone()));
+        self.cache.lock().expect("pack cache").insert(key, (row.version, pack.clone()));
         Ok(Some(pack))
     }
 
     /// Starts a session unless the candidate already has a live one in this scope.
-    pub async fn start(
-        &self,
-        new: NewSession<'_>,
-        now: Millis,
-    ) -> anyhow::Result<Result<(Session, Vec<Effect>), Rejection>> {
+    pub async fn start(&self, new: NewSession<'_>, now: Millis) -> anyhow::Result<Result<(Session, Vec<Effect>), Rejection>> {
         let pack = match self.pack_in(new.scope, new.role, true).await? {
             Ok(p) => p,
             Err(r) => return Ok(Err(r)),
@@ -161,18 +140,25 @@ impl Engine {
             ..self.settings.clone()
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let (session, effects) = match interview::start(
-            id,
-            new.candidate.to_string(),
-            &pack,
-            &new.options,
-            settings,
-            now,
-        ) {
+        let started = match new.peer {
+            None => interview::start(id, new.candidate.to_string(), &pack, &new.options, settings, now),
+            Some((host, secs)) => interview::start_peer(
+                id,
+                new.candidate.to_string(),
+                host.to_string(),
+                &pack,
+                &new.options,
+                settings,
+                secs,
+                now,
+            ),
+        };
+        let (session, effects) = match started {
             Ok(x) => x,
             Err(r) => return Ok(Err(r)),
         };
-        let start_input = serde_json::json!({ "role": new.role, "options": new.options, "time_limit_secs": new.time_limit_secs }).to_string();
+        let start_input =
+            serde_json::json!({ "role": new.role, "options": new.options, "time_limit_secs": new.time_limit_secs }).to_string();
         let row = NewRow {
             scope: new.scope,
             mode: new.mode,
@@ -189,45 +175,76 @@ impl Engine {
     }
 
     /// Applies `input` from `actor` to the session `id`, exactly once per `key`.
-    #[tracing::instrument(skip(self, input), fields(input = input.name()))]
-    pub async fn apply(
+    pub async fn apply(&self, id: &str, actor: &str, input: &Input, key: &str, now: Millis) -> anyhow::Result<Outcome> {
+        self.apply_if(id, actor, input, key, now, &|_| Ok(())).await
+    }
+
+    /// Like [`Engine::apply`], but `guard` must accept the session as it is when the input is
+    /// applied (re-checked after every reload): a click meant for question 3 never acts on 4.
+    #[tracing::instrument(skip(self, input, guard), fields(input = input.name()))]
+    pub async fn apply_if(
         &self,
         id: &str,
         actor: &str,
         input: &Input,
         key: &str,
         now: Millis,
+        guard: &(dyn Fn(&Session) -> Result<(), Rejection> + Sync),
     ) -> anyhow::Result<Outcome> {
         if self.store.event_exists(key).await? {
             return Ok(Outcome::Duplicate);
         }
         for _ in 0..MAX_RETRIES {
-            let stored = self
-                .store
-                .load(id)
-                .await?
-                .with_context(|| format!("session {id} not found"))?;
+            let stored = self.store.load(id).await?.with_context(|| format!("session {id} not found"))?;
+            if let Err(r) = guard(&stored.session) {
+                return Ok(Outcome::Rejected(r));
+            }
             let pack = self.session_pack(&stored).await?;
             let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
             };
-            match self
-                .store
-                .persist(&stored.session, &next, actor, input, key, now)
-                .await?
-            {
-                Persisted::Done => {
-                    return Ok(Outcome::Applied {
-                        session: next,
-                        effects,
-                    })
-                }
+            match self.store.persist(&stored.session, &next, actor, input, key, now).await? {
+                Persisted::Done => return Ok(Outcome::Applied { session: next, effects }),
                 Persisted::Duplicate => return Ok(Outcome::Duplicate),
                 Persisted::Conflict => tracing::debug!(session = id, "version conflict; retrying"),
             }
         }
         anyhow::bail!("session {id}: gave up after {MAX_RETRIES} concurrent-update retries")
+    }
+
+    /// Shares a finished session of the candidate's for asynchronous review in `scope`.
+    pub async fn share(
+        &self,
+        original: &Stored,
+        scope: &str,
+        channel_id: &str,
+        key: &str,
+        scoring_secs: u32,
+        now: Millis,
+    ) -> anyhow::Result<Result<(Session, Vec<Effect>), Rejection>> {
+        if let Err(r) = self.pack_in(scope, &original.session.plan.role, false).await? {
+            return Ok(Err(Rejection::new(format!(
+                "That interview's question pack is not available in this server ({r})."
+            ))));
+        }
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(r)),
+        };
+        let start_input = serde_json::json!({ "shared_from": original.session.id, "scoring_secs": scoring_secs }).to_string();
+        let row = NewRow {
+            scope,
+            mode: "async",
+            channel_id: Some(channel_id),
+            key,
+            start_input: &start_input,
+        };
+        if !self.store.insert_session(&session, &row, now).await? {
+            return Ok(Err(Rejection::new("That session could not be shared.")));
+        }
+        Ok(Ok((session, effects)))
     }
 
     pub async fn live(&self, scope: &str, candidate: &str) -> anyhow::Result<Option<Stored>> {
@@ -240,11 +257,11 @@ impl Engine {
         for stored in self.store.due(now, 100).await? {
             let s = &stored.session;
             let key = format!("clock:{}:{}", s.id, s.version);
-            if let Outcome::Applied { session, effects } = self
-                .apply(&s.id, interview::SYSTEM, &Input::Clock, &key, now)
-                .await?
-            {
-                out.push((Stored { session, ..stored }, effects));
+            match self.apply(&s.id, interview::SYSTEM, &Input::Clock, &key, now).await {
+                Ok(Outcome::Applied { session, effects }) => out.push((Stored { session, ..stored }, effects)),
+                Ok(_) => {}
+                // One broken session must not stop everyone else's deadlines.
+                Err(e) => tracing::error!(session = %s.id, error = ?e, "applying a deadline failed"),
             }
         }
         Ok(out)

@@ -6,9 +6,7 @@ mod support;
 use serde_json::{json, Value};
 use sqlx::Row;
 use support::bot::{callback, custom_id, interaction_id, text_of, token, Bot, WAIT};
-use support::fake_discord::payloads::{
-    button_click, message_create, modal_submit, select_click, slash_command,
-};
+use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
 use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin, Place};
 
 /// Pushes an interaction and returns it.
@@ -20,25 +18,18 @@ fn push(fake: &FakeDiscord, ix: Value) -> Value {
 /// The message the bot created in answer to an interaction (type 4 callback or follow-up).
 async fn response(fake: &FakeDiscord, ix: &Value) -> Value {
     let t = token(ix);
-    fake.wait_for("the interaction's response message", WAIT, |f| {
-        f.original_response(&t)
-    })
-    .await
+    fake.wait_for("the interaction's response message", WAIT, |f| f.original_response(&t))
+        .await
 }
 
 /// The newest message in `channel` that carries a component labelled `label`.
 async fn message_with(fake: &FakeDiscord, channel: u64, label: &str) -> Value {
-    fake.wait_for(
-        &format!("a message with '{label}' in {channel}"),
-        WAIT,
-        |f| {
-            f.messages_in(channel).into_iter().rev().find(|m| {
-                support::bot::components(m)
-                    .iter()
-                    .any(|(_, l)| l.starts_with(label))
-            })
-        },
-    )
+    fake.wait_for(&format!("a message with '{label}' in {channel}"), WAIT, |f| {
+        f.messages_in(channel)
+            .into_iter()
+            .rev()
+            .find(|m| support::bot::components(m).iter().any(|(_, l)| l.starts_with(label)))
+    })
     .await
 }
 
@@ -46,10 +37,7 @@ async fn message_with(fake: &FakeDiscord, channel: u64, label: &str) -> Value {
 async fn after_defer(fake: &FakeDiscord, ix: &Value) -> Value {
     let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(ix));
     let r = fake
-        .wait_for_request(
-            |r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix),
-            WAIT,
-        )
+        .wait_for_request(|r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix), WAIT)
         .await;
     r.body
 }
@@ -63,43 +51,20 @@ fn start_options(areas: &str) -> Vec<Value> {
 
 /// `/interview start` in the default channel; returns the thread id.
 async fn start_in_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
-    let ix = push(
-        fake,
-        slash_command(&fake.in_guild(user), "interview", start_options("python")),
-    );
+    let ix = push(fake, slash_command(&fake.in_guild(user), "interview", start_options("python")));
     let deferred = callback(fake, &interaction_id(&ix)).await;
     assert_eq!(deferred.body["type"], 5, "acknowledged at once (deferred)");
     assert_eq!(deferred.body["data"]["flags"], 64, "privately");
     let created = fake
-        .wait_for_request(
-            |r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())),
-            WAIT,
-        )
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
         .await;
     assert_eq!(created.body["type"], 11, "a public thread by default");
-    assert!(created.body["name"]
-        .as_str()
-        .unwrap()
-        .contains(&user.username));
+    assert!(created.body["name"].as_str().unwrap().contains(&user.username));
     let thread: u64 = created.response["id"].as_str().unwrap().parse().unwrap();
-    fake.wait_for_request(
-        |r| {
-            r.is(
-                "PUT",
-                &format!("/channels/{thread}/thread-members/{}", user.id),
-            )
-        },
-        WAIT,
-    )
-    .await;
+    fake.wait_for_request(|r| r.is("PUT", &format!("/channels/{thread}/thread-members/{}", user.id)), WAIT)
+        .await;
     let said = after_defer(fake, &ix).await;
-    assert!(
-        said["content"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("<#{thread}>")),
-        "{said}"
-    );
+    assert!(said["content"].as_str().unwrap().contains(&format!("<#{thread}>")), "{said}");
     assert_eq!(said["flags"], 64);
     thread
 }
@@ -120,10 +85,7 @@ async fn type_answer(fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &
 }
 
 async fn click(fake: &FakeDiscord, origin: &Origin, message: &Value, label: &str) -> Value {
-    push(
-        fake,
-        button_click(origin, message, &custom_id(message, label)),
-    )
+    push(fake, button_click(origin, message, &custom_id(message, label)))
 }
 
 async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {
@@ -137,20 +99,11 @@ async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {
 }
 
 async fn count(bot: &Bot, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(bot.engine.store.pool())
-        .await
-        .unwrap()
-        .get(0)
+    sqlx::query(sql).fetch_one(bot.engine.store.pool()).await.unwrap().get(0)
 }
 
 /// Answers the current question and its follow-up by typing, then scores it through the rubric.
-async fn answer_and_score(
-    fake: &FakeDiscord,
-    origin: &Origin,
-    channel: u64,
-    user: &FakeUser,
-) -> support::fake_discord::RecordedRequest {
+async fn answer_and_score(fake: &FakeDiscord, origin: &Origin, channel: u64, user: &FakeUser) -> support::fake_discord::RecordedRequest {
     let question = message_with(fake, channel, "Submit answer").await;
     type_answer(
         fake,
@@ -161,37 +114,15 @@ async fn answer_and_score(
     .await;
     let submit = click(fake, origin, &question, "Submit answer").await;
     let follow_up = response(fake, &submit).await;
-    assert!(
-        text_of(&follow_up).contains("Follow-up 1 of 1"),
-        "{}",
-        text_of(&follow_up)
-    );
+    assert!(text_of(&follow_up).contains("Follow-up 1 of 1"), "{}", text_of(&follow_up));
     type_answer(fake, &origin.place, user, "A follow-up answer.").await;
     let submit = click(fake, origin, &follow_up, "Submit answer").await;
     let rubric = response(fake, &submit).await;
-    assert!(
-        text_of(&rubric).contains("Score your answer"),
-        "{}",
-        text_of(&rubric)
-    );
-    let select = push(
-        fake,
-        select_click(
-            origin,
-            &rubric,
-            &custom_id(&rubric, "Checklist"),
-            &["0", "2"],
-        ),
-    );
+    assert!(text_of(&rubric).contains("Score your answer"), "{}", text_of(&rubric));
+    let select = push(fake, select_click(origin, &rubric, &custom_id(&rubric, "Checklist"), &["0", "2"]));
     let updated = callback(fake, &interaction_id(&select)).await;
-    assert_eq!(
-        updated.body["type"], 7,
-        "the checklist updates the rubric message in place"
-    );
-    assert!(updated.body["data"]["content"]
-        .as_str()
-        .unwrap()
-        .starts_with("Ticked 2 of"));
+    assert_eq!(updated.body["type"], 7, "the checklist updates the rubric message in place");
+    assert!(updated.body["data"]["content"].as_str().unwrap().starts_with("Ticked 2 of"));
     let rate = click(fake, origin, &rubric, "3 ·").await;
     let rated = callback(fake, &interaction_id(&rate)).await;
     assert_eq!(rated.body["type"], 4);
@@ -208,23 +139,16 @@ async fn a_channel_interview_from_start_to_summary() {
     let intro = fake.messages_in(thread);
     let first = text_of(&intro[0]);
     assert!(
-        first.contains("Senior Python Developer mock interview")
-            && first.contains("1 questions across Python language proficiency"),
+        first.contains("Senior Python Developer mock interview") && first.contains("1 questions across Python language proficiency"),
         "{first}"
     );
     let origin = thread_origin(&fake, thread, &cand);
     let done = answer_and_score(&fake, &origin, thread, &cand).await;
     let text = text_of(&done.body["data"]);
     assert!(text.contains("Talking points covered"), "{text}");
-    assert!(
-        text.contains("||"),
-        "the model outline sits behind a spoiler"
-    );
+    assert!(text.contains("||"), "the model outline sits behind a spoiler");
     assert!(text.contains("Summary · Senior Python Developer"), "{text}");
-    assert!(
-        text.contains("**Overall**: answered 1/1 · self 3.0/4 (lean hire)"),
-        "{text}"
-    );
+    assert!(text.contains("**Overall**: answered 1/1 · self 3.0/4 (lean hire)"), "{text}");
     assert_eq!(done.files.len(), 1);
     assert_eq!(done.files[0].filename, "transcript.md");
     let md = String::from_utf8_lossy(&done.files[0].bytes);
@@ -235,11 +159,7 @@ async fn a_channel_interview_from_start_to_summary() {
 
     assert_eq!(
         sessions(&bot).await,
-        vec![(
-            format!("guild:{}", fake.guild_id()),
-            "channel".into(),
-            "finished".into()
-        )]
+        vec![(format!("guild:{}", fake.guild_id()), "channel".into(), "finished".into())]
     );
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 2);
     let score = sqlx::query("SELECT ticks, rating, kind FROM scores")
@@ -247,11 +167,7 @@ async fn a_channel_interview_from_start_to_summary() {
         .await
         .unwrap();
     assert_eq!(
-        (
-            score.get::<String, _>(0),
-            score.get::<i64, _>(1),
-            score.get::<String, _>(2)
-        ),
+        (score.get::<String, _>(0), score.get::<i64, _>(1), score.get::<String, _>(2)),
         ("[0,2]".into(), 3, "self".into())
     );
     bot.stop().await;
@@ -271,27 +187,16 @@ async fn dm_practice_from_practice_command_to_summary() {
             vec![opt::string("areas", "python"), opt::integer("per_area", 1)],
         ),
     );
-    assert_eq!(
-        callback(&fake, &interaction_id(&ix)).await.body["data"]["flags"],
-        64
-    );
-    let dm = fake
-        .wait_for_request(|r| r.is("POST", "/users/@me/channels"), WAIT)
-        .await;
+    assert_eq!(callback(&fake, &interaction_id(&ix)).await.body["data"]["flags"], 64);
+    let dm = fake.wait_for_request(|r| r.is("POST", "/users/@me/channels"), WAIT).await;
     assert_eq!(dm.body["recipient_id"], cand.id.to_string());
     let dm_channel = fake.dm_channel_id(&cand);
     let said = after_defer(&fake, &ix).await;
-    assert!(
-        said["content"].as_str().unwrap().contains("sent you a DM"),
-        "{said}"
-    );
+    assert!(said["content"].as_str().unwrap().contains("sent you a DM"), "{said}");
     let origin = fake.in_dm(&cand);
     let done = answer_and_score(&fake, &origin, dm_channel, &cand).await;
     assert!(text_of(&done.body["data"]).contains("Summary · Senior Python Developer"));
-    assert_eq!(
-        sessions(&bot).await,
-        vec![("dm".into(), "dm".into(), "finished".into())]
-    );
+    assert_eq!(sessions(&bot).await, vec![("dm".into(), "dm".into(), "finished".into())]);
     // Nothing from the DM session was posted in the server's channel.
     let public: Vec<Value> = fake
         .messages_in(fake.channel_id())
@@ -309,22 +214,13 @@ async fn closed_dms_are_explained_and_start_nothing() {
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("erin");
     fake.close_dms(cand.id);
-    let ix = push(
-        &fake,
-        slash_command(&fake.in_guild(&cand), "practice", vec![]),
-    );
+    let ix = push(&fake, slash_command(&fake.in_guild(&cand), "practice", vec![]));
     let said = after_defer(&fake, &ix).await;
     assert!(
-        said["content"]
-            .as_str()
-            .unwrap()
-            .contains("can't send you direct messages"),
+        said["content"].as_str().unwrap().contains("can't send you direct messages"),
         "{said}"
     );
-    assert!(
-        sessions(&bot).await.is_empty(),
-        "no half-started session is left"
-    );
+    assert!(sessions(&bot).await.is_empty(), "no half-started session is left");
     bot.stop().await;
 }
 
@@ -343,22 +239,11 @@ async fn an_answer_given_in_the_form() {
     assert_eq!(modal.body["type"], 9);
     let input = &modal.body["data"]["components"][0]["components"][0];
     assert_eq!(input["max_length"], 4000);
-    assert_eq!(
-        input["value"], "typed draft",
-        "the form starts from the typed draft"
-    );
-    let form_id = modal.body["data"]["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    assert_eq!(input["value"], "typed draft", "the form starts from the typed draft");
+    let form_id = modal.body["data"]["custom_id"].as_str().unwrap().to_string();
     let submit = push(
         &fake,
-        modal_submit(
-            &origin,
-            &form_id,
-            &[("answer", "My answer from the form.")],
-            Some(&question),
-        ),
+        modal_submit(&origin, &form_id, &[("answer", "My answer from the form.")], Some(&question)),
     );
     let shown = callback(&fake, &interaction_id(&submit)).await;
     assert_eq!(shown.body["type"], 4);
@@ -387,13 +272,7 @@ async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
     let question = message_with(&fake, thread, "Submit answer").await;
     let events_before = count(&bot, "SELECT COUNT(*) FROM events").await;
     for label in ["Submit answer", "Skip", "End", "Hint"] {
-        let ix = click(
-            &fake,
-            &thread_origin(&fake, thread, &stranger),
-            &question,
-            label,
-        )
-        .await;
+        let ix = click(&fake, &thread_origin(&fake, thread, &stranger), &question, label).await;
         let reply = callback(&fake, &interaction_id(&ix)).await;
         assert_eq!(reply.body["type"], 4);
         assert_eq!(reply.body["data"]["flags"], 64, "told privately");
@@ -408,17 +287,8 @@ async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
         &stranger,
         "good luck!",
     ));
-    assert_eq!(
-        count(&bot, "SELECT COUNT(*) FROM events").await,
-        events_before
-    );
-    let live = bot
-        .engine
-        .store
-        .by_channel(&thread.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(count(&bot, "SELECT COUNT(*) FROM events").await, events_before);
+    let live = bot.engine.store.by_channel(&thread.to_string()).await.unwrap().unwrap();
     assert_eq!(live.session.version, 1);
     bot.stop().await;
 }
@@ -439,11 +309,7 @@ async fn a_restart_mid_interview_continues_where_it_was() {
     type_answer(&fake, &origin.place, &cand, "and after it").await;
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     let next = response(&fake, &submit).await;
-    assert!(
-        text_of(&next).contains("Follow-up 1 of 1"),
-        "{}",
-        text_of(&next)
-    );
+    assert!(text_of(&next).contains("Follow-up 1 of 1"), "{}", text_of(&next));
     let body: String = sqlx::query("SELECT body FROM answers")
         .fetch_one(bot.engine.store.pool())
         .await
@@ -470,22 +336,12 @@ async fn the_same_interaction_twice_and_a_double_click_apply_once() {
     let stale = callback(&fake, &interaction_id(&again)).await;
     assert_eq!(stale.body["data"]["flags"], 64);
     assert!(
-        stale.body["data"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("earlier step"),
+        stale.body["data"]["content"].as_str().unwrap().contains("earlier step"),
         "{}",
         stale.body
     );
-    let callbacks = fake.requests_matching(
-        "POST",
-        &format!("/interactions/{}/", interaction_id(&submit)),
-    );
-    assert_eq!(
-        callbacks.len(),
-        1,
-        "the re-delivered interaction was answered once"
-    );
+    let callbacks = fake.requests_matching("POST", &format!("/interactions/{}/", interaction_id(&submit)));
+    assert_eq!(callbacks.len(), 1, "the re-delivered interaction was answered once");
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 1);
     let key = format!("ix:{}", interaction_id(&submit));
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key = $1")
@@ -517,15 +373,9 @@ async fn a_long_answer_with_everyone_is_sent_without_mentions() {
         .as_str()
         .unwrap()
         .to_string();
-    let submit = push(
-        &fake,
-        modal_submit(&origin, &form_id, &[("answer", &text)], Some(&question)),
-    );
+    let submit = push(&fake, modal_submit(&origin, &form_id, &[("answer", &text)], Some(&question)));
     let shown = callback(&fake, &interaction_id(&submit)).await;
-    assert!(
-        text_of(&shown.body["data"]).contains("@everyone"),
-        "the answer is echoed"
-    );
+    assert!(text_of(&shown.body["data"]).contains("@everyone"), "the answer is echoed");
     let stored: String = sqlx::query("SELECT body FROM answers")
         .fetch_one(bot.engine.store.pool())
         .await
@@ -537,10 +387,7 @@ async fn a_long_answer_with_everyone_is_sent_without_mentions() {
         .requests()
         .into_iter()
         .filter(|r| {
-            (r.method == "POST"
-                && (r.path.contains("/messages")
-                    || r.path.contains("/callback")
-                    || r.path.starts_with("/webhooks/")))
+            (r.method == "POST" && (r.path.contains("/messages") || r.path.contains("/callback") || r.path.starts_with("/webhooks/")))
                 || r.method == "PATCH"
         })
         .filter(|r| r.body["type"] != 5 && r.body["type"] != 9 && r.body["type"] != 1)
@@ -552,14 +399,7 @@ async fn a_long_answer_with_everyone_is_sent_without_mentions() {
         } else {
             &r.body["allowed_mentions"]
         };
-        assert_eq!(
-            am["parse"],
-            json!([]),
-            "{} {} sent mentions: {}",
-            r.method,
-            r.path,
-            r.body
-        );
+        assert_eq!(am["parse"], json!([]), "{} {} sent mentions: {}", r.method, r.path, r.body);
     }
     bot.stop().await;
 }
@@ -572,29 +412,19 @@ async fn the_sweeper_pauses_an_idle_interview_and_says_so() {
     let cand = FakeUser::fresh("lee");
     let thread = start_in_thread(&fake, &cand).await;
     let later = panelist::engine::now_millis() + 31 * 60 * 1000;
-    let moved = panelist::discord::sweep_once(&fake.http(), &bot.engine, later)
-        .await
-        .unwrap();
+    let moved = panelist::discord::sweep_once(&fake.http(), &bot.engine, later).await.unwrap();
     assert_eq!(moved, 1);
     let notice = fake
         .wait_for_request(
             |r| {
                 r.is("POST", &format!("/channels/{thread}/messages"))
-                    && r.body["content"]
-                        .as_str()
-                        .is_some_and(|c| c.contains("Paused after inactivity"))
+                    && r.body["content"].as_str().is_some_and(|c| c.contains("Paused after inactivity"))
             },
             WAIT,
         )
         .await;
     assert_eq!(notice.body["allowed_mentions"]["parse"], json!([]));
-    let live = bot
-        .engine
-        .store
-        .by_channel(&thread.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let live = bot.engine.store.by_channel(&thread.to_string()).await.unwrap().unwrap();
     assert_eq!(live.status_name(), "paused");
     bot.stop().await;
 }
@@ -606,19 +436,13 @@ async fn a_rejected_token_fails_fast_without_echoing_it() {
     let engine = support::bot::engine(dir.path()).await;
     let mut cfg = support::bot::config(&fake);
     cfg.token = panelist::config::Secret::new("not-the-right-token-at-all.abcdef");
-    let err = tokio::time::timeout(
-        WAIT,
-        panelist::discord::run(cfg, engine, std::future::pending()),
-    )
-    .await
-    .expect("fails fast")
-    .unwrap_err();
+    let err = tokio::time::timeout(WAIT, panelist::discord::run(cfg, engine, std::future::pending()))
+        .await
+        .expect("fails fast")
+        .unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("rejected DISCORD_TOKEN"), "{msg}");
-    assert!(
-        !msg.contains("not-the-right-token"),
-        "the token never appears in errors: {msg}"
-    );
+    assert!(!msg.contains("not-the-right-token"), "the token never appears in errors: {msg}");
 }
 
 #[tokio::test]
@@ -629,24 +453,13 @@ async fn status_end_and_history_commands() {
     let cand = FakeUser::fresh("mo");
     let none = push(
         &fake,
-        slash_command(
-            &fake.in_guild(&cand),
-            "interview",
-            vec![opt::subcommand("status", vec![])],
-        ),
+        slash_command(&fake.in_guild(&cand), "interview", vec![opt::subcommand("status", vec![])]),
     );
     let said = callback(&fake, &interaction_id(&none)).await;
-    assert!(
-        text_of(&said.body["data"]).contains("no interview in progress"),
-        "{}",
-        said.body
-    );
+    assert!(text_of(&said.body["data"]).contains("no interview in progress"), "{}", said.body);
     let thread = start_in_thread(&fake, &cand).await;
     // A second start while one is live is refused and opens no second thread.
-    let again = push(
-        &fake,
-        slash_command(&fake.in_guild(&cand), "interview", start_options("python")),
-    );
+    let again = push(&fake, slash_command(&fake.in_guild(&cand), "interview", start_options("python")));
     assert!(after_defer(&fake, &again).await["content"]
         .as_str()
         .unwrap()
@@ -659,35 +472,19 @@ async fn status_end_and_history_commands() {
 
     let st = push(
         &fake,
-        slash_command(
-            &fake.in_guild(&cand),
-            "interview",
-            vec![opt::subcommand("status", vec![])],
-        ),
+        slash_command(&fake.in_guild(&cand), "interview", vec![opt::subcommand("status", vec![])]),
     );
-    let first = fake
-        .wait_for_request(|r| r.path.contains(&token(&st)), WAIT)
-        .await;
+    let first = fake.wait_for_request(|r| r.path.contains(&token(&st)), WAIT).await;
     let text = text_of(&first.body["data"]);
-    assert!(
-        text.contains("question 1 of 1") && text.contains(&format!("<#{thread}>")),
-        "{text}"
-    );
+    assert!(text.contains("question 1 of 1") && text.contains(&format!("<#{thread}>")), "{text}");
     assert_eq!(first.body["data"]["flags"], 64);
 
     let origin = thread_origin(&fake, thread, &cand);
     type_answer(&fake, &origin.place, &cand, "an unsubmitted draft").await;
-    let end = push(
-        &fake,
-        slash_command(&origin, "interview", vec![opt::subcommand("end", vec![])]),
-    );
+    let end = push(&fake, slash_command(&origin, "interview", vec![opt::subcommand("end", vec![])]));
     let summary = fake
         .wait_for_request(
-            |r| {
-                r.path.contains(&token(&end))
-                    && (text_of(&r.body).contains("Summary")
-                        || text_of(&r.body["data"]).contains("Summary"))
-            },
+            |r| r.path.contains(&token(&end)) && (text_of(&r.body).contains("Summary") || text_of(&r.body["data"]).contains("Summary")),
             WAIT,
         )
         .await;
@@ -698,25 +495,16 @@ async fn status_end_and_history_commands() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(
-        body, "an unsubmitted draft",
-        "ending keeps the draft as the answer"
-    );
+    assert_eq!(body, "an unsubmitted draft", "ending keeps the draft as the answer");
 
     let hist = push(
         &fake,
-        slash_command(
-            &fake.in_guild(&cand),
-            "interview",
-            vec![opt::subcommand("history", vec![])],
-        ),
+        slash_command(&fake.in_guild(&cand), "interview", vec![opt::subcommand("history", vec![])]),
     );
     let listed = callback(&fake, &interaction_id(&hist)).await;
     let text = text_of(&listed.body["data"]);
     assert!(
-        text.contains("Senior Python Developer")
-            && text.contains("finished")
-            && text.contains("answered 1/1"),
+        text.contains("Senior Python Developer") && text.contains("finished") && text.contains("answered 1/1"),
         "{text}"
     );
     assert_eq!(listed.body["data"]["flags"], 64);
@@ -730,10 +518,7 @@ async fn interview_start_inside_a_dm_runs_there_and_options_autocomplete() {
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("nia");
     let origin = fake.in_dm(&cand);
-    push(
-        &fake,
-        slash_command(&origin, "interview", start_options("concurrency")),
-    );
+    push(&fake, slash_command(&origin, "interview", start_options("concurrency")));
     let question = message_with(&fake, fake.dm_channel_id(&cand), "Submit answer").await;
     assert!(
         text_of(&question).contains("Question 1 of 1 · Concurrency and performance"),
@@ -743,10 +528,7 @@ async fn interview_start_inside_a_dm_runs_there_and_options_autocomplete() {
     assert!(fake
         .requests_matching("POST", &format!("/channels/{}/threads", fake.channel_id()))
         .is_empty());
-    assert_eq!(
-        sessions(&bot).await,
-        vec![("dm".into(), "dm".into(), "active".into())]
-    );
+    assert_eq!(sessions(&bot).await, vec![("dm".into(), "dm".into(), "active".into())]);
 
     let ac = push(
         &fake,
@@ -755,10 +537,7 @@ async fn interview_start_inside_a_dm_runs_there_and_options_autocomplete() {
             "interview",
             vec![opt::subcommand(
                 "start",
-                vec![
-                    opt::string("role", "software-architect"),
-                    opt::focused("areas", "governance,sta"),
-                ],
+                vec![opt::string("role", "software-architect"), opt::focused("areas", "governance,sta")],
             )],
         ),
     );

@@ -8,14 +8,12 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use serenity::all::{
-    ActionRowComponent, ButtonStyle, Channel, ChannelId, ChannelType, Client, ClientBuilder,
-    Command, CommandDataOptionValue, CommandInteraction, ComponentInteractionDataKind, Context,
-    CreateActionRow, CreateAttachment, CreateButton, CreateCommand, CreateCommandOption,
-    CreateEmbed, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateMessage, CreateThread, CurrentApplicationInfo,
-    CurrentUser, EditInteractionResponse, EditMessage, EventHandler, GatewayError, GatewayIntents,
-    GuildChannel, GuildCreateEvent, GuildId, Interaction, Message, MessageId, Permissions,
-    PrivateChannel, Ready, ResolvedValue, UserId,
+    ActionRowComponent, ButtonStyle, Channel, ChannelId, ChannelType, Client, ClientBuilder, Command, CommandDataOptionValue,
+    CommandInteraction, ComponentInteractionDataKind, Context, CreateActionRow, CreateAttachment, CreateButton, CreateCommand,
+    CreateCommandOption, CreateEmbed, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, CreateThread, CurrentApplicationInfo, CurrentUser, EditInteractionResponse, EditMessage, EventHandler, GatewayError,
+    GatewayIntents, GuildChannel, GuildCreateEvent, GuildId, Interaction, Message, MessageId, Permissions, PrivateChannel, Ready,
+    ResolvedValue, UserId,
 };
 use serenity::model::event::{Event, GatewayEvent};
 use serenity::model::gateway::BotGateway;
@@ -27,9 +25,7 @@ use tokio::task::JoinHandle;
 const WAIT: Duration = Duration::from_secs(5);
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, value: &Value) -> T {
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| {
-        panic!("{what} does not deserialize into serenity's model: {e}\n{value:#}")
-    })
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{what} does not deserialize into serenity's model: {e}\n{value:#}"))
 }
 
 /// Parses `data` the way serenity's shard does and returns the event.
@@ -67,25 +63,15 @@ fn slash_command_in_a_guild_carries_subcommand_options_and_member() {
         "interview",
         vec![opt::subcommand(
             "start",
-            vec![
-                opt::string("role", "senior-python"),
-                opt::integer("per_area", 3),
-            ],
+            vec![opt::string("role", "senior-python"), opt::integer("per_area", 3)],
         )],
     );
-    assert!(matches!(
-        gateway_event("INTERACTION_CREATE", &payload),
-        Event::InteractionCreate(_)
-    ));
+    assert!(matches!(gateway_event("INTERACTION_CREATE", &payload), Event::InteractionCreate(_)));
     let c = command(&payload);
     assert_eq!(c.data.name, "interview");
     assert_eq!(c.guild_id, Some(GuildId::new(fake_guild.id)));
     assert_eq!(c.channel_id, ChannelId::new(fake_guild.default_channel()));
-    assert_eq!(
-        c.user.id,
-        UserId::new(user.id),
-        "serenity copies member.user into user"
-    );
+    assert_eq!(c.user.id, UserId::new(user.id), "serenity copies member.user into user");
     let member = c.member.as_ref().expect("member");
     assert_eq!(member.user.name, "candidate");
     assert!(member.permissions.expect("permissions").send_messages());
@@ -101,36 +87,21 @@ fn slash_command_in_a_guild_carries_subcommand_options_and_member() {
         panic!("not a subcommand: {sub:?}")
     };
     assert_eq!(inner[0].name, "role");
-    assert_eq!(
-        inner[0].value,
-        CommandDataOptionValue::String("senior-python".into())
-    );
+    assert_eq!(inner[0].value, CommandDataOptionValue::String("senior-python".into()));
     assert_eq!(inner[1].value, CommandDataOptionValue::Integer(3));
 }
 
 #[test]
 fn slash_command_in_a_dm_carries_user_and_no_guild() {
     let user = FakeUser::fresh("learner");
-    let origin = Origin::new(
-        7,
-        Place::Dm {
-            channel_id: snowflake(),
-        },
-        &user,
-    );
+    let origin = Origin::new(7, Place::Dm { channel_id: snowflake() }, &user);
     let payload = payloads::slash_command(&origin, "practice", vec![opt::boolean("timed", true)]);
     let c = command(&payload);
     assert_eq!(c.guild_id, None);
     assert!(c.member.is_none());
     assert_eq!(c.user.id, UserId::new(user.id));
-    assert_eq!(
-        c.channel.as_ref().expect("channel").kind,
-        ChannelType::Private
-    );
-    assert_eq!(
-        c.data.options[0].value,
-        CommandDataOptionValue::Boolean(true)
-    );
+    assert_eq!(c.channel.as_ref().expect("channel").kind, ChannelType::Private);
+    assert_eq!(c.data.options[0].value, CommandDataOptionValue::Boolean(true));
     gateway_event("INTERACTION_CREATE", &payload);
 }
 
@@ -225,10 +196,7 @@ fn button_and_select_clicks_carry_custom_id_values_and_message() {
     let serenity::all::ButtonKind::NonLink { custom_id, style } = &button.data else {
         panic!()
     };
-    assert_eq!(
-        (custom_id.as_str(), *style),
-        ("submit", ButtonStyle::Primary)
-    );
+    assert_eq!((custom_id.as_str(), *style), ("submit", ButtonStyle::Primary));
     gateway_event("INTERACTION_CREATE", &click);
 
     let choose = payloads::select_click(&origin, &message, "rubric", &["1", "3"]);
@@ -249,12 +217,7 @@ fn modal_submit_carries_text_inputs() {
     let channel_id = snowflake();
     let origin = Origin::new(7, Place::Dm { channel_id }, &user);
     let message = bot_message_with_buttons(channel_id);
-    let payload = payloads::modal_submit(
-        &origin,
-        "answer-form",
-        &[("answer", "Use a queue.")],
-        Some(&message),
-    );
+    let payload = payloads::modal_submit(&origin, "answer-form", &[("answer", "Use a queue.")], Some(&message));
     let Interaction::Modal(m) = parse::<Interaction>("modal", &payload) else {
         panic!()
     };
@@ -262,14 +225,10 @@ fn modal_submit_carries_text_inputs() {
     let ActionRowComponent::InputText(input) = &m.data.components[0].components[0] else {
         panic!()
     };
-    assert_eq!(
-        (input.custom_id.as_str(), input.value.as_deref()),
-        ("answer", Some("Use a queue."))
-    );
+    assert_eq!((input.custom_id.as_str(), input.value.as_deref()), ("answer", Some("Use a queue.")));
     assert_eq!(m.message.as_ref().expect("message").content, "Question 1");
     assert_eq!(m.user.id, UserId::new(user.id));
-    let without_message =
-        payloads::modal_submit(&origin, "answer-form", &[("a", "b"), ("c", "d")], None);
+    let without_message = payloads::modal_submit(&origin, "answer-form", &[("a", "b"), ("c", "d")], None);
     let Interaction::Modal(m) = parse::<Interaction>("modal", &without_message) else {
         panic!()
     };
@@ -292,9 +251,7 @@ fn message_create_in_guild_thread_and_dm() {
             thread_id: snowflake(),
             private: true,
         },
-        Place::Dm {
-            channel_id: snowflake(),
-        },
+        Place::Dm { channel_id: snowflake() },
     ];
     for place in places {
         let payload = payloads::message_create(&place, &author, "my answer");
@@ -314,22 +271,12 @@ fn message_create_in_guild_thread_and_dm() {
 fn ready_and_guild_create_give_the_bot_permissions() {
     let spec = GuildSpec::new("guild");
     let bot = FakeUser::bot(snowflake(), "bot");
-    let ready = ready_json(
-        &bot,
-        99,
-        &[spec.id],
-        "session",
-        "ws://127.0.0.1:1/gateway",
-        [0, 1],
-    );
+    let ready = ready_json(&bot, 99, &[spec.id], "session", "ws://127.0.0.1:1/gateway", [0, 1]);
     let Event::Ready(ready_event) = gateway_event("READY", &ready) else {
         panic!()
     };
     let r: Ready = ready_event.ready;
-    assert_eq!(
-        (r.version, r.user.id, r.application.id.get()),
-        (10, UserId::new(bot.id), 99)
-    );
+    assert_eq!((r.version, r.user.id, r.application.id.get()), (10, UserId::new(bot.id), 99));
     assert_eq!(r.guilds[0].id, GuildId::new(spec.id));
     assert_eq!(r.session_id, "session");
 
@@ -343,25 +290,16 @@ fn ready_and_guild_create_give_the_bot_permissions() {
     let member = &guild.members[&UserId::new(bot.id)];
     let allowed = guild.user_permissions_in(channel, member);
     assert!(allowed.contains(Permissions::SEND_MESSAGES | Permissions::CREATE_PUBLIC_THREADS));
-    assert!(guild
-        .roles
-        .values()
-        .all(|r| r.colours.primary_colour.0 == 0));
+    assert!(guild.roles.values().all(|r| r.colours.primary_colour.0 == 0));
 }
 
 #[test]
 fn channels_commands_and_application_info_are_serenity_models() {
     let user = FakeUser::fresh("u");
     let (guild_id, parent) = (snowflake(), snowflake());
-    let text = parse::<Channel>(
-        "text channel",
-        &text_channel_json(guild_id, parent, "general", 0),
-    );
+    let text = parse::<Channel>("text channel", &text_channel_json(guild_id, parent, "general", 0));
     assert_eq!(text.guild().expect("guild channel").kind, ChannelType::Text);
-    let thread = parse::<GuildChannel>(
-        "thread",
-        &thread_json(guild_id, parent, snowflake(), "t", true, user.id, 60),
-    );
+    let thread = parse::<GuildChannel>("thread", &thread_json(guild_id, parent, snowflake(), "t", true, user.id, 60));
     assert_eq!(
         (thread.kind, thread.parent_id),
         (ChannelType::PrivateThread, Some(ChannelId::new(parent)))
@@ -371,18 +309,9 @@ fn channels_commands_and_application_info_are_serenity_models() {
     let request = json!({"name": "interview", "description": "Mock interviews", "options": [
         {"type": 1, "name": "start", "description": "Start", "options": [
             {"type": 3, "name": "role", "description": "Role", "required": true, "autocomplete": true}]}]});
-    let cmd = parse::<Command>(
-        "command",
-        &command_json(snowflake(), 5, Some(guild_id), &request),
-    );
-    assert_eq!(
-        (cmd.name.as_str(), cmd.options[0].options[0].name.as_str()),
-        ("interview", "role")
-    );
-    let info = parse::<CurrentApplicationInfo>(
-        "app",
-        &application_info_json(5, &FakeUser::bot(5, "b"), &user),
-    );
+    let cmd = parse::<Command>("command", &command_json(snowflake(), 5, Some(guild_id), &request));
+    assert_eq!((cmd.name.as_str(), cmd.options[0].options[0].name.as_str()), ("interview", "role"));
+    let info = parse::<CurrentApplicationInfo>("app", &application_info_json(5, &FakeUser::bot(5, "b"), &user));
     assert_eq!(info.owner.expect("owner").id, UserId::new(user.id));
     let me = parse::<CurrentUser>("current user", &FakeUser::bot(5, "b").current_user_json());
     assert!(me.bot);
@@ -392,9 +321,7 @@ fn channels_commands_and_application_info_are_serenity_models() {
 
 fn discord_error(result: Result<impl std::fmt::Debug, serenity::Error>) -> (u16, isize) {
     match result {
-        Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(e))) => {
-            (e.status_code.as_u16(), e.error.code)
-        }
+        Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(e))) => (e.status_code.as_u16(), e.error.code),
         other => panic!("expected an unsuccessful request, got {other:?}"),
     }
 }
@@ -403,22 +330,10 @@ fn discord_error(result: Result<impl std::fmt::Debug, serenity::Error>) -> (u16,
 async fn rest_identity_endpoints_answer_serenity_models() {
     let fake = FakeDiscord::start().await;
     let http = fake.http();
-    assert_eq!(
-        http.get_gateway().await.expect("gateway").url,
-        fake.gateway_url()
-    );
+    assert_eq!(http.get_gateway().await.expect("gateway").url, fake.gateway_url());
     let bot_gateway: BotGateway = http.get_bot_gateway().await.expect("gateway/bot");
-    assert_eq!(
-        (
-            bot_gateway.shards,
-            bot_gateway.session_start_limit.max_concurrency
-        ),
-        (1, 1)
-    );
-    let info = http
-        .get_current_application_info()
-        .await
-        .expect("application");
+    assert_eq!((bot_gateway.shards, bot_gateway.session_start_limit.max_concurrency), (1, 1));
+    let info = http.get_current_application_info().await.expect("application");
     assert_eq!(info.id.get(), fake.application_id());
     assert_eq!(info.owner.expect("owner").id.get(), fake.guild().owner.id);
     let me = http.get_current_user().await.expect("users/@me");
@@ -430,10 +345,7 @@ async fn rest_identity_endpoints_answer_serenity_models() {
     let (status, _) = discord_error(GuildId::new(fake.guild_id()).to_partial_guild(&http).await);
     assert_eq!(status, 404);
     assert_eq!(fake.requests_matching("GET", "/guilds/")[0].status, 404);
-    assert_eq!(
-        discord_error(fake.http_with_token("wrong").get_current_user().await),
-        (401, 0)
-    );
+    assert_eq!(discord_error(fake.http_with_token("wrong").get_current_user().await), (401, 0));
 }
 
 #[tokio::test]
@@ -441,8 +353,7 @@ async fn rest_messages_threads_and_files() {
     let fake = FakeDiscord::start().await;
     let http = fake.http();
     let channel = ChannelId::new(fake.channel_id());
-    let buttons =
-        CreateActionRow::Buttons(vec![CreateButton::new("submit").label("Submit answer")]);
+    let buttons = CreateActionRow::Buttons(vec![CreateButton::new("submit").label("Submit answer")]);
     let sent = channel
         .send_message(
             &http,
@@ -453,26 +364,17 @@ async fn rest_messages_threads_and_files() {
         )
         .await
         .expect("send");
-    assert_eq!(
-        (sent.content.as_str(), sent.author.id.get()),
-        ("Q1", fake.bot_user().id)
-    );
+    assert_eq!((sent.content.as_str(), sent.author.id.get()), ("Q1", fake.bot_user().id));
     assert_eq!(sent.embeds[0].title.as_deref(), Some("Rubric"));
     let ActionRowComponent::Button(button) = &sent.components[0].components[0] else {
         panic!()
     };
     assert_eq!(button.label.as_deref(), Some("Submit answer"));
     let recorded = fake
-        .wait_for_request(
-            |r| r.is("POST", &format!("/channels/{channel}/messages")),
-            WAIT,
-        )
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{channel}/messages")), WAIT)
         .await;
     assert_eq!(recorded.body["content"], "Q1");
-    assert_eq!(
-        parse::<Message>("recorded message", &recorded.response).id,
-        sent.id
-    );
+    assert_eq!(parse::<Message>("recorded message", &recorded.response).id, sent.id);
     assert_eq!(fake.messages_in(channel.get()).len(), 1);
 
     let edited = channel
@@ -491,10 +393,7 @@ async fn rest_messages_threads_and_files() {
         (ChannelType::PublicThread, Some(channel), sent.id.get())
     );
     let private = channel
-        .create_thread(
-            &http,
-            CreateThread::new("Review").kind(ChannelType::PrivateThread),
-        )
+        .create_thread(&http, CreateThread::new("Review").kind(ChannelType::PrivateThread))
         .await
         .expect("private thread");
     assert_eq!(
@@ -522,10 +421,7 @@ async fn rest_messages_threads_and_files() {
         .await
         .expect("file");
     assert_eq!(
-        (
-            with_file.attachments[0].filename.as_str(),
-            with_file.attachments[0].size
-        ),
+        (with_file.attachments[0].filename.as_str(), with_file.attachments[0].size),
         ("transcript.md", 13)
     );
     let upload = fake
@@ -533,21 +429,12 @@ async fn rest_messages_threads_and_files() {
         .into_iter()
         .rfind(|r| !r.files.is_empty())
         .expect("multipart request");
+    assert_eq!(upload.body["content"], "done", "payload_json is recorded as the body");
     assert_eq!(
-        upload.body["content"], "done",
-        "payload_json is recorded as the body"
-    );
-    assert_eq!(
-        (
-            upload.files[0].filename.as_str(),
-            upload.files[0].bytes.as_slice()
-        ),
+        (upload.files[0].filename.as_str(), upload.files[0].bytes.as_slice()),
         ("transcript.md", &b"# transcript\n"[..])
     );
-    assert_eq!(
-        discord_error(ChannelId::new(1).say(&http, "nowhere").await),
-        (404, 10003)
-    );
+    assert_eq!(discord_error(ChannelId::new(1).say(&http, "nowhere").await), (404, 10003));
 }
 
 #[tokio::test]
@@ -556,19 +443,9 @@ async fn rest_direct_messages_and_closed_dms() {
     let http = fake.http();
     let open = FakeUser::fresh("open");
     let closed = FakeUser::fresh("closed");
-    let dm = UserId::new(open.id)
-        .create_dm_channel(&http)
-        .await
-        .expect("dm channel");
-    assert_eq!(
-        (dm.kind, dm.recipient.id.get()),
-        (ChannelType::Private, open.id)
-    );
-    assert_eq!(
-        dm.id.get(),
-        fake.dm_channel_id(&open),
-        "one DM channel per user"
-    );
+    let dm = UserId::new(open.id).create_dm_channel(&http).await.expect("dm channel");
+    assert_eq!((dm.kind, dm.recipient.id.get()), (ChannelType::Private, open.id));
+    assert_eq!(dm.id.get(), fake.dm_channel_id(&open), "one DM channel per user");
     dm.id.say(&http, "hello").await.expect("DM");
     let recorded = fake.requests_matching("POST", "/users/@me/channels");
     parse::<PrivateChannel>("recorded DM channel", &recorded[0].response);
@@ -580,54 +457,33 @@ async fn rest_direct_messages_and_closed_dms() {
         .expect("the channel still opens");
     assert_eq!(discord_error(dm.id.say(&http, "hello").await), (403, 50007));
     fake.open_dms(closed.id);
-    dm.id
-        .say(&http, "hello again")
-        .await
-        .expect("DMs open again");
+    dm.id.say(&http, "hello again").await.expect("DMs open again");
 }
 
 #[tokio::test]
 async fn rest_command_registration_echoes_commands() {
     let fake = FakeDiscord::start().await;
     let http = fake.http();
-    let start = CreateCommandOption::new(
-        serenity::all::CommandOptionType::SubCommand,
-        "start",
-        "Start an interview",
-    )
-    .add_sub_option(
+    let start = CreateCommandOption::new(serenity::all::CommandOptionType::SubCommand, "start", "Start an interview").add_sub_option(
         CreateCommandOption::new(serenity::all::CommandOptionType::String, "role", "Role")
             .required(true)
             .set_autocomplete(true),
     );
-    let commands = vec![CreateCommand::new("interview")
-        .description("Mock interviews")
-        .add_option(start)];
+    let commands = vec![CreateCommand::new("interview").description("Mock interviews").add_option(start)];
     let registered = GuildId::new(fake.guild_id())
         .set_commands(&http, commands.clone())
         .await
         .expect("guild commands");
     assert_eq!(registered[0].name, "interview");
     assert_eq!(registered[0].options[0].options[0].name, "role");
-    assert_eq!(
-        registered[0].guild_id.map(|g| g.get()),
-        Some(fake.guild_id())
-    );
+    assert_eq!(registered[0].guild_id.map(|g| g.get()), Some(fake.guild_id()));
     let again = GuildId::new(fake.guild_id())
         .set_commands(&http, commands.clone())
         .await
         .expect("again");
-    assert_eq!(
-        again[0].id, registered[0].id,
-        "ids are stable across bulk overwrites"
-    );
-    let global = Command::set_global_commands(&http, commands)
-        .await
-        .expect("global commands");
-    assert_eq!(
-        (global[0].guild_id, fake.registered_commands(None).len()),
-        (None, 1)
-    );
+    assert_eq!(again[0].id, registered[0].id, "ids are stable across bulk overwrites");
+    let global = Command::set_global_commands(&http, commands).await.expect("global commands");
+    assert_eq!((global[0].guild_id, fake.registered_commands(None).len()), (None, 1));
 }
 
 #[tokio::test]
@@ -640,23 +496,15 @@ async fn rest_interaction_callbacks_and_webhooks() {
     let c = command(&payload);
     let reply = CreateInteractionResponseMessage::new()
         .content("Starting")
-        .components(vec![CreateActionRow::Buttons(vec![CreateButton::new(
-            "hint",
-        )
-        .label("Hint")])]);
+        .components(vec![CreateActionRow::Buttons(vec![CreateButton::new("hint").label("Hint")])]);
     c.create_response(&http, CreateInteractionResponse::Message(reply))
         .await
         .expect("callback");
     let callback = fake
         .wait_for_request(|r| r.is("POST", &format!("/interactions/{}/", c.id)), WAIT)
         .await;
-    assert_eq!(
-        (callback.status, callback.body["type"].as_u64()),
-        (204, Some(4))
-    );
-    let again = c
-        .create_response(&http, CreateInteractionResponse::Acknowledge)
-        .await;
+    assert_eq!((callback.status, callback.body["type"].as_u64()), (204, Some(4)));
+    let again = c.create_response(&http, CreateInteractionResponse::Acknowledge).await;
     assert_eq!(discord_error(again), (400, 40060));
 
     let original = c.get_response(&http).await.expect("@original");
@@ -665,44 +513,20 @@ async fn rest_interaction_callbacks_and_webhooks() {
         .edit_response(&http, EditInteractionResponse::new().content("Started"))
         .await
         .expect("edit");
-    assert_eq!(
-        (edited.id, edited.content.as_str()),
-        (original.id, "Started")
-    );
+    assert_eq!((edited.id, edited.content.as_str()), (original.id, "Started"));
     let follow = c
-        .create_followup(
-            &http,
-            CreateInteractionResponseFollowup::new()
-                .content("Private")
-                .ephemeral(true),
-        )
+        .create_followup(&http, CreateInteractionResponseFollowup::new().content("Private").ephemeral(true))
         .await
         .expect("follow-up");
-    assert!(follow
-        .flags
-        .expect("flags")
-        .contains(serenity::all::MessageFlags::EPHEMERAL));
+    assert!(follow.flags.expect("flags").contains(serenity::all::MessageFlags::EPHEMERAL));
     let follow = c
-        .edit_followup(
-            &http,
-            follow.id,
-            CreateInteractionResponseFollowup::new().content("Edited"),
-        )
+        .edit_followup(&http, follow.id, CreateInteractionResponseFollowup::new().content("Edited"))
         .await
         .expect("edit");
     assert_eq!(follow.content, "Edited");
-    let through_channel =
-        follow
-            .channel_id
-            .edit_message(&http, follow.id, EditMessage::new().content("x"));
-    assert_eq!(
-        discord_error(through_channel.await),
-        (404, 10008),
-        "ephemeral: webhook only"
-    );
-    c.delete_followup(&http, follow.id)
-        .await
-        .expect("delete follow-up");
+    let through_channel = follow.channel_id.edit_message(&http, follow.id, EditMessage::new().content("x"));
+    assert_eq!(discord_error(through_channel.await), (404, 10008), "ephemeral: webhook only");
+    c.delete_followup(&http, follow.id).await.expect("delete follow-up");
     assert!(fake.message(follow.id.get()).is_none());
 
     // A button on the original reply: update the message it sits on (type 7).
@@ -731,10 +555,7 @@ async fn rest_interaction_callbacks_and_webhooks() {
         .await
         .expect("fill");
     let flags = filled.flags.expect("flags");
-    assert!(
-        flags.contains(serenity::all::MessageFlags::EPHEMERAL)
-            && !flags.contains(serenity::all::MessageFlags::LOADING)
-    );
+    assert!(flags.contains(serenity::all::MessageFlags::EPHEMERAL) && !flags.contains(serenity::all::MessageFlags::LOADING));
     assert_eq!(filled.channel_id.get(), fake.dm_channel_id(&user));
     for r in fake
         .requests()
@@ -761,15 +582,8 @@ async fn waits_panic_with_the_recorded_requests() {
 
 #[test]
 fn invalid_dispatches_are_refused_loudly() {
-    let mut payload = payloads::slash_command(
-        &Origin::new(1, Place::Dm { channel_id: 2 }, &FakeUser::new(3, "u")),
-        "x",
-        vec![],
-    );
-    payload
-        .as_object_mut()
-        .unwrap()
-        .remove("attachment_size_limit");
+    let mut payload = payloads::slash_command(&Origin::new(1, Place::Dm { channel_id: 2 }, &FakeUser::new(3, "u")), "x", vec![]);
+    payload.as_object_mut().unwrap().remove("attachment_size_limit");
     let error = check_dispatch("INTERACTION_CREATE", &payload).expect_err("must be refused");
     assert!(error.contains("attachment_size_limit"), "{error}");
 }
@@ -793,9 +607,7 @@ impl EventHandler for Forward {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         // Forward first: the reply's echoed MESSAGE_CREATE must not overtake it.
-        let _ = self
-            .0
-            .send(Seen::Interaction(Box::new(interaction.clone())));
+        let _ = self.0.send(Seen::Interaction(Box::new(interaction.clone())));
         if let Interaction::Command(c) = &interaction {
             if c.data.name == "ping" {
                 let reply = CreateInteractionResponseMessage::new().content("pong");
@@ -812,13 +624,7 @@ impl EventHandler for Forward {
 }
 
 /// Starts a serenity client the way the bot does (proxy + rate limiter off) in a task.
-async fn start_client(
-    fake: &FakeDiscord,
-    token: &str,
-) -> (
-    mpsc::UnboundedReceiver<Seen>,
-    JoinHandle<serenity::Result<()>>,
-) {
+async fn start_client(fake: &FakeDiscord, token: &str) -> (mpsc::UnboundedReceiver<Seen>, JoinHandle<serenity::Result<()>>) {
     let http = serenity::http::HttpBuilder::new(token)
         .proxy(fake.api_base())
         .ratelimiter_disabled(true)
@@ -833,11 +639,7 @@ async fn start_client(
 }
 
 /// The next event `pick` accepts (others are skipped), within `WAIT`.
-async fn next<T>(
-    rx: &mut mpsc::UnboundedReceiver<Seen>,
-    what: &str,
-    pick: impl Fn(Seen) -> Option<T>,
-) -> T {
+async fn next<T>(rx: &mut mpsc::UnboundedReceiver<Seen>, what: &str, pick: impl Fn(Seen) -> Option<T>) -> T {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -869,87 +671,45 @@ async fn serenity_client_gets_ready_events_replies_and_resumes() {
         _ => None,
     })
     .await;
-    assert_eq!(
-        (ready.user.id.get(), ready.guilds.len()),
-        (fake.bot_user().id, 1)
-    );
+    assert_eq!((ready.user.id.get(), ready.guilds.len()), (fake.bot_user().id, 1));
     fake.wait_identified(WAIT).await;
 
     let user = FakeUser::fresh("candidate");
-    let ping = payloads::slash_command(
-        &fake.in_guild(&user),
-        "ping",
-        vec![opt::string("note", "hi")],
-    );
+    let ping = payloads::slash_command(&fake.in_guild(&user), "ping", vec![opt::string("note", "hi")]);
     fake.push_interaction(ping.clone());
     let seen = next(&mut rx, "the ping interaction", |s| match s {
         Seen::Interaction(i) => i.command(),
         _ => None,
     })
     .await;
-    assert_eq!(
-        (seen.data.name.as_str(), seen.user.id.get()),
-        ("ping", user.id)
-    );
-    assert_eq!(
-        seen.data.options[0].value,
-        CommandDataOptionValue::String("hi".into())
-    );
+    assert_eq!((seen.data.name.as_str(), seen.user.id.get()), ("ping", user.id));
+    assert_eq!(seen.data.options[0].value, CommandDataOptionValue::String("hi".into()));
     let callback = fake
-        .wait_for_request(
-            |r| r.is("POST", &format!("/interactions/{}/", seen.id)),
-            WAIT,
-        )
+        .wait_for_request(|r| r.is("POST", &format!("/interactions/{}/", seen.id)), WAIT)
         .await;
     assert_eq!(
-        (
-            callback.body["type"].as_u64(),
-            callback.body["data"]["content"].as_str()
-        ),
+        (callback.body["type"].as_u64(), callback.body["data"]["content"].as_str()),
         (Some(4), Some("pong"))
     );
     let echoed = next_message(&mut rx, "pong").await; // Discord echoes the bot's own messages
     assert_eq!(echoed.author.id.get(), fake.bot_user().id);
 
-    fake.push_message(payloads::message_create(
-        &fake.in_guild(&user).place,
-        &user,
-        "first answer",
-    ));
+    fake.push_message(payloads::message_create(&fake.in_guild(&user).place, &user, "first answer"));
     let m = next_message(&mut rx, "first answer").await;
-    assert_eq!(
-        (m.author.id.get(), m.guild_id.map(|g| g.get())),
-        (user.id, Some(fake.guild_id()))
-    );
-    fake.push_message(payloads::message_create(
-        &fake.in_dm(&user).place,
-        &user,
-        "in a DM",
-    ));
+    assert_eq!((m.author.id.get(), m.guild_id.map(|g| g.get())), (user.id, Some(fake.guild_id())));
+    fake.push_message(payloads::message_create(&fake.in_dm(&user).place, &user, "in a DM"));
     assert_eq!(next_message(&mut rx, "in a DM").await.guild_id, None);
 
     fake.reconnect(); // op 7
     fake.wait_resume_count(1, WAIT).await;
-    fake.push_message(payloads::message_create(
-        &fake.in_guild(&user).place,
-        &user,
-        "after op 7",
-    ));
+    fake.push_message(payloads::message_create(&fake.in_guild(&user).place, &user, "after op 7"));
     next_message(&mut rx, "after op 7").await;
 
     fake.close_connections(4000); // the event below is sent while the client reconnects
-    fake.push_message(payloads::message_create(
-        &fake.in_guild(&user).place,
-        &user,
-        "during the drop",
-    ));
+    fake.push_message(payloads::message_create(&fake.in_guild(&user).place, &user, "during the drop"));
     fake.wait_resume_count(2, WAIT).await;
     next_message(&mut rx, "during the drop").await;
-    assert_eq!(
-        fake.identify_count(),
-        1,
-        "serenity resumed instead of identifying again"
-    );
+    assert_eq!(fake.identify_count(), 1, "serenity resumed instead of identifying again");
     assert!(!client.is_finished());
     client.abort();
 }
@@ -963,12 +723,7 @@ async fn serenity_client_gives_up_on_a_rejected_token() {
         .expect("client gives up in time")
         .expect("join");
     assert!(
-        matches!(
-            result,
-            Err(serenity::Error::Gateway(
-                GatewayError::InvalidAuthentication
-            ))
-        ),
+        matches!(result, Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication))),
         "{result:?}"
     );
 
@@ -979,12 +734,7 @@ async fn serenity_client_gives_up_on_a_rejected_token() {
         .expect("client gives up in time")
         .expect("join");
     assert!(
-        matches!(
-            result,
-            Err(serenity::Error::Gateway(
-                GatewayError::InvalidAuthentication
-            ))
-        ),
+        matches!(result, Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication))),
         "{result:?}"
     );
     assert_eq!(fake.identify_count(), 2);
@@ -1007,18 +757,11 @@ async fn serenity_heartbeats_are_acknowledged() {
     // serenity records a latency only when the ACK (op 11) for its heartbeat arrives.
     let latency = loop {
         let runners = manager.runners.lock().await;
-        if let Some(latency) = runners
-            .get(&serenity::all::ShardId(0))
-            .and_then(|r| r.latency)
-        {
+        if let Some(latency) = runners.get(&serenity::all::ShardId(0)).and_then(|r| r.latency) {
             break latency;
         }
         drop(runners);
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no heartbeat ACK\n{}",
-            fake.describe()
-        );
+        assert!(tokio::time::Instant::now() < deadline, "no heartbeat ACK\n{}", fake.describe());
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(latency < Duration::from_secs(1));
@@ -1049,8 +792,7 @@ async fn poise_registers_in_a_guild_and_runs_a_command() {
         })
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
-                poise::builtins::register_in_guild(ctx, &framework.options().commands, guild_id)
-                    .await?;
+                poise::builtins::register_in_guild(ctx, &framework.options().commands, guild_id).await?;
                 Ok(())
             })
         })
@@ -1065,35 +807,21 @@ async fn poise_registers_in_a_guild_and_runs_a_command() {
         .expect("client");
     let task = tokio::spawn(async move { client.start().await });
 
-    fake.wait_for_request(
-        |r| r.is("GET", "/oauth2/applications/@me") && r.status == 200,
-        WAIT,
-    )
-    .await;
-    let path = format!(
-        "/applications/{}/guilds/{}/commands",
-        fake.application_id(),
-        guild_id
-    );
+    fake.wait_for_request(|r| r.is("GET", "/oauth2/applications/@me") && r.status == 200, WAIT)
+        .await;
+    let path = format!("/applications/{}/guilds/{}/commands", fake.application_id(), guild_id);
     let put = fake.wait_for_request(|r| r.is("PUT", &path), WAIT).await;
-    assert_eq!(
-        (put.status, put.body[0]["name"].as_str()),
-        (200, Some("ping"))
-    );
+    assert_eq!((put.status, put.body[0]["name"].as_str()), (200, Some("ping")));
     parse::<Vec<Command>>("registered commands", &put.response);
 
     let user = FakeUser::fresh("member");
     let invocation = payloads::slash_command(&fake.in_guild(&user), "ping", vec![]);
     fake.push_interaction(invocation.clone());
     let id = invocation["id"].as_str().unwrap().to_owned();
-    let reply = fake
-        .wait_for_request(|r| r.is("POST", &format!("/interactions/{id}/")), WAIT)
-        .await;
+    let reply = fake.wait_for_request(|r| r.is("POST", &format!("/interactions/{id}/")), WAIT).await;
     assert_eq!((reply.status, reply.body["type"].as_u64()), (204, Some(4)));
     assert_eq!(reply.body["data"]["content"], "pong from poise");
-    let original = fake
-        .original_response(invocation["token"].as_str().unwrap())
-        .expect("original");
+    let original = fake.original_response(invocation["token"].as_str().unwrap()).expect("original");
     assert_eq!(
         parse::<Message>("original", &original).id,
         MessageId::new(original["id"].as_str().unwrap().parse().unwrap())

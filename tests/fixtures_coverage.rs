@@ -22,11 +22,7 @@ struct Fixture {
 fn strong_answers_cover_most_points_and_weak_ones_few() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bank = load_path(&root.join("prompts")).unwrap_or_else(|e| panic!("packs: {e:?}"));
-    let mut per_pack: BTreeMap<String, usize> = bank
-        .packs()
-        .iter()
-        .map(|p| (p.role.id.clone(), 0))
-        .collect();
+    let mut per_pack: BTreeMap<String, usize> = bank.packs().iter().map(|p| (p.role.id.clone(), 0)).collect();
     let mut failures = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/answers"))
         .unwrap()
@@ -34,8 +30,7 @@ fn strong_answers_cover_most_points_and_weak_ones_few() {
         .collect();
     entries.sort();
     for path in entries {
-        let f: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let f: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let pack = bank
             .role(&f.role)
             .unwrap_or_else(|| panic!("{}: unknown role {}", path.display(), f.role));
@@ -57,11 +52,7 @@ fn strong_answers_cover_most_points_and_weak_ones_few() {
     for (role, n) in &per_pack {
         println!("{role}: {n} questions with strong/weak fixtures");
     }
-    assert!(
-        failures.is_empty(),
-        "coverage fixtures failed:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "coverage fixtures failed:\n{}", failures.join("\n"));
     assert!(
         per_pack.values().sum::<usize>() >= 20,
         "at least 20 questions have fixtures: {per_pack:?}"
@@ -78,14 +69,8 @@ fn shipped_packs_are_valid_and_complete() {
         .flat_map(|p| panelist::bank::completeness(p, &p.role.id))
         .map(|f| f.to_string())
         .collect();
-    assert!(
-        findings.is_empty(),
-        "incomplete questions:\n{}",
-        findings.join("\n")
-    );
-    let spd = bank
-        .role("senior-python-developer")
-        .expect("the seed role ships");
+    assert!(findings.is_empty(), "incomplete questions:\n{}", findings.join("\n"));
+    let spd = bank.role("senior-python-developer").expect("the seed role ships");
     assert!(spd.questions.len() >= 60 && spd.areas.len() == 8);
     for seed in [
         "arch-notification-service",
@@ -102,9 +87,6 @@ fn shipped_packs_are_valid_and_complete() {
         "db-slow-query",
         "lead-mentoring-junior",
     ] {
-        assert!(
-            spd.question(seed).is_some(),
-            "seed question {seed} is missing"
-        );
+        assert!(spd.question(seed).is_some(), "seed question {seed} is missing");
     }
 }

@@ -11,10 +11,7 @@ use panelist::interview::Stage;
 use panelist::store::Store;
 use sqlx::Row;
 
-const PACK: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/prompts/senior-python-developer.toml"
-);
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/senior-python-developer.toml");
 const ARGS: &[&str] = &[
     "practice",
     "--areas",
@@ -66,41 +63,16 @@ async fn a_whole_interview_through_piped_stdin() {
                   /hint\nThreads for I/O, multiprocessing for CPU-bound work.\n/submit\n/skip\n\n2\n";
     let out = run(dir.path(), script.as_bytes());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("Question 1 of 2 · Python language proficiency"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("Follow-up 1 of 1 · Question 1 of 2"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("Question 2 of 2 · Concurrency and performance"),
-        "{stdout}"
-    );
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Question 1 of 2 · Python language proficiency"), "{stdout}");
+    assert!(stdout.contains("Follow-up 1 of 1 · Question 1 of 2"), "{stdout}");
+    assert!(stdout.contains("Question 2 of 2 · Concurrency and performance"), "{stdout}");
     assert!(stdout.contains("Hint 1 of"), "{stdout}");
-    assert!(
-        stdout.contains("Talking points your answer covered"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Talking points your answer covered"), "{stdout}");
     assert!(stdout.contains("Model answer outline"), "{stdout}");
-    assert!(
-        stdout.contains("Summary · Senior Python Developer"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("Overall: answered 2/2, skipped 0, self 2.5/4"),
-        "{stdout}"
-    );
-    assert!(
-        !stdout.contains("\x1b["),
-        "no colour codes when stdout is not a terminal"
-    );
+    assert!(stdout.contains("Summary · Senior Python Developer"), "{stdout}");
+    assert!(stdout.contains("Overall: answered 2/2, skipped 0, self 2.5/4"), "{stdout}");
+    assert!(!stdout.contains("\x1b["), "no colour codes when stdout is not a terminal");
 
     let st = store(dir.path()).await;
     let history = st.history("local", "local:pat", 10).await.unwrap();
@@ -110,32 +82,20 @@ async fn a_whole_interview_through_piped_stdin() {
         .fetch_all(st.pool())
         .await
         .unwrap();
-    let bodies: Vec<(i64, i64, String)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+    let bodies: Vec<(i64, i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
     assert_eq!(bodies.len(), 3);
     assert_eq!(
         bodies[0].2,
         "My answer mentions reference counting and the garbage collector.\n\nA second paragraph."
     );
     assert_eq!((bodies[1].0, bodies[1].1), (0, 1));
-    assert_eq!(
-        bodies[2].2,
-        "Threads for I/O, multiprocessing for CPU-bound work."
-    );
+    assert_eq!(bodies[2].2, "Threads for I/O, multiprocessing for CPU-bound work.");
     let scores = sqlx::query("SELECT item, ticks, rating FROM scores ORDER BY item")
         .fetch_all(st.pool())
         .await
         .unwrap();
-    let scores: Vec<(i64, String, i64)> = scores
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    assert_eq!(
-        scores,
-        vec![(0, "[0,1]".to_string(), 3), (1, "[]".to_string(), 2)]
-    );
+    let scores: Vec<(i64, String, i64)> = scores.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(scores, vec![(0, "[0,1]".to_string(), 3), (1, "[]".to_string(), 2)]);
 }
 
 #[tokio::test]
@@ -147,23 +107,13 @@ async fn bad_input_is_explained_and_changes_nothing() {
     let out = run(dir.path(), &script);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("Your answer is empty, so nothing was saved"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Your answer is empty, so nothing was saved"), "{stdout}");
     assert!(stdout.contains("Unknown command /frobnicate"), "{stdout}");
     assert!(stdout.contains("not valid UTF-8"), "{stdout}");
     assert!(stdout.contains("the limit is 20000"), "{stdout}");
     let st = store(dir.path()).await;
-    let live = st
-        .live("local", "local:pat")
-        .await
-        .unwrap()
-        .expect("session still live");
-    assert_eq!(
-        live.session.items[0].answers[0].text,
-        "caf\u{fffd} \u{fffd} answer"
-    );
+    let live = st.live("local", "local:pat").await.unwrap().expect("session still live");
+    assert_eq!(live.session.items[0].answers[0].text, "caf\u{fffd} \u{fffd} answer");
     assert!(
         matches!(&live.session.stage, Stage::Asking { part: 1, draft, .. } if draft.is_empty()),
         "{:?}",
@@ -215,9 +165,7 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     let rx = lines_of(&mut child);
     wait_for(&rx, "Question 1 of 2");
     let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(b"The main answer before the crash.\n/submit\n")
-        .unwrap();
+    stdin.write_all(b"The main answer before the crash.\n/submit\n").unwrap();
     stdin.flush().unwrap();
     let seen = wait_for(&rx, "Follow-up 1 of 1");
     let follow_up = seen
@@ -243,35 +191,15 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     // Third run: resumes at the follow-up, with the main answer and the draft kept.
     let out = run(dir.path(), b"/submit\n");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("Resuming your unfinished interview (question 1 of 2)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Resuming your unfinished interview (question 1 of 2)"), "{stdout}");
     assert!(
         stdout.contains(&follow_up),
         "the same follow-up is asked again: {follow_up}\n{stdout}"
     );
-    assert!(
-        stdout.contains("Your draft so far (23 characters) is kept"),
-        "{stdout}"
-    );
-    let live = st
-        .live("local", "local:pat")
-        .await
-        .unwrap()
-        .expect("still live");
-    let answers: Vec<&str> = live.session.items[0]
-        .answers
-        .iter()
-        .map(|a| a.text.as_str())
-        .collect();
-    assert_eq!(
-        answers,
-        vec![
-            "The main answer before the crash.",
-            "half a follow-up answer"
-        ]
-    );
+    assert!(stdout.contains("Your draft so far (23 characters) is kept"), "{stdout}");
+    let live = st.live("local", "local:pat").await.unwrap().expect("still live");
+    let answers: Vec<&str> = live.session.items[0].answers.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(answers, vec!["The main answer before the crash.", "half a follow-up answer"]);
     assert!(matches!(live.session.stage, Stage::Scoring { item: 0, .. }));
 }
 
@@ -280,11 +208,9 @@ fn a_broken_pack_stops_start_up_naming_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let prompts: PathBuf = dir.path().join("prompts");
     std::fs::create_dir(&prompts).unwrap();
-    let text = std::fs::read_to_string(PACK).unwrap().replacen(
-        "kind = \"concept\"",
-        "kind = \"concept\"\nchecklist_typo = 1",
-        1,
-    );
+    let text = std::fs::read_to_string(PACK)
+        .unwrap()
+        .replacen("kind = \"concept\"", "kind = \"concept\"\nchecklist_typo = 1", 1);
     std::fs::write(prompts.join("broken.toml"), text).unwrap();
     let out = panelist(dir.path(), prompts.to_str().unwrap())
         .args(ARGS)
@@ -293,10 +219,7 @@ fn a_broken_pack_stops_start_up_naming_file_and_field() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(
-        stderr.contains("broken.toml") && stderr.contains("checklist_typo"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("broken.toml") && stderr.contains("checklist_typo"), "{stderr}");
     assert!(!dir.path().join("p.db").exists(), "nothing was created");
 
     let check = panelist(dir.path(), PACK)
@@ -309,13 +232,6 @@ fn a_broken_pack_stops_start_up_naming_file_and_field() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&ok.stdout);
-    assert!(
-        ok.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    assert!(
-        stdout.contains("Python language proficiency (python)"),
-        "{stdout}"
-    );
+    assert!(ok.status.success(), "{stdout}{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(stdout.contains("Python language proficiency (python)"), "{stdout}");
 }

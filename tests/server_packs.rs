@@ -5,9 +5,7 @@ mod support;
 
 use sqlx::Row;
 use support::bot::{callback, interaction_id, text_of, token, Bot, WAIT};
-use support::fake_discord::payloads::{
-    autocomplete, resolved_attachments, slash_command, slash_command_resolved,
-};
+use support::fake_discord::payloads::{autocomplete, resolved_attachments, slash_command, slash_command_resolved};
 use support::fake_discord::{opt, perms, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
 
 const MANAGE_GUILD: u64 = 1 << 5;
@@ -52,9 +50,7 @@ async fn upload(fake: &FakeDiscord, origin: &Origin, name: &str, body: &str) -> 
     );
     fake.push_interaction(ix.clone());
     let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
-    let said = fake
-        .wait_for_request(|r| r.path.starts_with(&prefix), WAIT)
-        .await;
+    let said = fake.wait_for_request(|r| r.path.starts_with(&prefix), WAIT).await;
     assert_eq!(said.body["flags"], 64, "answered privately");
     said.body["content"].as_str().unwrap().to_string()
 }
@@ -68,11 +64,7 @@ async fn stored_packs(bot: &Bot) -> i64 {
 }
 
 async fn role_choices(fake: &FakeDiscord, origin: &Origin) -> Vec<String> {
-    let ix = autocomplete(
-        origin,
-        "interview",
-        vec![opt::subcommand("start", vec![opt::focused("role", "")])],
-    );
+    let ix = autocomplete(origin, "interview", vec![opt::subcommand("start", vec![opt::focused("role", "")])]);
     fake.push_interaction(ix.clone());
     let r = callback(fake, &interaction_id(&ix)).await;
     r.body["data"]["choices"]
@@ -98,9 +90,7 @@ async fn an_admin_uploads_a_valid_pack_and_uses_it_in_this_server_only() {
     let boss = FakeUser::fresh("boss");
     let said = upload(&fake, &admin(&fake, &boss), "sre.toml", PACK).await;
     assert!(
-        said.contains("Site Reliability Engineer")
-            && said.contains("added")
-            && said.contains("1 questions"),
+        said.contains("Site Reliability Engineer") && said.contains("added") && said.contains("1 questions"),
         "{said}"
     );
     assert_eq!(stored_packs(&bot).await, 1);
@@ -108,8 +98,7 @@ async fn an_admin_uploads_a_valid_pack_and_uses_it_in_this_server_only() {
     let member = FakeUser::fresh("member");
     let here = role_choices(&fake, &fake.in_guild(&member)).await;
     assert!(
-        here.contains(&"site-reliability".to_string())
-            && here.contains(&"senior-python-developer".to_string()),
+        here.contains(&"site-reliability".to_string()) && here.contains(&"senior-python-developer".to_string()),
         "{here:?}"
     );
     let elsewhere = role_choices(&fake, &fake.in_channel(other_id, other_channel, &member)).await;
@@ -123,18 +112,13 @@ async fn an_admin_uploads_a_valid_pack_and_uses_it_in_this_server_only() {
         slash_command(
             origin,
             "interview",
-            vec![opt::subcommand(
-                "start",
-                vec![opt::string("role", "site-reliability")],
-            )],
+            vec![opt::subcommand("start", vec![opt::string("role", "site-reliability")])],
         )
     };
     let ix = start(&fake.in_channel(other_id, other_channel, &member));
     fake.push_interaction(ix.clone());
     let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
-    let refused = fake
-        .wait_for_request(|r| r.path.starts_with(&prefix), WAIT)
-        .await;
+    let refused = fake.wait_for_request(|r| r.path.starts_with(&prefix), WAIT).await;
     assert!(
         refused.body["content"]
             .as_str()
@@ -146,11 +130,9 @@ async fn an_admin_uploads_a_valid_pack_and_uses_it_in_this_server_only() {
     fake.push_interaction(start(&fake.in_guild(&member)));
     let q = fake
         .wait_for("the pack's question", WAIT, |f| {
-            f.requests().into_iter().find(|r| {
-                r.method == "POST"
-                    && r.path.ends_with("/messages")
-                    && text_of(&r.body).contains("Paging alert")
-            })
+            f.requests()
+                .into_iter()
+                .find(|r| r.method == "POST" && r.path.ends_with("/messages") && text_of(&r.body).contains("Paging alert"))
         })
         .await;
     assert!(
@@ -159,17 +141,12 @@ async fn an_admin_uploads_a_valid_pack_and_uses_it_in_this_server_only() {
         text_of(&q.body)
     );
 
-    let list = slash_command(
-        &fake.in_guild(&member),
-        "packs",
-        vec![opt::subcommand("list", vec![])],
-    );
+    let list = slash_command(&fake.in_guild(&member), "packs", vec![opt::subcommand("list", vec![])]);
     fake.push_interaction(list.clone());
     let listed = callback(&fake, &interaction_id(&list)).await;
     let text = text_of(&listed.body["data"]);
     assert!(
-        text.contains("Site Reliability Engineer (`site-reliability`)")
-            && text.contains(&format!("<@{}>", boss.id)),
+        text.contains("Site Reliability Engineer (`site-reliability`)") && text.contains(&format!("<@{}>", boss.id)),
         "{text}"
     );
     bot.stop().await;
@@ -190,21 +167,12 @@ async fn an_invalid_pack_is_explained_field_by_field_and_not_stored() {
         said.contains("question 'inc-first-steps', field 'area': unknown area 'nowhere'"),
         "{said}"
     );
-    assert!(
-        said.contains("field 'difficulty': 9 is outside 1-3"),
-        "{said}"
-    );
+    assert!(said.contains("field 'difficulty': 9 is outside 1-3"), "{said}");
     let said = upload(&fake, &admin(&fake, &boss), "notes.txt", PACK).await;
     assert!(said.contains("is not a .toml file"), "{said}");
     let said = upload(&fake, &admin(&fake, &boss), "syntax.toml", "[role\nid = ").await;
-    assert!(
-        said.contains("syntax.toml") && said.contains("line"),
-        "{said}"
-    );
-    let clash = PACK.replace(
-        "id = \"site-reliability\"",
-        "id = \"senior-python-developer\"",
-    );
+    assert!(said.contains("syntax.toml") && said.contains("line"), "{said}");
+    let clash = PACK.replace("id = \"site-reliability\"", "id = \"senior-python-developer\"");
     let said = upload(&fake, &admin(&fake, &boss), "clash.toml", &clash).await;
     assert!(said.contains("belongs to a built-in pack"), "{said}");
     assert_eq!(stored_packs(&bot).await, 0);
@@ -218,10 +186,7 @@ async fn a_member_without_manage_server_cannot_upload_or_remove() {
     let bot = Bot::start(&fake, dir.path()).await;
     let member = FakeUser::fresh("member");
     let said = upload(&fake, &fake.in_guild(&member), "sre.toml", PACK).await;
-    assert!(
-        said.contains("Only members with the Manage Server permission"),
-        "{said}"
-    );
+    assert!(said.contains("Only members with the Manage Server permission"), "{said}");
     assert_eq!(stored_packs(&bot).await, 0);
 
     let boss = FakeUser::fresh("boss");
@@ -230,10 +195,7 @@ async fn a_member_without_manage_server_cannot_upload_or_remove() {
         slash_command(
             o,
             "packs",
-            vec![opt::subcommand(
-                "remove",
-                vec![opt::string("role", "site-reliability")],
-            )],
+            vec![opt::subcommand("remove", vec![opt::string("role", "site-reliability")])],
         )
     };
     let ix = rm(&fake.in_guild(&member));
@@ -246,18 +208,8 @@ async fn a_member_without_manage_server_cannot_upload_or_remove() {
     let ix = rm(&admin(&fake, &boss));
     fake.push_interaction(ix.clone());
     let done = callback(&fake, &interaction_id(&ix)).await;
-    assert!(
-        done.body["data"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("removed"),
-        "{}",
-        done.body
-    );
+    assert!(done.body["data"]["content"].as_str().unwrap().contains("removed"), "{}", done.body);
     let choices = role_choices(&fake, &fake.in_guild(&member)).await;
-    assert!(
-        !choices.contains(&"site-reliability".to_string()),
-        "{choices:?}"
-    );
+    assert!(!choices.contains(&"site-reliability".to_string()), "{choices:?}");
     bot.stop().await;
 }

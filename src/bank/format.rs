@@ -44,13 +44,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Concept,
-        Kind::Design,
-        Kind::Coding,
-        Kind::Troubleshooting,
-        Kind::Behavioral,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Concept, Kind::Design, Kind::Coding, Kind::Troubleshooting, Kind::Behavioral];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -55,13 +55,9 @@ pub fn parse_pack(text: &str, file: &str) -> Result<Pack, Vec<PackError>> {
         }]
     };
     if text.len() > MAX_PACK_BYTES {
-        return Err(err(
-            "(file)",
-            format!("is {} bytes; the limit is {MAX_PACK_BYTES}", text.len()),
-        ));
+        return Err(err("(file)", format!("is {} bytes; the limit is {MAX_PACK_BYTES}", text.len())));
     }
-    let pack: Pack =
-        toml::from_str(text).map_err(|e| err(&toml_field(&e), toml_message(text, &e)))?;
+    let pack: Pack = toml::from_str(text).map_err(|e| err(&toml_field(&e), toml_message(text, &e)))?;
     let errors = validate(&pack, file);
     if errors.is_empty() {
         Ok(pack)
@@ -110,10 +106,7 @@ pub fn load_path(path: &Path) -> Result<Bank, Vec<PackError>> {
         vec![path.to_path_buf()]
     };
     if files.is_empty() {
-        return Err(vec![io_err(
-            path,
-            std::io::Error::other("no *.toml pack files here"),
-        )]);
+        return Err(vec![io_err(path, std::io::Error::other("no *.toml pack files here"))]);
     }
     let mut packs = Vec::new();
     let mut errors = Vec::new();

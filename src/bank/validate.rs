@@ -44,12 +44,7 @@ struct Errors<'a> {
 }
 
 impl Errors<'_> {
-    fn push(
-        &mut self,
-        question: Option<&str>,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) {
+    fn push(&mut self, question: Option<&str>, field: impl Into<String>, message: impl Into<String>) {
         self.out.push(PackError {
             file: self.file.to_string(),
             question: question.map(str::to_string),
@@ -60,21 +55,14 @@ impl Errors<'_> {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 const ID_RULE: &str = "must be 1-64 characters of lowercase letters, digits and '-'";
 
 /// Structural validation: every error that would make the pack unusable or break the UI.
 pub fn validate(pack: &Pack, file: &str) -> Vec<PackError> {
-    let mut e = Errors {
-        file,
-        out: Vec::new(),
-    };
+    let mut e = Errors { file, out: Vec::new() };
     if !valid_id(&pack.role.id) {
         e.push(None, "role.id", format!("'{}' {ID_RULE}", pack.role.id));
     }
@@ -89,20 +77,13 @@ pub fn validate(pack: &Pack, file: &str) -> Vec<PackError> {
         e.push(
             None,
             "questions",
-            format!(
-                "{} questions; the limit is {MAX_QUESTIONS}",
-                pack.questions.len()
-            ),
+            format!("{} questions; the limit is {MAX_QUESTIONS}", pack.questions.len()),
         );
     }
     let mut seen = HashSet::new();
     for (i, q) in pack.questions.iter().enumerate() {
         if !valid_id(&q.id) {
-            e.push(
-                None,
-                format!("questions[{i}].id"),
-                format!("'{}' {ID_RULE}", q.id),
-            );
+            e.push(None, format!("questions[{i}].id"), format!("'{}' {ID_RULE}", q.id));
         } else if !seen.insert(q.id.as_str()) {
             e.push(Some(&q.id), "id", "duplicate question id");
         }
@@ -116,36 +97,20 @@ fn validate_areas(pack: &Pack, e: &mut Errors) {
         e.push(None, "areas", "the pack has no areas");
     }
     if pack.areas.len() > MAX_AREAS {
-        e.push(
-            None,
-            "areas",
-            format!("{} areas; the limit is {MAX_AREAS}", pack.areas.len()),
-        );
+        e.push(None, "areas", format!("{} areas; the limit is {MAX_AREAS}", pack.areas.len()));
     }
     let mut seen = HashSet::new();
     for (i, a) in pack.areas.iter().enumerate() {
         if !valid_id(&a.id) {
-            e.push(
-                None,
-                format!("areas[{i}].id"),
-                format!("'{}' {ID_RULE}", a.id),
-            );
+            e.push(None, format!("areas[{i}].id"), format!("'{}' {ID_RULE}", a.id));
         } else if !seen.insert(a.id.as_str()) {
-            e.push(
-                None,
-                format!("areas[{i}].id"),
-                format!("duplicate area id '{}'", a.id),
-            );
+            e.push(None, format!("areas[{i}].id"), format!("duplicate area id '{}'", a.id));
         }
         if a.name.trim().is_empty() || a.name.chars().count() > 80 {
             e.push(None, format!("areas[{i}].name"), "must be 1-80 characters");
         }
         if !pack.questions.iter().any(|q| q.area == a.id) {
-            e.push(
-                None,
-                format!("areas[{i}]"),
-                format!("area '{}' has no questions", a.id),
-            );
+            e.push(None, format!("areas[{i}]"), format!("area '{}' has no questions", a.id));
         }
     }
 }
@@ -154,15 +119,7 @@ fn validate_question(pack: &Pack, q: &Question, e: &mut Errors) {
     let id = Some(q.id.as_str());
     if pack.area(&q.area).is_none() {
         let known: Vec<&str> = pack.areas.iter().map(|a| a.id.as_str()).collect();
-        e.push(
-            id,
-            "area",
-            format!(
-                "unknown area '{}'; known areas: {}",
-                q.area,
-                known.join(", ")
-            ),
-        );
+        e.push(id, "area", format!("unknown area '{}'; known areas: {}", q.area, known.join(", ")));
     }
     text_field(e, id, "prompt", &q.prompt, MAX_PROMPT);
     text_field(e, id, "outline", &q.outline, MAX_TEXT);
@@ -174,11 +131,7 @@ fn validate_question(pack: &Pack, q: &Question, e: &mut Errors) {
     }
     let n = q.checklist.len();
     if !(3..=8).contains(&n) {
-        e.push(
-            id,
-            "checklist",
-            format!("has {n} items; a checklist needs 3 to 8"),
-        );
+        e.push(id, "checklist", format!("has {n} items; a checklist needs 3 to 8"));
     }
     for (i, item) in q.checklist.iter().enumerate() {
         text_field(e, id, &format!("checklist[{i}]"), item, MAX_CHECK_ITEM);
@@ -190,26 +143,12 @@ fn validate_question(pack: &Pack, q: &Question, e: &mut Errors) {
         text_field(e, id, &format!("hints[{i}]"), h, MAX_PROMPT);
     }
     if q.talking_points.is_empty() {
-        e.push(
-            id,
-            "talking_points",
-            "a question needs at least one talking point",
-        );
+        e.push(id, "talking_points", "a question needs at least one talking point");
     }
     for (i, tp) in q.talking_points.iter().enumerate() {
-        text_field(
-            e,
-            id,
-            &format!("talking_points[{i}].point"),
-            &tp.point,
-            MAX_CHECK_ITEM,
-        );
+        text_field(e, id, &format!("talking_points[{i}].point"), &tp.point, MAX_CHECK_ITEM);
         if tp.phrases.is_empty() {
-            e.push(
-                id,
-                format!("talking_points[{i}].phrases"),
-                "needs at least one phrase",
-            );
+            e.push(id, format!("talking_points[{i}].phrases"), "needs at least one phrase");
         }
         for (j, p) in tp.phrases.iter().enumerate() {
             if tokens(p).is_empty() {
@@ -227,23 +166,13 @@ fn text_field(e: &mut Errors, id: Option<&str>, field: &str, value: &str, max: u
     if value.trim().is_empty() {
         e.push(id, field, "is empty");
     } else if value.chars().count() > max {
-        e.push(
-            id,
-            field,
-            format!(
-                "is {} characters; the limit is {max}",
-                value.chars().count()
-            ),
-        );
+        e.push(id, field, format!("is {} characters; the limit is {max}", value.chars().count()));
     }
 }
 
 /// Quality findings for shipped content: each one names the question and field.
 pub fn completeness(pack: &Pack, file: &str) -> Vec<PackError> {
-    let mut e = Errors {
-        file,
-        out: Vec::new(),
-    };
+    let mut e = Errors { file, out: Vec::new() };
     for q in &pack.questions {
         complete_question(q, &mut e);
     }
@@ -253,11 +182,7 @@ pub fn completeness(pack: &Pack, file: &str) -> Vec<PackError> {
 
 fn count_rule(e: &mut Errors, id: Option<&str>, field: &str, n: usize, lo: usize, hi: usize) {
     if n < lo || n > hi {
-        e.push(
-            id,
-            field,
-            format!("has {n}; complete questions have {lo} to {hi}"),
-        );
+        e.push(id, field, format!("has {n}; complete questions have {lo} to {hi}"));
     }
 }
 
@@ -269,7 +194,11 @@ fn complete_question(q: &Question, e: &mut Errors) {
     for (i, item) in q.checklist.iter().enumerate() {
         let n = item.chars().count();
         if n > CRISP_CHECK_ITEM {
-            e.push(id, format!("checklist[{i}]"), format!("is {n} characters; keep items to {CRISP_CHECK_ITEM} so they fit a select menu whole"));
+            e.push(
+                id,
+                format!("checklist[{i}]"),
+                format!("is {n} characters; keep items to {CRISP_CHECK_ITEM} so they fit a select menu whole"),
+            );
         }
     }
     count_rule(e, id, "talking_points", q.talking_points.len(), 3, 8);
@@ -284,11 +213,7 @@ fn complete_question(q: &Question, e: &mut Errors) {
     }
     let words = q.outline.split_whitespace().count();
     if words >= 200 {
-        e.push(
-            id,
-            "outline",
-            format!("is {words} words; keep it under 200"),
-        );
+        e.push(id, "outline", format!("is {words} words; keep it under 200"));
     }
     if q.kind == Kind::Coding {
         for (field, v) in [("example", &q.example), ("complexity", &q.complexity)] {
@@ -303,20 +228,13 @@ fn complete_question(q: &Question, e: &mut Errors) {
     }
     if q.kind == Kind::Behavioral {
         let text = q.checklist.join(" ").to_lowercase();
-        let star = [
-            ["situation", "task"],
-            ["action", "decision"],
-            ["result", "outcome"],
-        ];
+        let star = [["situation", "task"], ["action", "decision"], ["result", "outcome"]];
         for pair in star {
             if !pair.iter().any(|w| text.contains(w)) {
                 e.push(
                     id,
                     "checklist",
-                    format!(
-                        "a behavioral checklist covers STAR; nothing mentions '{}'",
-                        pair.join("' or '")
-                    ),
+                    format!("a behavioral checklist covers STAR; nothing mentions '{}'", pair.join("' or '")),
                 );
             }
         }
@@ -325,11 +243,7 @@ fn complete_question(q: &Question, e: &mut Errors) {
 
 /// Flags prompts whose content words overlap so much that they ask the same thing.
 fn near_duplicates(pack: &Pack, e: &mut Errors) {
-    let sets: Vec<HashSet<String>> = pack
-        .questions
-        .iter()
-        .map(|q| content_tokens(&q.prompt))
-        .collect();
+    let sets: Vec<HashSet<String>> = pack.questions.iter().map(|q| content_tokens(&q.prompt)).collect();
     for i in 0..sets.len() {
         for j in (i + 1)..sets.len() {
             let inter = sets[i].intersection(&sets[j]).count();
@@ -340,10 +254,7 @@ fn near_duplicates(pack: &Pack, e: &mut Errors) {
                 e.push(
                     Some(&pack.questions[i].id),
                     "prompt",
-                    format!(
-                        "near duplicate of question '{other}' ({:.0}% shared words)",
-                        jaccard * 100.0
-                    ),
+                    format!("near duplicate of question '{other}' ({:.0}% shared words)", jaccard * 100.0),
                 );
             }
         }

@@ -19,11 +19,19 @@ pub enum ComponentId {
         item: usize,
     },
     /// The answer form: `m:<session>:<item>:<part>`.
-    Form {
+    Form { session: String, item: usize, part: usize },
+    /// A lobby button of a peer review: `l:<action>:<session>`.
+    Lobby { action: LobbyAction, session: String },
+    /// Peer scoring of an answer: `p:<action>:<session>:<item>:<message>`, where `message` is the
+    /// public "Score this answer" message whose progress line is updated (0 when unknown).
+    Peer {
+        action: PeerAction,
         session: String,
         item: usize,
-        part: usize,
+        message: u64,
     },
+    /// A reviewer's note form: `n:<session>:<item>:<message>`.
+    Note { session: String, item: usize, message: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,15 +50,65 @@ pub enum RubricAction {
     SkipScore,
 }
 
-impl QuestionAction {
-    fn code(self) -> &'static str {
-        match self {
-            QuestionAction::Submit => "submit",
-            QuestionAction::Form => "form",
-            QuestionAction::Hint => "hint",
-            QuestionAction::Skip => "skip",
-            QuestionAction::End => "end",
-        }
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LobbyAction {
+    Join,
+    Leave,
+    Start,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerAction {
+    /// Opens the private rubric.
+    Score,
+    /// The host closes scoring.
+    Close,
+    Ticks,
+    Rate(u8),
+    /// Opens the note form.
+    Note,
+}
+
+const QUESTION: [(&str, QuestionAction); 5] = [
+    ("submit", QuestionAction::Submit),
+    ("form", QuestionAction::Form),
+    ("hint", QuestionAction::Hint),
+    ("skip", QuestionAction::Skip),
+    ("end", QuestionAction::End),
+];
+const LOBBY: [(&str, LobbyAction); 3] = [
+    ("join", LobbyAction::Join),
+    ("leave", LobbyAction::Leave),
+    ("start", LobbyAction::Start),
+];
+
+fn code<T: PartialEq + Copy>(table: &[(&'static str, T)], v: T) -> &'static str {
+    table
+        .iter()
+        .find(|(_, x)| *x == v)
+        .map(|(c, _)| *c)
+        .expect("every action has a code")
+}
+
+fn lookup<T: Copy>(table: &[(&str, T)], c: &str) -> Option<T> {
+    table.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+}
+
+fn rubric_code(a: RubricAction) -> String {
+    match a {
+        RubricAction::Ticks => "ticks".into(),
+        RubricAction::Rate(n) => format!("rate{n}"),
+        RubricAction::SkipScore => "skipscore".into(),
+    }
+}
+
+fn peer_code(a: PeerAction) -> String {
+    match a {
+        PeerAction::Score => "score".into(),
+        PeerAction::Close => "close".into(),
+        PeerAction::Ticks => "ticks".into(),
+        PeerAction::Rate(n) => format!("rate{n}"),
+        PeerAction::Note => "note".into(),
     }
 }
 
@@ -62,73 +120,85 @@ impl ComponentId {
                 session,
                 item,
                 part,
-            } => format!("q:{}:{session}:{item}:{part}", action.code()),
-            ComponentId::Rubric {
+            } => format!("q:{}:{session}:{item}:{part}", code(&QUESTION, *action)),
+            ComponentId::Rubric { action, session, item } => format!("r:{}:{session}:{item}", rubric_code(*action)),
+            ComponentId::Form { session, item, part } => format!("m:{session}:{item}:{part}"),
+            ComponentId::Lobby { action, session } => format!("l:{}:{session}", code(&LOBBY, *action)),
+            ComponentId::Peer {
                 action,
                 session,
                 item,
-            } => {
-                let a = match action {
-                    RubricAction::Ticks => "ticks".to_string(),
-                    RubricAction::Rate(n) => format!("rate{n}"),
-                    RubricAction::SkipScore => "skipscore".to_string(),
-                };
-                format!("r:{a}:{session}:{item}")
-            }
-            ComponentId::Form {
-                session,
-                item,
-                part,
-            } => format!("m:{session}:{item}:{part}"),
+                message,
+            } => format!("p:{}:{session}:{item}:{message}", peer_code(*action)),
+            ComponentId::Note { session, item, message } => format!("n:{session}:{item}:{message}"),
         }
     }
 
     pub fn parse(s: &str) -> Option<ComponentId> {
         let parts: Vec<&str> = s.split(':').collect();
         let num = |x: &str| x.parse::<usize>().ok();
-        match parts.as_slice() {
-            ["q", action, session, item, part] => {
-                let action = match *action {
-                    "submit" => QuestionAction::Submit,
-                    "form" => QuestionAction::Form,
-                    "hint" => QuestionAction::Hint,
-                    "skip" => QuestionAction::Skip,
-                    "end" => QuestionAction::End,
-                    _ => return None,
-                };
-                Some(ComponentId::Question {
-                    action,
-                    session: session.to_string(),
-                    item: num(item)?,
-                    part: num(part)?,
-                })
-            }
-            ["r", action, session, item] => {
-                let action = match *action {
-                    "ticks" => RubricAction::Ticks,
-                    "skipscore" => RubricAction::SkipScore,
-                    a => RubricAction::Rate(a.strip_prefix("rate")?.parse().ok()?),
-                };
-                Some(ComponentId::Rubric {
-                    action,
-                    session: session.to_string(),
-                    item: num(item)?,
-                })
-            }
-            ["m", session, item, part] => Some(ComponentId::Form {
-                session: session.to_string(),
+        let rate = |a: &str| a.strip_prefix("rate").and_then(|n| n.parse::<u8>().ok());
+        let session = |x: &str| x.to_string();
+        Some(match parts.as_slice() {
+            ["q", a, s, item, part] => ComponentId::Question {
+                action: lookup(&QUESTION, a)?,
+                session: session(s),
                 item: num(item)?,
                 part: num(part)?,
-            }),
-            _ => None,
-        }
+            },
+            ["r", a, s, item] => {
+                let action = match *a {
+                    "ticks" => RubricAction::Ticks,
+                    "skipscore" => RubricAction::SkipScore,
+                    a => RubricAction::Rate(rate(a)?),
+                };
+                ComponentId::Rubric {
+                    action,
+                    session: session(s),
+                    item: num(item)?,
+                }
+            }
+            ["m", s, item, part] => ComponentId::Form {
+                session: session(s),
+                item: num(item)?,
+                part: num(part)?,
+            },
+            ["l", a, s] => ComponentId::Lobby {
+                action: lookup(&LOBBY, a)?,
+                session: session(s),
+            },
+            ["p", a, s, item, message] => {
+                let action = match *a {
+                    "score" => PeerAction::Score,
+                    "close" => PeerAction::Close,
+                    "ticks" => PeerAction::Ticks,
+                    "note" => PeerAction::Note,
+                    a => PeerAction::Rate(rate(a)?),
+                };
+                ComponentId::Peer {
+                    action,
+                    session: session(s),
+                    item: num(item)?,
+                    message: message.parse().ok()?,
+                }
+            }
+            ["n", s, item, message] => ComponentId::Note {
+                session: session(s),
+                item: num(item)?,
+                message: message.parse().ok()?,
+            },
+            _ => return None,
+        })
     }
 
     pub fn session(&self) -> &str {
         match self {
             ComponentId::Question { session, .. }
             | ComponentId::Rubric { session, .. }
-            | ComponentId::Form { session, .. } => session,
+            | ComponentId::Form { session, .. }
+            | ComponentId::Lobby { session, .. }
+            | ComponentId::Peer { session, .. }
+            | ComponentId::Note { session, .. } => session,
         }
     }
 }
@@ -169,9 +239,30 @@ mod tests {
                 item: 1,
             },
             ComponentId::Form {
-                session: s,
+                session: s.clone(),
                 item: 5,
                 part: 1,
+            },
+            ComponentId::Lobby {
+                action: LobbyAction::Start,
+                session: s.clone(),
+            },
+            ComponentId::Peer {
+                action: PeerAction::Rate(3),
+                session: s.clone(),
+                item: 23,
+                message: u64::MAX,
+            },
+            ComponentId::Peer {
+                action: PeerAction::Note,
+                session: s.clone(),
+                item: 0,
+                message: 0,
+            },
+            ComponentId::Note {
+                session: s,
+                item: 4,
+                message: 1_234_567_890_123_456_789,
             },
         ];
         for id in ids {
@@ -181,6 +272,7 @@ mod tests {
         }
         assert_eq!(ComponentId::parse("q:explode:x:1:2"), None);
         assert_eq!(ComponentId::parse("r:rateX:x:1"), None);
+        assert_eq!(ComponentId::parse("p:rate:x:1:2"), None);
         assert_eq!(ComponentId::parse("garbage"), None);
     }
 }

@@ -1,36 +1,30 @@
-//! Buttons, the checklist select menu and the answer form. Each click is checked (is it ours,
-//! is it the candidate, is it for the current question) before it becomes a core input.
+//! The candidate's buttons, checklist select menu and answer form. Each click is checked (is it
+//! ours, is it the candidate, is it for the current question, also after a reload) before it
+//! becomes a core input. Peer-review components are routed to `review.rs`.
 
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 use serenity::{
-    ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, CreateActionRow,
-    CreateInputText, CreateInteractionResponse, CreateModal, InputTextStyle, Interaction,
-    ModalInteraction, UserId,
+    ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, CreateActionRow, CreateInputText, CreateInteractionResponse,
+    CreateModal, InputTextStyle, Interaction, ModalInteraction, UserId,
 };
 
 use super::ids::{ComponentId, QuestionAction, RubricAction};
-use super::render::{render, Reply};
+use super::render::{clip, render, Reply};
 use super::send::{respond, response_message};
-use super::{actor, Data};
+use super::{actor, review, Data};
 use crate::bank::Pack;
 use crate::engine::{now_millis, Outcome};
-use crate::interview::{current_prompt, Input, Session, Stage, MAX_ANSWER_CHARS};
+use crate::interview::{current_prompt, Effect, Input, Rejection, Session, Stage};
 use crate::store::Stored;
 
 /// The form's text box holds at most this (Discord's limit for a paragraph input).
-const FORM_MAX: u16 = 4000;
+const FORM_MAX: usize = 4000;
 
 /// The common checks; `Err(reply)` is a private message to the clicker and nothing changes.
-async fn load(
-    data: &Data,
-    id: &ComponentId,
-    user: UserId,
-) -> anyhow::Result<Result<Stored, Reply>> {
+async fn load(data: &Data, id: &ComponentId, user: UserId) -> anyhow::Result<Result<Stored, Reply>> {
     let Some(stored) = data.engine.store.load(id.session()).await? else {
-        return Ok(Err(
-            Reply::text("This interview no longer exists.").ephemeral()
-        ));
+        return Ok(Err(Reply::text("This interview no longer exists.").ephemeral()));
     };
     if stored.session.candidate != actor(user) {
         let owner = stored.session.candidate.trim_start_matches("discord:");
@@ -56,38 +50,33 @@ fn live_stage(s: &Session) -> &Stage {
 
 fn is_current(s: &Session, id: &ComponentId) -> bool {
     match (id, live_stage(s)) {
-        (
-            ComponentId::Question { item, part, .. } | ComponentId::Form { item, part, .. },
-            Stage::Asking {
-                item: i, part: p, ..
-            },
-        ) => item == i && part == p,
+        (ComponentId::Question { item, part, .. } | ComponentId::Form { item, part, .. }, Stage::Asking { item: i, part: p, .. }) => {
+            item == i && part == p
+        }
         (ComponentId::Rubric { item, .. }, Stage::Scoring { item: i, .. }) => item == i,
         _ => false,
     }
 }
 
+const STALE: &str = "That button belongs to an earlier step of your interview; this is where you are now:";
+
 fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
-    let mut replies = vec![Reply::text(
-        "That button belongs to an earlier step of your interview; this is where you are now:",
-    )
-    .ephemeral()];
+    let mut replies = vec![Reply::text(STALE).ephemeral()];
     let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
     replies.extend(render(s, pack, &fx, None).into_iter().map(Reply::ephemeral));
     replies
 }
 
-pub async fn on_component(
-    ctx: &serenity::Context,
-    data: &Data,
-    ci: &ComponentInteraction,
-) -> anyhow::Result<()> {
+pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction) -> anyhow::Result<()> {
     let Some(id) = ComponentId::parse(&ci.data.custom_id) else {
         return Ok(());
     };
     let key = format!("ix:{}", ci.id);
     if data.engine.store.event_exists(&key).await? {
         return Ok(()); // a re-delivered interaction: applied once already, answered once already
+    }
+    if matches!(id, ComponentId::Lobby { .. } | ComponentId::Peer { .. }) {
+        return review::on_component(ctx, data, ci, id).await;
     }
     let stored = match load(data, &id, ci.user.id).await? {
         Ok(s) => s,
@@ -114,9 +103,7 @@ pub async fn on_component(
         ComponentId::Rubric {
             action: RubricAction::Ticks,
             ..
-        } => Input::Checklist {
-            ticks: selected(ci),
-        },
+        } => Input::Checklist { ticks: selected(ci) },
         ComponentId::Rubric {
             action: RubricAction::Rate(n),
             ..
@@ -125,39 +112,32 @@ pub async fn on_component(
             action: RubricAction::SkipScore,
             ..
         } => Input::Skip,
-        ComponentId::Form { .. } => return Ok(()),
+        _ => return Ok(()),
     };
+    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
     let outcome = data
         .engine
-        .apply(&s.id, &actor(ci.user.id), &input, &key, now_millis())
+        .apply_if(&s.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
     if matches!(input, Input::Checklist { .. }) {
         return acknowledge_ticks(ctx, ci, outcome).await;
     }
-    answer(ctx, &pack, ci.id, &ci.token, outcome, None).await
+    answer(ctx, data, &stored, &pack, ci.id, &ci.token, outcome, None).await
 }
 
-fn selected(ci: &ComponentInteraction) -> Vec<u8> {
+pub fn selected(ci: &ComponentInteraction) -> Vec<u8> {
     match &ci.data.kind {
-        ComponentInteractionDataKind::StringSelect { values } => {
-            values.iter().filter_map(|v| v.parse().ok()).collect()
-        }
+        ComponentInteractionDataKind::StringSelect { values } => values.iter().filter_map(|v| v.parse().ok()).collect(),
         _ => Vec::new(),
     }
 }
 
 /// The checklist choice updates the rubric message in place (no new message in the thread).
-async fn acknowledge_ticks(
-    ctx: &serenity::Context,
-    ci: &ComponentInteraction,
-    outcome: Outcome,
-) -> anyhow::Result<()> {
+async fn acknowledge_ticks(ctx: &serenity::Context, ci: &ComponentInteraction, outcome: Outcome) -> anyhow::Result<()> {
     let response = match outcome {
         Outcome::Applied { effects, .. } => {
             let line = effects.iter().find_map(|e| match e {
-                crate::interview::Effect::AskRating { ticked, of, .. } => Some(format!(
-                    "Ticked {ticked} of {of}. Now rate your answer 1-4."
-                )),
+                Effect::AskRating { ticked, of, .. } => Some(format!("Ticked {ticked} of {of}. Now rate your answer 1-4.")),
                 _ => None,
             });
             let msg = serenity::CreateInteractionResponseMessage::new()
@@ -165,18 +145,20 @@ async fn acknowledge_ticks(
                 .allowed_mentions(super::render::no_mentions());
             CreateInteractionResponse::UpdateMessage(msg)
         }
-        Outcome::Rejected(r) => {
-            CreateInteractionResponse::Message(response_message(Reply::text(r.message).ephemeral()))
-        }
+        Outcome::Rejected(r) => CreateInteractionResponse::Message(response_message(Reply::text(r.message).ephemeral())),
         Outcome::Duplicate => return Ok(()),
     };
     response.execute(&ctx.http, (ci.id, &ci.token)).await?;
     Ok(())
 }
 
-/// Shows the effects of an applied input, or the rejection privately.
+/// Shows the effects of an applied input (and delivers any peer report), or the rejection
+/// privately.
+#[allow(clippy::too_many_arguments)]
 async fn answer(
     ctx: &serenity::Context,
+    data: &Data,
+    stored: &Stored,
     pack: &Pack,
     id: serenity::InteractionId,
     token: &str,
@@ -186,37 +168,32 @@ async fn answer(
     match outcome {
         Outcome::Applied { session, effects } => {
             respond(&ctx.http, id, token, render(&session, pack, &effects, echo)).await?;
+            review::after(&ctx.http, &data.engine, stored, &session, &effects).await;
         }
-        Outcome::Rejected(r) => {
-            respond(
-                &ctx.http,
-                id,
-                token,
-                vec![Reply::text(r.message).ephemeral()],
-            )
-            .await?
-        }
+        Outcome::Rejected(r) => respond(&ctx.http, id, token, vec![Reply::text(r.message).ephemeral()]).await?,
         Outcome::Duplicate => {}
     }
     Ok(())
 }
 
-/// Opens the answer form, pre-filled with the draft typed so far when it fits.
-async fn open_form(
-    ctx: &serenity::Context,
-    ci: &ComponentInteraction,
-    s: &Session,
-    item: usize,
-    part: usize,
-) -> anyhow::Result<()> {
+/// Opens the answer form, pre-filled with the draft typed so far. A draft longer than the form
+/// holds is not put at risk: the candidate is asked to submit it as typed.
+async fn open_form(ctx: &serenity::Context, ci: &ComponentInteraction, s: &Session, item: usize, part: usize) -> anyhow::Result<()> {
     let draft = match live_stage(s) {
         Stage::Asking { draft, .. } => draft.clone(),
         _ => String::new(),
     };
+    if draft.chars().count() > FORM_MAX {
+        let msg = format!(
+            "Your typed draft is {} characters, more than the form holds ({FORM_MAX}). Press **Submit answer** to submit it as typed, or keep typing messages.",
+            draft.chars().count()
+        );
+        return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(msg).ephemeral()]).await?);
+    }
     let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", "answer")
-        .max_length(FORM_MAX)
+        .max_length(FORM_MAX as u16)
         .required(true);
-    if !draft.is_empty() && draft.chars().count() <= FORM_MAX as usize {
+    if !draft.is_empty() {
         input = input.value(draft);
     }
     let title = if part == 0 {
@@ -240,49 +217,68 @@ async fn open_form(
     Ok(())
 }
 
-pub async fn on_modal(
-    ctx: &serenity::Context,
-    data: &Data,
-    mi: &ModalInteraction,
-) -> anyhow::Result<()> {
-    let Some(id @ ComponentId::Form { .. }) = ComponentId::parse(&mi.data.custom_id) else {
+/// The text of a modal's input `field`.
+pub fn modal_text(mi: &ModalInteraction, field: &str) -> String {
+    mi.data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == field => t.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction) -> anyhow::Result<()> {
+    let Some(id) = ComponentId::parse(&mi.data.custom_id) else {
         return Ok(());
     };
     let key = format!("ix:{}", mi.id);
     if data.engine.store.event_exists(&key).await? {
         return Ok(());
     }
+    if let ComponentId::Note { .. } = id {
+        return review::on_note(ctx, data, mi, id).await;
+    }
+    let text = modal_text(mi, "answer");
     let stored = match load(data, &id, mi.user.id).await? {
         Ok(s) => s,
-        Err(reply) => return Ok(respond(&ctx.http, mi.id, &mi.token, vec![reply]).await?),
+        Err(reply) => return Ok(respond(&ctx.http, mi.id, &mi.token, vec![returned(reply, &text)]).await?),
     };
     let pack = data.engine.session_pack(&stored).await?;
     if !is_current(&stored.session, &id) {
-        return Ok(respond(&ctx.http, mi.id, &mi.token, stale(&stored.session, &pack)).await?);
+        let mut replies = stale(&stored.session, &pack);
+        replies[0] = returned(replies[0].clone(), &text);
+        return Ok(respond(&ctx.http, mi.id, &mi.token, replies).await?);
     }
-    let text: String = mi
-        .data
-        .components
-        .iter()
-        .flat_map(|row| row.components.iter())
-        .find_map(|c| match c {
-            ActionRowComponent::InputText(t) if t.custom_id == "answer" => t.value.clone(),
-            _ => None,
-        })
-        .unwrap_or_default();
-    debug_assert!(text.chars().count() <= MAX_ANSWER_CHARS);
     let input = Input::SubmitForm { text: text.clone() };
+    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
     let outcome = data
         .engine
-        .apply(
-            &stored.session.id,
-            &actor(mi.user.id),
-            &input,
-            &key,
-            now_millis(),
-        )
+        .apply_if(&stored.session.id, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    answer(ctx, &pack, mi.id, &mi.token, outcome, Some(&text)).await
+    answer(ctx, data, &stored, &pack, mi.id, &mi.token, outcome, Some(&text)).await
+}
+
+/// A refusal of a form answer carries the text back, so nothing typed is lost.
+fn returned(mut reply: Reply, text: &str) -> Reply {
+    if !text.trim().is_empty() {
+        let head = reply.content.take().unwrap_or_default();
+        reply.content = Some(clip(
+            &format!(
+                "{head}\nYour text was not saved; here it is to copy:\n```\n{}\n```",
+                text.replace("```", "'''")
+            ),
+            2000,
+        ));
+        if text.chars().count() > 1800 {
+            reply
+                .files
+                .push(serenity::CreateAttachment::bytes(text.as_bytes().to_vec(), "your-answer.txt"));
+        }
+    }
+    reply
 }
 
 /// After an internal error: a private apology with an id to quote (best effort).

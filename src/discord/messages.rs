@@ -14,12 +14,7 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
     if msg.author.bot {
         return Ok(());
     }
-    let Some(stored) = data
-        .engine
-        .store
-        .by_channel(&msg.channel_id.to_string())
-        .await?
-    else {
+    let Some(stored) = data.engine.store.by_channel(&msg.channel_id.to_string()).await? else {
         return Ok(());
     };
     if stored.session.stage.is_over() || stored.session.candidate != actor(msg.author.id) {
@@ -33,27 +28,16 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
         };
         return reply(ctx, msg, why).await;
     }
-    let input = crate::interview::Input::Answer {
-        text: msg.content.clone(),
-    };
+    let input = crate::interview::Input::Answer { text: msg.content.clone() };
     let key = format!("msg:{}", msg.id);
     match data
         .engine
-        .apply(
-            &stored.session.id,
-            &actor(msg.author.id),
-            &input,
-            &key,
-            now_millis(),
-        )
+        .apply(&stored.session.id, &actor(msg.author.id), &input, &key, now_millis())
         .await?
     {
         Outcome::Applied { .. } => {
             // A reaction says "added to your draft" without another message in the thread.
-            if let Err(e) = msg
-                .react(&ctx.http, ReactionType::Unicode(SAVED.to_string()))
-                .await
-            {
+            if let Err(e) = msg.react(&ctx.http, ReactionType::Unicode(SAVED.to_string())).await {
                 tracing::debug!(error = %e, "could not react to a draft message");
             }
             Ok(())

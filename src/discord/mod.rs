@@ -7,6 +7,8 @@ mod ids;
 mod interactions;
 mod messages;
 mod render;
+pub(crate) mod review;
+mod review_render;
 mod send;
 mod sweeper;
 
@@ -43,19 +45,12 @@ pub fn scope(guild: Option<GuildId>) -> String {
 
 /// The intents panelist needs: servers and their messages, DMs, and message text for typed answers.
 pub fn intents() -> GatewayIntents {
-    GatewayIntents::GUILDS
-        | GatewayIntents::GUILD_MESSAGES
-        | GatewayIntents::DIRECT_MESSAGES
-        | GatewayIntents::MESSAGE_CONTENT
+    GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES | GatewayIntents::MESSAGE_CONTENT
 }
 
 /// Runs the bot until `shutdown` completes. Fails fast, without echoing the token, if Discord
 /// rejects it.
-pub async fn run(
-    cfg: DiscordConfig,
-    engine: Engine,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let mut builder = HttpBuilder::new(cfg.token.expose());
     if let Some(base) = &cfg.api_base {
         // serenity ignores `proxy` while its rate limiter is on (see shared/notes/fake-discord.md).
@@ -111,16 +106,11 @@ pub async fn run(
     })
 }
 
-async fn on_event(
-    fw: poise::FrameworkContext<'_, Data, Error>,
-    event: &serenity::FullEvent,
-) -> Result<(), Error> {
+async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity::FullEvent) -> Result<(), Error> {
     let ctx = fw.serenity_context;
     let data = fw.user_data;
     let result = match event {
-        serenity::FullEvent::Message { new_message } => {
-            messages::on_message(ctx, data, new_message).await
-        }
+        serenity::FullEvent::Message { new_message } => messages::on_message(ctx, data, new_message).await,
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
             serenity::Interaction::Component(c) => interactions::on_component(ctx, data, c).await,
             serenity::Interaction::Modal(m) => interactions::on_modal(ctx, data, m).await,

@@ -3,8 +3,8 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
-    CreateEmbed, CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed, CreateEmbedFooter, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
 use super::ids::{ComponentId, QuestionAction, RubricAction};
@@ -13,9 +13,9 @@ use crate::interview::summary::{Summary, Totals};
 use crate::interview::transcript::transcript;
 use crate::interview::{Ask, Effect, Feedback, Session};
 
-const BLUE: u32 = 0x5865F2;
-const GREEN: u32 = 0x57F287;
-const GREY: u32 = 0x99AAB5;
+pub(super) const BLUE: u32 = 0x5865F2;
+pub(super) const GREEN: u32 = 0x57F287;
+pub(super) const GREY: u32 = 0x99AAB5;
 /// Stay under the 6,000 characters Discord allows across a message's embeds.
 const MAX_EMBED_CHARS: usize = 5500;
 const MAX_ECHO: usize = 1500;
@@ -28,13 +28,14 @@ pub struct Reply {
     pub components: Vec<CreateActionRow>,
     pub files: Vec<CreateAttachment>,
     pub ephemeral: bool,
-    embed_chars: usize,
+    pub(super) embed_chars: usize,
 }
 
 impl Reply {
+    /// A plain message; clipped to Discord's 2,000 characters (rejections may echo user input).
     pub fn text(s: impl Into<String>) -> Reply {
         Reply {
-            content: Some(s.into()),
+            content: Some(clip(&s.into(), 2000)),
             ..Reply::default()
         }
     }
@@ -60,21 +61,19 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
-struct Card {
-    title: String,
-    body: String,
-    footer: Option<String>,
-    colour: u32,
+pub(super) struct Card {
+    pub title: String,
+    pub body: String,
+    pub footer: Option<String>,
+    pub colour: u32,
 }
 
 impl Card {
     fn chars(&self) -> usize {
-        self.title.chars().count()
-            + self.body.chars().count()
-            + self.footer.as_ref().map_or(0, |f| f.chars().count())
+        self.title.chars().count() + self.body.chars().count() + self.footer.as_ref().map_or(0, |f| f.chars().count())
     }
 
-    fn embed(self) -> CreateEmbed {
+    pub fn embed(self) -> CreateEmbed {
         let mut e = CreateEmbed::new()
             .title(clip(&self.title, 256))
             .description(clip(&self.body, 4096))
@@ -88,12 +87,7 @@ impl Card {
 
 /// Renders the effects of one accepted input. `echo` is answer text to show (form answers are
 /// not otherwise visible in the channel).
-pub fn render(
-    session: &Session,
-    pack: &Pack,
-    effects: &[Effect],
-    echo: Option<&str>,
-) -> Vec<Reply> {
+pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&str>) -> Vec<Reply> {
     let mut out = vec![Reply::default()];
     let mut lines: Vec<String> = Vec::new();
     for fx in effects {
@@ -110,12 +104,9 @@ pub fn render(
                 out.last_mut().unwrap().components = ask_components(&session.id, a);
                 continue;
             }
-            Effect::Rubric {
-                item, checklist, ..
-            } => {
+            Effect::Rubric { item, checklist, .. } => {
                 push(&mut out, rubric_card(checklist));
-                out.last_mut().unwrap().components =
-                    rubric_components(&session.id, *item, checklist);
+                out.last_mut().unwrap().components = rubric_components(&session.id, *item, checklist);
                 continue;
             }
             Effect::DraftSaved { .. } => None,
@@ -125,14 +116,8 @@ pub fn render(
                 footer: None,
                 colour: GREY,
             }),
-            Effect::Submitted {
-                chars, over_time, ..
-            } => {
-                let late = if *over_time {
-                    " (after the time limit)"
-                } else {
-                    ""
-                };
+            Effect::Submitted { chars, over_time, .. } => {
+                let late = if *over_time { " (after the time limit)" } else { "" };
                 match echo {
                     Some(text) => Some(Card {
                         title: format!("Answer saved{late}"),
@@ -167,12 +152,10 @@ pub fn render(
                 None
             }
             Effect::Paused { idle } => {
-                let why = if *idle {
-                    "Paused after inactivity."
-                } else {
-                    "Paused."
-                };
-                lines.push(format!("⏸️ {why} Your draft is kept. Use `/interview resume` (or just keep answering) to continue."));
+                let why = if *idle { "Paused after inactivity." } else { "Paused." };
+                lines.push(format!(
+                    "⏸️ {why} Your draft is kept. Use `/interview resume` (or just keep answering) to continue."
+                ));
                 None
             }
             Effect::Resumed => {
@@ -192,6 +175,33 @@ pub fn render(
                 lines.push("This interview was abandoned after a long pause. Its answers are kept: see `/interview history`.".into());
                 None
             }
+            Effect::Lobby { host } => {
+                push(&mut out, super::review_render::lobby_card(session, host));
+                out.last_mut().unwrap().components = super::review_render::lobby_components(&session.id);
+                continue;
+            }
+            Effect::ScoringOpened {
+                item,
+                reviewers,
+                closes_at,
+            } => {
+                push(
+                    &mut out,
+                    super::review_render::scoring_card(session, *item, 0, *reviewers, *closes_at),
+                );
+                out.last_mut().unwrap().components = super::review_render::scoring_components(&session.id, *item);
+                continue;
+            }
+            Effect::Aggregate(a) => Some(super::review_render::aggregate_card(a)),
+            Effect::Report(r) => Some(super::review_render::report_card(r)),
+            Effect::ReviewerJoined { .. }
+            | Effect::ReviewerLeft { .. }
+            | Effect::PeerDraft { .. }
+            | Effect::NoteSaved { .. }
+            | Effect::ScoreSaved { .. } => {
+                lines.push(super::review_render::line(fx));
+                None
+            }
         };
         if let Some(c) = card {
             push(&mut out, c);
@@ -208,11 +218,7 @@ pub fn render(
 fn push(out: &mut Vec<Reply>, card: Card) {
     let n = card.chars();
     let last = out.last().unwrap();
-    if last.embeds.len() >= 10
-        || last.embed_chars + n > MAX_EMBED_CHARS
-        || !last.components.is_empty()
-        || !last.files.is_empty()
-    {
+    if last.embeds.len() >= 10 || last.embed_chars + n > MAX_EMBED_CHARS || !last.components.is_empty() || !last.files.is_empty() {
         out.push(Reply::default());
     }
     let last = out.last_mut().unwrap();
@@ -221,9 +227,7 @@ fn push(out: &mut Vec<Reply>, card: Card) {
 }
 
 fn started(role: &str, areas: &[String], questions: usize, limit: Option<u32>) -> Card {
-    let limit = limit.map_or(String::new(), |s| {
-        format!("\n⏱️ {} minutes per question.", s / 60)
-    });
+    let limit = limit.map_or(String::new(), |s| format!("\n⏱️ {} minutes per question.", s / 60));
     Card {
         title: format!("{role} mock interview"),
         body: format!(
@@ -240,20 +244,12 @@ fn ask_card(a: &Ask) -> Card {
     if a.is_follow_up() {
         title = format!("Follow-up {} of {} · {title}", a.part, a.parts - 1);
     }
-    let mut footer = format!(
-        "{} · difficulty {}/3 · about {} min",
-        a.kind.as_str(),
-        a.difficulty,
-        a.minutes
-    );
+    let mut footer = format!("{} · difficulty {}/3 · about {} min", a.kind.as_str(), a.difficulty, a.minutes);
     if let Some(l) = a.time_limit_secs {
         footer.push_str(&format!(" · time limit {} min", l / 60));
     }
     if a.draft_chars > 0 {
-        footer.push_str(&format!(
-            " · your draft so far: {} characters",
-            a.draft_chars
-        ));
+        footer.push_str(&format!(" · your draft so far: {} characters", a.draft_chars));
     }
     Card {
         title,
@@ -286,18 +282,12 @@ fn ask_components(session: &str, a: &Ask) -> Vec<CreateActionRow> {
         CreateButton::new(id(QuestionAction::Skip))
             .label("Skip")
             .style(ButtonStyle::Secondary),
-        CreateButton::new(id(QuestionAction::End))
-            .label("End")
-            .style(ButtonStyle::Danger),
+        CreateButton::new(id(QuestionAction::End)).label("End").style(ButtonStyle::Danger),
     ])]
 }
 
 fn rubric_card(checklist: &[String]) -> Card {
-    let items: Vec<String> = checklist
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{}. {c}", i + 1))
-        .collect();
+    let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
     Card {
         title: "Score your answer".into(),
         body: format!(
@@ -321,17 +311,12 @@ fn rubric_components(session: &str, item: usize, checklist: &[String]) -> Vec<Cr
     let options = checklist
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string())
-        })
+        .map(|(i, c)| CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string()))
         .collect();
-    let menu = CreateSelectMenu::new(
-        id(RubricAction::Ticks),
-        CreateSelectMenuKind::String { options },
-    )
-    .placeholder("Checklist: what did your answer do?")
-    .min_values(0)
-    .max_values(checklist.len() as u8);
+    let menu = CreateSelectMenu::new(id(RubricAction::Ticks), CreateSelectMenuKind::String { options })
+        .placeholder("Checklist: what did your answer do?")
+        .min_values(0)
+        .max_values(checklist.len() as u8);
     let rate = |n: u8, label: &str| {
         CreateButton::new(id(RubricAction::Rate(n)))
             .label(format!("{n} · {label}"))
@@ -377,11 +362,7 @@ fn feedback_card(f: &Feedback) -> Card {
         clip(f.outline.trim(), 3000)
     ));
     Card {
-        title: format!(
-            "Talking points covered: {} of {}",
-            c.covered(),
-            c.points.len()
-        ),
+        title: format!("Talking points covered: {} of {}", c.covered(), c.points.len()),
         body: body.join("\n"),
         footer: None,
         colour: GREEN,
@@ -392,9 +373,7 @@ pub fn totals_line(t: &Totals) -> String {
     let rating = t.mean_rating().map_or("not rated".into(), |r| {
         format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
     });
-    let cov = t
-        .mean_coverage()
-        .map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
+    let cov = t.mean_coverage().map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
     format!(
         "answered {}/{} · {rating} · talking points {cov} · checklist {}/{}",
         t.answered, t.asked, t.ticked, t.checklist_items

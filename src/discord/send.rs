@@ -4,8 +4,8 @@
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 use serenity::{
-    ChannelId, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateMessage, Http, InteractionId,
+    ChannelId, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, Http,
+    InteractionId,
 };
 
 use super::render::{no_mentions, Reply};
@@ -39,12 +39,7 @@ pub fn message(r: Reply) -> CreateMessage {
 }
 
 /// Answers an interaction with the first reply (type 4) and sends the rest as follow-ups.
-pub async fn respond(
-    http: &Http,
-    id: InteractionId,
-    token: &str,
-    replies: Vec<Reply>,
-) -> serenity::Result<()> {
+pub async fn respond(http: &Http, id: InteractionId, token: &str, replies: Vec<Reply>) -> serenity::Result<()> {
     let mut replies = replies.into_iter();
     let first = replies.next().unwrap_or_else(|| Reply::text("Done."));
     CreateInteractionResponse::Message(response_message(first))
@@ -54,11 +49,7 @@ pub async fn respond(
 }
 
 /// Sends replies as follow-ups of an interaction that was already answered or deferred.
-pub async fn send_followups(
-    http: &Http,
-    token: &str,
-    replies: impl IntoIterator<Item = Reply>,
-) -> serenity::Result<()> {
+pub async fn send_followups(http: &Http, token: &str, replies: impl IntoIterator<Item = Reply>) -> serenity::Result<()> {
     for r in replies {
         followup(r).execute(http, (None, token)).await?;
     }
@@ -66,11 +57,7 @@ pub async fn send_followups(
 }
 
 /// Posts replies into a channel (thread or DM).
-pub async fn post(
-    http: &Http,
-    channel: ChannelId,
-    replies: impl IntoIterator<Item = Reply>,
-) -> serenity::Result<()> {
+pub async fn post(http: &Http, channel: ChannelId, replies: impl IntoIterator<Item = Reply>) -> serenity::Result<()> {
     for r in replies {
         channel.send_message(http, message(r)).await?;
     }

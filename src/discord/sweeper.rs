@@ -27,8 +27,7 @@ pub async fn run(http: Arc<Http>, engine: Engine, every: Duration) {
 pub async fn sweep_once(http: &Http, engine: &Engine, now: Millis) -> anyhow::Result<usize> {
     let moved = engine.sweep(now).await?;
     for (stored, effects) in &moved {
-        let (Some(channel), Ok(pack)) = (&stored.channel_id, engine.session_pack(stored).await)
-        else {
+        let (Some(channel), Ok(pack)) = (&stored.channel_id, engine.session_pack(stored).await) else {
             continue;
         };
         let Ok(channel) = channel.parse::<u64>() else {
@@ -38,6 +37,7 @@ pub async fn sweep_once(http: &Http, engine: &Engine, now: Millis) -> anyhow::Re
         if let Err(e) = post(http, ChannelId::new(channel), replies).await {
             tracing::warn!(error = %e, session = %stored.session.id, "could not tell the candidate about a deadline");
         }
+        super::review::after(http, engine, stored, &stored.session, effects).await;
     }
     Ok(moved.len())
 }

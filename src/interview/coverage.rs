@@ -45,11 +45,7 @@ pub fn coverage(answer: &str, points: &[TalkingPoint]) -> Coverage {
         .iter()
         .map(|tp| PointHit {
             point: tp.point.clone(),
-            evidence: tp
-                .phrases
-                .iter()
-                .find(|p| contains_phrase(&words, &tokens(p)))
-                .cloned(),
+            evidence: tp.phrases.iter().find(|p| contains_phrase(&words, &tokens(p))).cloned(),
         })
         .collect();
     Coverage { points }
@@ -68,17 +64,14 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are", "be", "you",
-    "your", "how", "what", "when", "why", "would", "do", "does", "it", "its", "that", "this", "as",
-    "at", "by", "from", "which", "can", "we", "i", "they", "if", "into", "about", "one",
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are", "be", "you", "your", "how", "what", "when", "why",
+    "would", "do", "does", "it", "its", "that", "this", "as", "at", "by", "from", "which", "can", "we", "i", "they", "if", "into", "about",
+    "one",
 ];
 
 /// Distinct tokens without stop words: the content of a prompt, for near-duplicate detection.
 pub fn content_tokens(text: &str) -> HashSet<String> {
-    tokens(text)
-        .into_iter()
-        .filter(|t| !STOP_WORDS.contains(&t.as_str()))
-        .collect()
+    tokens(text).into_iter().filter(|t| !STOP_WORDS.contains(&t.as_str())).collect()
 }
 
 /// A light suffix stemmer: plurals, -ing, -ed and a final -e, applied the same way to answers and
@@ -89,12 +82,7 @@ pub fn stem(word: &str) -> String {
     if n > 4 && t.ends_with("ies") {
         t.truncate(t.len() - 3);
         t.push('y');
-    } else if n > 3
-        && t.ends_with("es")
-        && ["s", "x", "z", "ch", "sh"]
-            .iter()
-            .any(|s| t[..t.len() - 2].ends_with(s))
-    {
+    } else if n > 3 && t.ends_with("es") && ["s", "x", "z", "ch", "sh"].iter().any(|s| t[..t.len() - 2].ends_with(s)) {
         t.truncate(t.len() - 2);
     } else if n > 3 && t.ends_with('s') && !["ss", "us", "is"].iter().any(|s| t.ends_with(s)) {
         t.truncate(t.len() - 1);
@@ -179,10 +167,7 @@ mod tests {
 
     #[test]
     fn punctuation_and_case_are_ignored() {
-        let points = [
-            tp("deepcopy", &["copy.deepcopy"]),
-            tp("big o", &["O(n log n)"]),
-        ];
+        let points = [tp("deepcopy", &["copy.deepcopy"]), tp("big o", &["O(n log n)"])];
         let c = coverage("Use COPY . DEEPCOPY; runs in o(n log n)!", &points);
         assert_eq!(c.covered(), 2);
         assert!((c.fraction() - 1.0).abs() < f64::EPSILON);

@@ -39,8 +39,37 @@ pub enum Input {
     Rate {
         rating: u8,
     },
-    /// Time passes: applies due time limits and idle deadlines.
+    /// Time passes: applies due time limits, idle deadlines and scoring deadlines.
     Clock,
+    /// Peer review: the actor joins as a reviewer.
+    Join,
+    /// Peer review: the actor stops reviewing (their scores stay).
+    Leave,
+    /// Peer review: the host removes a reviewer (their scores stay; they may not rejoin).
+    RemoveReviewer {
+        reviewer: String,
+    },
+    /// Peer review: the host starts the interview from the lobby.
+    StartInterview,
+    /// Peer review: a reviewer's checklist ticks (0-based) for an answer, before rating.
+    PeerTicks {
+        item: usize,
+        ticks: Vec<u8>,
+    },
+    /// Peer review: a reviewer's note on an answer, before rating.
+    PeerNote {
+        item: usize,
+        note: String,
+    },
+    /// Peer review: a reviewer's 1-4 rating; submits (or replaces) their score.
+    PeerRate {
+        item: usize,
+        rating: u8,
+    },
+    /// Peer review: the host closes scoring of an answer.
+    CloseScoring {
+        item: usize,
+    },
 }
 
 impl Input {
@@ -58,6 +87,14 @@ impl Input {
             Input::Checklist { .. } => "checklist",
             Input::Rate { .. } => "rate",
             Input::Clock => "clock",
+            Input::Join => "join",
+            Input::Leave => "leave",
+            Input::RemoveReviewer { .. } => "remove_reviewer",
+            Input::StartInterview => "start_interview",
+            Input::PeerTicks { .. } => "peer_ticks",
+            Input::PeerNote { .. } => "peer_note",
+            Input::PeerRate { .. } => "peer_rate",
+            Input::CloseScoring { .. } => "close_scoring",
         }
     }
 }
@@ -182,4 +219,42 @@ pub enum Effect {
     Resumed,
     Finished(Summary),
     Abandoned,
+    /// Peer review: the lobby is open (show Join as reviewer / Start interview).
+    Lobby {
+        host: String,
+    },
+    ReviewerJoined {
+        reviewer: String,
+        reviewers: usize,
+    },
+    ReviewerLeft {
+        reviewer: String,
+        removed: bool,
+        reviewers: usize,
+    },
+    /// An answer is complete: reviewers may score it until `closes_at`.
+    ScoringOpened {
+        item: usize,
+        reviewers: usize,
+        closes_at: super::state::Millis,
+    },
+    /// A reviewer's ticks were kept (for them only).
+    PeerDraft {
+        item: usize,
+        ticked: usize,
+        of: usize,
+    },
+    NoteSaved {
+        item: usize,
+    },
+    /// A reviewer's score is in (for them); `scored` of `of` reviewers (public progress).
+    ScoreSaved {
+        item: usize,
+        reviewer: String,
+        replaced: bool,
+        scored: usize,
+        of: usize,
+    },
+    Aggregate(super::aggregate::Aggregate),
+    Report(super::aggregate::Report),
 }

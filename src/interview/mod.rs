@@ -7,20 +7,26 @@
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
 //! - [`summary`]: per-area and overall results.
+//! - [`peer`], [`aggregate`]: peer review (reviewers, scoring rounds, aggregates, report).
 
+pub mod aggregate;
+mod clock;
 pub mod coverage;
 pub mod io;
+pub mod peer;
 pub mod plan;
 pub mod state;
 pub mod step;
 pub mod summary;
 pub mod transcript;
+mod view;
 
 pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};
 pub use state::{Actor, Millis, Rating, Session, Settings, Stage, SYSTEM};
-pub use step::{current_prompt, start, step};
+pub use step::{start, start_peer, step};
 pub use summary::Summary;
+pub use view::{ask, current_prompt};
 
 #[cfg(test)]
 mod tests;

@@ -90,11 +90,7 @@ fn chosen_areas<'a>(pack: &'a Pack, wanted: &[String]) -> Result<Vec<&'a str>, R
     if wanted.is_empty() {
         return Ok(pack.areas.iter().map(|a| a.id.as_str()).collect());
     }
-    let unknown: Vec<&str> = wanted
-        .iter()
-        .filter(|w| pack.area(w).is_none())
-        .map(String::as_str)
-        .collect();
+    let unknown: Vec<&str> = wanted.iter().filter(|w| pack.area(w).is_none()).map(String::as_str).collect();
     if !unknown.is_empty() {
         let known: Vec<&str> = pack.areas.iter().map(|a| a.id.as_str()).collect();
         return Err(Rejection::new(format!(

@@ -26,6 +26,9 @@ pub struct Session {
     pub version: u64,
     pub created_at: Millis,
     pub last_activity: Millis,
+    /// Present in peer-review sessions: host, reviewers and scoring rounds.
+    #[serde(default)]
+    pub peer: Option<super::peer::Peer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +54,8 @@ impl Default for Settings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
+    /// Peer review: waiting for reviewers to join and the host to start.
+    Lobby,
     /// Waiting for the answer to `part` (0 = main question, then follow-ups) of plan item `item`.
     Asking {
         item: usize,
@@ -84,6 +89,7 @@ impl Stage {
 
     pub fn name(&self) -> &'static str {
         match self {
+            Stage::Lobby => "in the lobby",
             Stage::Asking { .. } => "asking",
             Stage::Scoring { .. } => "scoring",
             Stage::Paused { .. } => "paused",
@@ -164,28 +170,29 @@ impl Session {
     /// All submitted answer text of an item, joined; what coverage is computed on.
     pub fn answer_text(&self, item: usize) -> String {
         let answers = &self.items[item].answers;
-        answers
-            .iter()
-            .map(|a| a.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n\n")
+        answers.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("\n\n")
     }
 
     /// When the clock must next look at this session, if ever.
     pub fn next_deadline(&self) -> Option<Millis> {
+        let rounds = self.peer.as_ref().and_then(|p| p.next_deadline());
+        let stage = self.stage_deadline();
+        match (stage, rounds) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn stage_deadline(&self) -> Option<Millis> {
         let idle = self.last_activity + self.settings.idle_pause_secs as i64 * 1000;
         match &self.stage {
+            Stage::Lobby => Some(self.last_activity + self.settings.idle_abandon_secs as i64 * 1000),
             Stage::Asking { asked_at, .. } => {
-                let limit = self
-                    .settings
-                    .time_limit_secs
-                    .map(|s| asked_at + s as i64 * 1000);
+                let limit = self.settings.time_limit_secs.map(|s| asked_at + s as i64 * 1000);
                 Some(limit.map_or(idle, |l| l.min(idle)))
             }
             Stage::Scoring { .. } => Some(idle),
-            Stage::Paused { since, .. } => {
-                Some(since + self.settings.idle_abandon_secs as i64 * 1000)
-            }
+            Stage::Paused { since, .. } => Some(since + self.settings.idle_abandon_secs as i64 * 1000),
             Stage::Finished { .. } | Stage::Abandoned { .. } => None,
         }
     }

@@ -1,14 +1,15 @@
 //! The transition function: `step(session, actor, input, pack, now)` gives the next session and
 //! the effects to show, or a [`Rejection`] and no change. No I/O happens here.
 
+use super::clock::{clock, pause, resume};
 use super::coverage::coverage;
-use super::io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
+use super::io::{Effect, Input, Rejection, MAX_ANSWER_CHARS};
+use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
-use super::state::{
-    Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM,
-};
+use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM};
 use super::summary::summarize;
-use crate::bank::{Pack, Question};
+use super::view::{ask, current_prompt, feedback, question};
+use crate::bank::Pack;
 
 /// Starts a session: selects the plan and asks the first question. The session is at version 1.
 pub fn start(
@@ -38,11 +39,10 @@ pub fn start(
         version: 1,
         created_at: now,
         last_activity: now,
+        peer: None,
     };
     let areas = s.plan.items.iter().fold(Vec::<String>::new(), |mut v, i| {
-        let name = pack
-            .area(&i.area)
-            .map_or(i.area.clone(), |a| a.name.clone());
+        let name = pack.area(&i.area).map_or(i.area.clone(), |a| a.name.clone());
         if !v.contains(&name) {
             v.push(name);
         }
@@ -59,38 +59,53 @@ pub fn start(
     Ok((s, fx))
 }
 
-/// Applies one input. On success the version has grown by exactly one.
-pub fn step(
-    s: &Session,
-    actor: &str,
-    input: &Input,
+/// Starts a peer-review session in its lobby: reviewers join, then the host starts it.
+#[allow(clippy::too_many_arguments)]
+pub fn start_peer(
+    id: String,
+    candidate: String,
+    host: String,
     pack: &Pack,
+    opts: &PlanOptions,
+    settings: Settings,
+    scoring_secs: u32,
     now: Millis,
 ) -> Result<(Session, Vec<Effect>), Rejection> {
-    if s.stage.is_over() {
-        return Err(match input {
-            Input::Clock => Rejection::quiet("the interview is over"),
-            _ => Rejection::new("This interview has ended. Start a new one to practise again."),
-        });
-    }
-    check_actor(s, actor, input)?;
+    let (mut s, _) = start(id, candidate, pack, opts, settings, now)?;
+    s.stage = Stage::Lobby;
+    s.items[0].asked = false;
+    s.peer = Some(Peer::new(host.clone(), s.plan.items.len(), scoring_secs, false));
+    Ok((s, vec![Effect::Lobby { host }]))
+}
+
+/// Applies one input. On success the version has grown by exactly one.
+pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
     let mut next = s.clone();
     let mut fx = Vec::new();
-    match input {
-        Input::Clock => clock(&mut next, pack, now, &mut fx)?,
-        Input::End => finish(&mut next, pack, now, &mut fx),
-        Input::Pause => pause(&mut next, now, false, &mut fx)?,
-        Input::Resume => resume(&mut next, pack, &mut fx, true)?,
-        _ => {
-            if matches!(next.stage, Stage::Paused { .. }) {
-                resume(&mut next, pack, &mut fx, false)?;
+    if peer::is_peer_input(input) {
+        peer::apply(&mut next, actor, input, pack, now, &mut fx)?;
+    } else {
+        if s.stage.is_over() && !matches!(input, Input::Clock) {
+            return Err(Rejection::new("This interview has ended. Start a new one to practise again."));
+        }
+        check_actor(s, actor, input)?;
+        match input {
+            Input::Clock => clock(&mut next, pack, now, &mut fx)?,
+            Input::End => finish(&mut next, pack, now, &mut fx),
+            Input::Pause => pause(&mut next, now, false, &mut fx)?,
+            Input::Resume => resume(&mut next, pack, now, &mut fx, true)?,
+            _ => {
+                if matches!(next.stage, Stage::Paused { .. }) {
+                    resume(&mut next, pack, now, &mut fx, false)?;
+                }
+                act(&mut next, input, pack, now, &mut fx)?;
             }
-            act(&mut next, input, pack, now, &mut fx)?;
+        }
+        if !matches!(input, Input::Clock) {
+            next.last_activity = now;
         }
     }
-    if !matches!(input, Input::Clock) {
-        next.last_activity = now;
-    }
+    peer::maybe_report(&mut next, pack, &mut fx);
     next.version += 1;
     Ok((next, fx))
 }
@@ -100,6 +115,7 @@ fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection>
         Input::Clock if actor == SYSTEM => Ok(()),
         Input::Clock => Err(Rejection::new("Only the system clock can apply deadlines.")),
         _ if actor == s.candidate => Ok(()),
+        Input::End if s.peer.as_ref().is_some_and(|p| p.host == actor) => Ok(()),
         _ => Err(Rejection::new(
             "This is someone else's interview; only the candidate can answer or control it.",
         )),
@@ -107,13 +123,7 @@ fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection>
 }
 
 /// Inputs that need an active (unpaused) stage.
-fn act(
-    s: &mut Session,
-    input: &Input,
-    pack: &Pack,
-    now: Millis,
-    fx: &mut Vec<Effect>,
-) -> Result<(), Rejection> {
+fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     match (input, s.stage.clone()) {
         (Input::Answer { text }, Stage::Asking { .. }) => append(s, text, fx),
         (Input::Submit, Stage::Asking { draft, .. }) => submit(s, pack, &draft, now, false, fx),
@@ -140,6 +150,7 @@ fn act(
         (Input::Answer { .. } | Input::Submit | Input::SubmitForm { .. } | Input::Hint, Stage::Scoring { .. }) => Err(
             Rejection::new("This question is waiting for your self-score: tick the checklist items your answer covered, then rate it 1-4 (or skip scoring)."),
         ),
+        (_, Stage::Lobby) => Err(Rejection::new("The interview hasn't started yet: the host starts it once reviewers have joined.")),
         (Input::Checklist { .. } | Input::Rate { .. }, _) => {
             Err(Rejection::new("There is nothing to score yet: answer the current question first."))
         }
@@ -164,9 +175,7 @@ fn check_len(text: &str) -> Result<(), Rejection> {
 
 fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new(
-            "That message is empty, so it was not added to your answer.",
-        ));
+        return Err(Rejection::new("That message is empty, so it was not added to your answer."));
     }
     let Stage::Asking { draft, .. } = &mut s.stage else {
         unreachable!("append is only called while asking")
@@ -187,28 +196,12 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
     Ok(())
 }
 
-fn submit(
-    s: &mut Session,
-    pack: &Pack,
-    text: &str,
-    now: Millis,
-    by_clock: bool,
-    fx: &mut Vec<Effect>,
-) -> Result<(), Rejection> {
+pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     check_len(text)?;
-    let Stage::Asking {
-        item,
-        part,
-        asked_at,
-        ..
-    } = s.stage
-    else {
+    let Stage::Asking { item, part, asked_at, .. } = s.stage else {
         unreachable!("submit is only called while asking")
     };
-    let over_time = !by_clock
-        && s.settings
-            .time_limit_secs
-            .is_some_and(|l| now > asked_at + l as i64 * 1000);
+    let over_time = !by_clock && s.settings.time_limit_secs.is_some_and(|l| now > asked_at + l as i64 * 1000);
     let text = text.trim().to_string();
     let chars = text.chars().count();
     s.items[item].answers.push(Answer {
@@ -230,14 +223,7 @@ fn submit(
 }
 
 /// After an answer: the next follow-up, or self-scoring once the item's parts are done.
-fn advance_part(
-    s: &mut Session,
-    pack: &Pack,
-    item: usize,
-    part: usize,
-    now: Millis,
-    fx: &mut Vec<Effect>,
-) {
+pub(crate) fn advance_part(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Millis, fx: &mut Vec<Effect>) {
     if part + 1 < s.plan.items[item].parts() {
         s.stage = Stage::Asking {
             item,
@@ -249,6 +235,7 @@ fn advance_part(
     } else {
         s.stage = Stage::Scoring { item, ticks: None };
         fx.push(current_prompt(s, pack, false).expect("scoring has a prompt"));
+        peer::open(s, item, now, fx);
     }
 }
 
@@ -273,20 +260,10 @@ fn hint(s: &mut Session, pack: &Pack, item: usize, fx: &mut Vec<Effect>) -> Resu
 }
 
 /// Skipping the main question skips the item; skipping a follow-up goes on to scoring.
-fn skip_question(
-    s: &mut Session,
-    pack: &Pack,
-    item: usize,
-    part: usize,
-    now: Millis,
-    fx: &mut Vec<Effect>,
-) {
+fn skip_question(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Millis, fx: &mut Vec<Effect>) {
     if part == 0 {
         s.items[item].skipped = true;
-        fx.push(Effect::Skipped {
-            item,
-            timed_out: false,
-        });
+        fx.push(Effect::Skipped { item, timed_out: false });
         next_item(s, pack, item, now, fx);
     } else {
         let last = s.plan.items[item].parts() - 1;
@@ -294,13 +271,7 @@ fn skip_question(
     }
 }
 
-fn checklist(
-    s: &mut Session,
-    pack: &Pack,
-    item: usize,
-    ticks: &[u8],
-    fx: &mut Vec<Effect>,
-) -> Result<(), Rejection> {
+fn checklist(s: &mut Session, pack: &Pack, item: usize, ticks: &[u8], fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let n = question(s, pack, item).checklist.len();
     if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
         return Err(Rejection::new(format!(
@@ -316,10 +287,7 @@ fn checklist(
         ticked: ticks.len(),
         of: n,
     });
-    s.stage = Stage::Scoring {
-        item,
-        ticks: Some(ticks),
-    };
+    s.stage = Stage::Scoring { item, ticks: Some(ticks) };
     Ok(())
 }
 
@@ -333,7 +301,9 @@ fn rate(
     fx: &mut Vec<Effect>,
 ) -> Result<(), Rejection> {
     let rating = Rating::new(rating).ok_or_else(|| {
-        Rejection::new(format!("A rating is 1 to 4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire); got {rating}."))
+        Rejection::new(format!(
+            "A rating is 1 to 4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire); got {rating}."
+        ))
     })?;
     s.items[item].self_score = Some(SelfScore {
         ticks: ticks.unwrap_or_default(),
@@ -344,7 +314,7 @@ fn rate(
     Ok(())
 }
 
-fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
+pub(crate) fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
     if item + 1 < s.plan.items.len() {
         s.stage = Stage::Asking {
             item: item + 1,
@@ -362,19 +332,19 @@ fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Ve
 /// Ends the interview; an unsubmitted draft is kept as the answer, so nothing typed is lost.
 fn finish(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) {
     keep_draft(s, pack, now);
+    for item in 0..s.items.len() {
+        peer::open(s, item, now, fx);
+    }
     s.stage = Stage::Finished { at: now };
     fx.push(Effect::Finished(summarize(s, pack)));
 }
 
-fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
+pub(crate) fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
     let stage = match &s.stage {
         Stage::Paused { resume, .. } => resume.as_ref().clone(),
         other => other.clone(),
     };
-    if let Stage::Asking {
-        item, part, draft, ..
-    } = stage
-    {
+    if let Stage::Asking { item, part, draft, .. } = stage {
         if !draft.trim().is_empty() {
             s.items[item].answers.push(Answer {
                 part,
@@ -385,157 +355,5 @@ fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
             let q = question(s, pack, item);
             s.items[item].coverage = Some(coverage(&s.answer_text(item), &q.talking_points));
         }
-    }
-}
-
-fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if matches!(s.stage, Stage::Paused { .. }) {
-        return Err(Rejection::new("The interview is already paused."));
-    }
-    let resume = Box::new(s.stage.clone());
-    s.stage = Stage::Paused {
-        resume,
-        since: now,
-        idle,
-    };
-    fx.push(Effect::Paused { idle });
-    Ok(())
-}
-
-fn resume(s: &mut Session, pack: &Pack, fx: &mut Vec<Effect>, show: bool) -> Result<(), Rejection> {
-    let Stage::Paused { resume, .. } = &s.stage else {
-        return Err(Rejection::new("The interview is not paused."));
-    };
-    s.stage = resume.as_ref().clone();
-    fx.push(Effect::Resumed);
-    if show {
-        fx.push(current_prompt(s, pack, true).expect("resumed stage has a prompt"));
-    }
-    Ok(())
-}
-
-/// Time limits first (they are the shorter deadline), then idle pause, then abandonment.
-fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    match s.stage.clone() {
-        Stage::Asking {
-            item,
-            part,
-            draft,
-            asked_at,
-        } if s
-            .settings
-            .time_limit_secs
-            .is_some_and(|l| now >= asked_at + l as i64 * 1000) =>
-        {
-            fx.push(Effect::TimeUp { item });
-            if draft.trim().is_empty() {
-                if part == 0 {
-                    s.items[item].skipped = true;
-                    fx.push(Effect::Skipped {
-                        item,
-                        timed_out: true,
-                    });
-                    next_item(s, pack, item, now, fx);
-                } else {
-                    advance_part(s, pack, item, s.plan.items[item].parts() - 1, now, fx);
-                }
-                Ok(())
-            } else {
-                submit(s, pack, &draft, now, true, fx)
-            }
-        }
-        Stage::Asking { .. } | Stage::Scoring { .. }
-            if now >= s.last_activity + s.settings.idle_pause_secs as i64 * 1000 =>
-        {
-            pause(s, now, true, fx)
-        }
-        Stage::Paused { since, .. }
-            if now >= since + s.settings.idle_abandon_secs as i64 * 1000 =>
-        {
-            keep_draft(s, pack, now);
-            s.stage = Stage::Abandoned { at: now };
-            fx.push(Effect::Abandoned);
-            Ok(())
-        }
-        _ => Err(Rejection::quiet("nothing is due yet")),
-    }
-}
-
-pub(crate) fn question<'p>(s: &Session, pack: &'p Pack, item: usize) -> &'p Question {
-    let id = &s.plan.items[item].question;
-    pack.question(id).unwrap_or_else(|| {
-        panic!(
-            "session {} plans question '{id}', which its pack lacks",
-            s.id
-        )
-    })
-}
-
-/// The question being asked, as an [`Ask`].
-pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
-    let Stage::Asking {
-        item, part, draft, ..
-    } = &s.stage
-    else {
-        panic!("ask() outside the asking stage")
-    };
-    let q = question(s, pack, *item);
-    let plan_item = &s.plan.items[*item];
-    let text = if *part == 0 {
-        q.prompt.clone()
-    } else {
-        q.follow_ups[plan_item.follow_ups[*part - 1]].clone()
-    };
-    Ask {
-        item: *item,
-        total: s.plan.items.len(),
-        part: *part,
-        parts: plan_item.parts(),
-        question_id: q.id.clone(),
-        area: pack
-            .area(&q.area)
-            .map_or(q.area.clone(), |a| a.name.clone()),
-        kind: q.kind,
-        difficulty: q.difficulty,
-        minutes: q.minutes,
-        text,
-        repeat,
-        draft_chars: draft.chars().count(),
-        time_limit_secs: s.settings.time_limit_secs,
-    }
-}
-
-/// What the candidate should be looking at now: the question or the rubric. `None` when paused or over.
-pub fn current_prompt(s: &Session, pack: &Pack, repeat: bool) -> Option<Effect> {
-    match &s.stage {
-        Stage::Asking { .. } => Some(Effect::Ask(ask(s, pack, repeat))),
-        Stage::Scoring { item, ticks } => Some(Effect::Rubric {
-            item: *item,
-            question_id: s.plan.items[*item].question.clone(),
-            checklist: question(s, pack, *item).checklist.clone(),
-            ticks: ticks.clone(),
-        }),
-        _ => None,
-    }
-}
-
-fn feedback(s: &Session, pack: &Pack, item: usize) -> Feedback {
-    let q = question(s, pack, item);
-    let rec = &s.items[item];
-    Feedback {
-        item,
-        question_id: q.id.clone(),
-        coverage: rec
-            .coverage
-            .clone()
-            .unwrap_or_else(|| coverage("", &q.talking_points)),
-        checklist: q.checklist.clone(),
-        ticks: rec
-            .self_score
-            .as_ref()
-            .map(|sc| sc.ticks.clone())
-            .unwrap_or_default(),
-        rating: rec.self_score.as_ref().map(|sc| sc.rating),
-        outline: q.outline.clone(),
     }
 }

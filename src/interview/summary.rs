@@ -71,9 +71,7 @@ pub fn summarize(s: &Session, pack: &Pack) -> Summary {
             Some(a) => a.totals.add(&t),
             None => areas.push(AreaSummary {
                 area: plan.area.clone(),
-                name: pack
-                    .area(&plan.area)
-                    .map_or(plan.area.clone(), |a| a.name.clone()),
+                name: pack.area(&plan.area).map_or(plan.area.clone(), |a| a.name.clone()),
                 totals: t,
             }),
         }

@@ -79,26 +79,14 @@ fn opts(per_area: u8, follow_ups: u8) -> PlanOptions {
 }
 
 fn new_session(per_area: u8, follow_ups: u8, settings: Settings) -> Session {
-    start(
-        "s1".into(),
-        ME.into(),
-        &pack(),
-        &opts(per_area, follow_ups),
-        settings,
-        T0,
-    )
-    .unwrap()
-    .0
+    start("s1".into(), ME.into(), &pack(), &opts(per_area, follow_ups), settings, T0)
+        .unwrap()
+        .0
 }
 
 fn go(s: &Session, input: Input) -> (Session, Vec<Effect>) {
-    let (next, fx) = step(s, ME, &input, &pack(), T0 + 1000)
-        .unwrap_or_else(|r| panic!("{input:?} rejected: {r}"));
-    assert_eq!(
-        next.version,
-        s.version + 1,
-        "one accepted input, one version"
-    );
+    let (next, fx) = step(s, ME, &input, &pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} rejected: {r}"));
+    assert_eq!(next.version, s.version + 1, "one accepted input, one version");
     (next, fx)
 }
 
@@ -118,48 +106,23 @@ fn simple() -> Session {
 
 #[test]
 fn start_asks_the_first_question_at_version_one() {
-    let (s, fx) = start(
-        "s1".into(),
-        ME.into(),
-        &pack(),
-        &opts(2, 1),
-        Settings::default(),
-        T0,
-    )
-    .unwrap();
+    let (s, fx) = start("s1".into(), ME.into(), &pack(), &opts(2, 1), Settings::default(), T0).unwrap();
     assert_eq!(s.version, 1);
     assert_eq!(s.plan.items.len(), 3);
-    assert!(matches!(
-        s.stage,
-        Stage::Asking {
-            item: 0,
-            part: 0,
-            ..
-        }
-    ));
+    assert!(matches!(s.stage, Stage::Asking { item: 0, part: 0, .. }));
     assert!(matches!(&fx[0], Effect::Started { questions: 3, .. }));
-    let Effect::Ask(a) = &fx[1] else {
-        panic!("{fx:?}")
-    };
+    let Effect::Ask(a) = &fx[1] else { panic!("{fx:?}") };
     assert_eq!((a.item, a.total, a.area.as_str()), (0, 3, "Alpha area"));
 }
 
 #[test]
 fn plan_is_deterministic_and_validates_options() {
     let p = pack();
-    assert_eq!(
-        plan::select(&p, &opts(2, 1)).unwrap(),
-        plan::select(&p, &opts(2, 1)).unwrap()
-    );
+    assert_eq!(plan::select(&p, &opts(2, 1)).unwrap(), plan::select(&p, &opts(2, 1)).unwrap());
     let orders: std::collections::HashSet<Vec<String>> = (0..20)
         .map(|seed| {
             let o = PlanOptions { seed, ..opts(2, 0) };
-            plan::select(&p, &o)
-                .unwrap()
-                .items
-                .into_iter()
-                .map(|i| i.question)
-                .collect()
+            plan::select(&p, &o).unwrap().items.into_iter().map(|i| i.question).collect()
         })
         .collect();
     assert!(orders.len() > 1, "the seed changes the order");
@@ -177,10 +140,7 @@ fn plan_is_deterministic_and_validates_options() {
         },
     )
     .unwrap_err();
-    assert!(
-        err.message.contains("gamma") && err.message.contains("alpha, beta"),
-        "{err}"
-    );
+    assert!(err.message.contains("gamma") && err.message.contains("alpha, beta"), "{err}");
     assert!(plan::select(&p, &opts(0, 0)).is_err());
     assert!(plan::select(&p, &opts(9, 0)).is_err());
 }
@@ -188,35 +148,17 @@ fn plan_is_deterministic_and_validates_options() {
 #[test]
 fn answer_text_accumulates_into_a_draft() {
     let s = simple();
-    let (s, fx) = go(
-        &s,
-        Input::Answer {
-            text: "first".into(),
-        },
-    );
+    let (s, fx) = go(&s, Input::Answer { text: "first".into() });
     assert_eq!(fx, vec![Effect::DraftSaved { chars: 5 }]);
-    let (s, _) = go(
-        &s,
-        Input::Answer {
-            text: "second".into(),
-        },
-    );
-    let Stage::Asking { draft, .. } = &s.stage else {
-        panic!()
-    };
+    let (s, _) = go(&s, Input::Answer { text: "second".into() });
+    let Stage::Asking { draft, .. } = &s.stage else { panic!() };
     assert_eq!(draft, "first\nsecond");
 }
 
 #[test]
 fn empty_and_oversized_input_is_refused_without_change() {
     let s = simple();
-    let r = refused(
-        &s,
-        ME,
-        Input::Answer {
-            text: "  \n ".into(),
-        },
-    );
+    let r = refused(&s, ME, Input::Answer { text: "  \n ".into() });
     assert!(r.message.contains("empty"));
     let r = refused(&s, ME, Input::Submit);
     assert!(r.message.contains("empty"), "{r}");
@@ -229,13 +171,7 @@ fn empty_and_oversized_input_is_refused_without_change() {
             text: "x".repeat(MAX_ANSWER_CHARS - 3),
         },
     );
-    let r = refused(
-        &s2,
-        ME,
-        Input::Answer {
-            text: "more text".into(),
-        },
-    );
+    let r = refused(&s2, ME, Input::Answer { text: "more text".into() });
     assert!(
         r.message.contains("limit is 20000") && r.message.contains("draft so far is kept"),
         "{r}"
@@ -258,25 +194,14 @@ fn submit_moves_through_follow_ups_then_to_scoring() {
         assert!(matches!(fx[0], Effect::Submitted { part: p, .. } if p == part));
         s = next;
     }
-    assert!(matches!(
-        s.stage,
-        Stage::Scoring {
-            item: 0,
-            ticks: None
-        }
-    ));
+    assert!(matches!(s.stage, Stage::Scoring { item: 0, ticks: None }));
     assert_eq!(s.items[0].answers.len(), parts);
 }
 
 #[test]
 fn form_answer_replaces_the_draft() {
     let s = simple();
-    let (s, _) = go(
-        &s,
-        Input::Answer {
-            text: "typed".into(),
-        },
-    );
+    let (s, _) = go(&s, Input::Answer { text: "typed".into() });
     let (s, _) = go(
         &s,
         Input::SubmitForm {
@@ -297,10 +222,7 @@ fn hints_run_out() {
             "s1".into(),
             ME.into(),
             &pack(),
-            &PlanOptions {
-                seed: 1,
-                ..opts(1, 0)
-            },
+            &PlanOptions { seed: 1, ..opts(1, 0) },
             Settings::default(),
             T0,
         )
@@ -342,21 +264,8 @@ fn skip_main_question_skips_the_item() {
     let s = simple();
     let (s, fx) = go(&s, Input::Skip);
     assert!(s.items[0].skipped);
-    assert!(matches!(
-        fx[0],
-        Effect::Skipped {
-            item: 0,
-            timed_out: false
-        }
-    ));
-    assert!(matches!(
-        s.stage,
-        Stage::Asking {
-            item: 1,
-            part: 0,
-            ..
-        }
-    ));
+    assert!(matches!(fx[0], Effect::Skipped { item: 0, timed_out: false }));
+    assert!(matches!(s.stage, Stage::Asking { item: 1, part: 0, .. }));
 }
 
 #[test]
@@ -364,17 +273,10 @@ fn skip_follow_up_goes_to_scoring_and_skip_scoring_goes_on() {
     let s = new_session(1, 2, Settings::default());
     let s = answer(&s, "main answer");
     let (s, fx) = go(&s, Input::Skip);
-    assert!(
-        matches!(s.stage, Stage::Scoring { item: 0, .. }),
-        "{:?}",
-        s.stage
-    );
+    assert!(matches!(s.stage, Stage::Scoring { item: 0, .. }), "{:?}", s.stage);
     assert!(matches!(fx[0], Effect::Rubric { .. }));
     let (s, fx) = go(&s, Input::Skip);
-    assert!(matches!(
-        fx[0],
-        Effect::Feedback(Feedback { rating: None, .. })
-    ));
+    assert!(matches!(fx[0], Effect::Feedback(Feedback { rating: None, .. })));
     assert!(s.items[0].self_score.is_none());
     assert!(matches!(s.stage, Stage::Asking { item: 1, .. }));
 }
@@ -382,12 +284,7 @@ fn skip_follow_up_goes_to_scoring_and_skip_scoring_goes_on() {
 #[test]
 fn repeat_shows_the_current_prompt_again() {
     let s = simple();
-    let (s, _) = go(
-        &s,
-        Input::Answer {
-            text: "draft".into(),
-        },
-    );
+    let (s, _) = go(&s, Input::Answer { text: "draft".into() });
     let (s2, fx) = go(&s, Input::Repeat);
     let Effect::Ask(a) = &fx[0] else { panic!() };
     assert!(a.repeat);
@@ -398,31 +295,15 @@ fn repeat_shows_the_current_prompt_again() {
 #[test]
 fn pause_keeps_the_draft_and_typing_resumes() {
     let s = simple();
-    let (s, _) = go(
-        &s,
-        Input::Answer {
-            text: "half".into(),
-        },
-    );
+    let (s, _) = go(&s, Input::Answer { text: "half".into() });
     let (s, fx) = go(&s, Input::Pause);
     assert_eq!(fx, vec![Effect::Paused { idle: false }]);
-    assert!(refused(&s, ME, Input::Pause)
-        .message
-        .contains("already paused"));
-    let (s, fx) = go(
-        &s,
-        Input::Answer {
-            text: "rest".into(),
-        },
-    );
+    assert!(refused(&s, ME, Input::Pause).message.contains("already paused"));
+    let (s, fx) = go(&s, Input::Answer { text: "rest".into() });
     assert_eq!(fx[0], Effect::Resumed);
-    let Stage::Asking { draft, .. } = &s.stage else {
-        panic!()
-    };
+    let Stage::Asking { draft, .. } = &s.stage else { panic!() };
     assert_eq!(draft, "half\nrest");
-    assert!(refused(&s, ME, Input::Resume)
-        .message
-        .contains("not paused"));
+    assert!(refused(&s, ME, Input::Resume).message.contains("not paused"));
     let (s, _) = go(&s, Input::Pause);
     let (s, fx) = go(&s, Input::Resume);
     assert!(matches!(fx[1], Effect::Ask(Ask { repeat: true, .. })));
@@ -441,9 +322,7 @@ fn end_keeps_the_unsubmitted_draft_and_summarises() {
     let (s, fx) = go(&s, Input::End);
     assert!(matches!(s.stage, Stage::Finished { .. }));
     assert_eq!(s.items[0].answers[0].text, "my unsent words");
-    let Effect::Finished(sum) = &fx[0] else {
-        panic!()
-    };
+    let Effect::Finished(sum) = &fx[0] else { panic!() };
     assert_eq!(sum.overall.asked, 1);
     assert_eq!(sum.overall.answered, 1);
 }
@@ -452,39 +331,17 @@ fn end_keeps_the_unsubmitted_draft_and_summarises() {
 fn self_scoring_checks_ticks_and_rating() {
     let s = simple();
     let s = answer(&s, "We invalidate on write and set a TTL.");
-    assert!(refused(
-        &s,
-        ME,
-        Input::Answer {
-            text: "more".into()
-        }
-    )
-    .message
-    .contains("self-score"));
+    assert!(refused(&s, ME, Input::Answer { text: "more".into() })
+        .message
+        .contains("self-score"));
     assert!(refused(&s, ME, Input::Checklist { ticks: vec![0, 3] })
         .message
         .contains("no checklist item 4"));
-    let (s, fx) = go(
-        &s,
-        Input::Checklist {
-            ticks: vec![2, 0, 2],
-        },
-    );
-    assert_eq!(
-        fx,
-        vec![Effect::AskRating {
-            item: 0,
-            ticked: 2,
-            of: 3
-        }]
-    );
-    assert!(refused(&s, ME, Input::Rate { rating: 5 })
-        .message
-        .contains("1 to 4"));
+    let (s, fx) = go(&s, Input::Checklist { ticks: vec![2, 0, 2] });
+    assert_eq!(fx, vec![Effect::AskRating { item: 0, ticked: 2, of: 3 }]);
+    assert!(refused(&s, ME, Input::Rate { rating: 5 }).message.contains("1 to 4"));
     let (s, fx) = go(&s, Input::Rate { rating: 3 });
-    let Effect::Feedback(f) = &fx[0] else {
-        panic!()
-    };
+    let Effect::Feedback(f) = &fx[0] else { panic!() };
     assert_eq!(f.ticks, vec![0, 2]);
     assert_eq!(f.rating.map(Rating::get), Some(3));
     let score = s.items[0].self_score.as_ref().unwrap();
@@ -497,11 +354,7 @@ fn coverage_is_recorded_with_the_answer() {
     let p = pack();
     let s = simple();
     let q = p.question(&s.plan.items[0].question).unwrap();
-    let words: Vec<String> = q
-        .talking_points
-        .iter()
-        .map(|t| t.phrases[0].clone())
-        .collect();
+    let words: Vec<String> = q.talking_points.iter().map(|t| t.phrases[0].clone()).collect();
     let s = answer(&s, &format!("I would mention {}.", words.join(" and ")));
     let cov = s.items[0].coverage.as_ref().unwrap();
     assert_eq!(cov.covered(), q.talking_points.len());
@@ -512,12 +365,8 @@ fn only_the_candidate_acts_and_only_the_system_ticks() {
     let s = simple();
     let r = refused(&s, "discord:stranger", Input::Answer { text: "hi".into() });
     assert!(r.message.contains("someone else's interview"));
-    assert!(refused(&s, ME, Input::Clock)
-        .message
-        .contains("system clock"));
-    assert!(refused(&s, SYSTEM, Input::Skip)
-        .message
-        .contains("someone else's"));
+    assert!(refused(&s, ME, Input::Clock).message.contains("system clock"));
+    assert!(refused(&s, SYSTEM, Input::Skip).message.contains("someone else's"));
 }
 
 #[test]
@@ -533,16 +382,7 @@ fn time_limit_submits_the_draft_or_skips() {
     let (s2, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 60_000).unwrap();
     assert_eq!(fx[0], Effect::TimeUp { item: 0 });
     assert!(s2.items[0].skipped);
-    let (with_draft, _) = step(
-        &s,
-        ME,
-        &Input::Answer {
-            text: "partial".into(),
-        },
-        &p,
-        T0 + 1,
-    )
-    .unwrap();
+    let (with_draft, _) = step(&s, ME, &Input::Answer { text: "partial".into() }, &p, T0 + 1).unwrap();
     let (s3, _) = step(&with_draft, SYSTEM, &Input::Clock, &p, T0 + 61_000).unwrap();
     assert_eq!(s3.items[0].answers[0].text, "partial");
     assert!(matches!(s3.stage, Stage::Scoring { .. }));
@@ -564,11 +404,7 @@ fn idle_sessions_pause_then_abandon() {
     let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 60_000).unwrap();
     assert_eq!(fx, vec![Effect::Paused { idle: true }]);
     assert_eq!(s.next_deadline(), Some(T0 + 60_000 + 3_600_000));
-    assert!(
-        step(&s, SYSTEM, &Input::Clock, &p, T0 + 61_000)
-            .unwrap_err()
-            .quiet
-    );
+    assert!(step(&s, SYSTEM, &Input::Clock, &p, T0 + 61_000).unwrap_err().quiet);
     let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 3_660_000).unwrap();
     assert_eq!(fx, vec![Effect::Abandoned]);
     assert!(matches!(s.stage, Stage::Abandoned { .. }));
@@ -579,14 +415,7 @@ fn idle_sessions_pause_then_abandon() {
 fn a_finished_session_accepts_nothing() {
     let s = simple();
     let (s, _) = go(&s, Input::End);
-    for input in [
-        Input::Answer {
-            text: "late".into(),
-        },
-        Input::Submit,
-        Input::Resume,
-        Input::End,
-    ] {
+    for input in [Input::Answer { text: "late".into() }, Input::Submit, Input::Resume, Input::End] {
         assert!(refused(&s, ME, input).message.contains("ended"));
     }
 }
@@ -599,23 +428,12 @@ fn summary_groups_by_area() {
     s = go(&s, Input::Rate { rating: 4 }).0;
     s = go(&s, Input::Skip).0; // second alpha question
     s = answer(&s, "The result was good.");
-    s = go(
-        &s,
-        Input::Checklist {
-            ticks: vec![0, 1, 2],
-        },
-    )
-    .0;
+    s = go(&s, Input::Checklist { ticks: vec![0, 1, 2] }).0;
     let (_, fx) = go(&s, Input::Rate { rating: 2 });
-    let Some(Effect::Finished(sum)) = fx.last() else {
-        panic!("{fx:?}")
-    };
+    let Some(Effect::Finished(sum)) = fx.last() else { panic!("{fx:?}") };
     assert_eq!(sum.areas.len(), 2);
     let alpha = &sum.areas[0].totals;
-    assert_eq!(
-        (alpha.asked, alpha.answered, alpha.skipped, alpha.rated),
-        (2, 1, 1, 1)
-    );
+    assert_eq!((alpha.asked, alpha.answered, alpha.skipped, alpha.rated), (2, 1, 1, 1));
     assert_eq!(alpha.mean_rating(), Some(4.0));
     assert_eq!(sum.overall.mean_rating(), Some(3.0));
     assert_eq!(sum.overall.band(), Some("lean hire"));

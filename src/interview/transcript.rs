@@ -8,10 +8,7 @@ use super::summary::summarize;
 use crate::bank::Pack;
 
 pub fn transcript(s: &Session, pack: &Pack) -> String {
-    let mut out = format!(
-        "# {} mock interview\n\nSession `{}`\n\n",
-        pack.role.name, s.id
-    );
+    let mut out = format!("# {} mock interview\n\nSession `{}`\n\n", pack.role.name, s.id);
     for (i, (plan, rec)) in s.plan.items.iter().zip(&s.items).enumerate() {
         if !rec.asked {
             continue;
@@ -19,41 +16,20 @@ pub fn transcript(s: &Session, pack: &Pack) -> String {
         let Some(q) = pack.question(&plan.question) else {
             continue;
         };
-        let area = pack
-            .area(&q.area)
-            .map_or(q.area.as_str(), |a| a.name.as_str());
-        let _ = writeln!(
-            out,
-            "## Question {} of {} · {area}\n\n{}\n",
-            i + 1,
-            s.plan.items.len(),
-            q.prompt
-        );
+        let area = pack.area(&q.area).map_or(q.area.as_str(), |a| a.name.as_str());
+        let _ = writeln!(out, "## Question {} of {} · {area}\n\n{}\n", i + 1, s.plan.items.len(), q.prompt);
         for a in &rec.answers {
             if a.part > 0 {
-                let _ = writeln!(
-                    out,
-                    "**Follow-up:** {}\n",
-                    q.follow_ups[plan.follow_ups[a.part - 1]]
-                );
+                let _ = writeln!(out, "**Follow-up:** {}\n", q.follow_ups[plan.follow_ups[a.part - 1]]);
             }
-            let late = if a.over_time {
-                " (after the time limit)"
-            } else {
-                ""
-            };
+            let late = if a.over_time { " (after the time limit)" } else { "" };
             let _ = writeln!(out, "**Answer{late}:**\n\n{}\n", quote(&a.text));
         }
         if rec.skipped {
             out.push_str("_Skipped._\n\n");
         }
         if let Some(c) = &rec.coverage {
-            let _ = writeln!(
-                out,
-                "Talking points covered: {} of {}",
-                c.covered(),
-                c.points.len()
-            );
+            let _ = writeln!(out, "Talking points covered: {} of {}", c.covered(), c.points.len());
             for p in &c.points {
                 let mark = if p.evidence.is_some() { "x" } else { " " };
                 let _ = writeln!(out, "- [{mark}] {}", p.point);
@@ -61,27 +37,16 @@ pub fn transcript(s: &Session, pack: &Pack) -> String {
             out.push('\n');
         }
         if let Some(score) = &rec.self_score {
-            let _ = writeln!(
-                out,
-                "Self-score: {}/4 ({}); checklist:",
-                score.rating.get(),
-                score.rating.label()
-            );
+            let _ = writeln!(out, "Self-score: {}/4 ({}); checklist:", score.rating.get(), score.rating.label());
             for (n, item) in q.checklist.iter().enumerate() {
-                let mark = if score.ticks.contains(&(n as u8)) {
-                    "x"
-                } else {
-                    " "
-                };
+                let mark = if score.ticks.contains(&(n as u8)) { "x" } else { " " };
                 let _ = writeln!(out, "- [{mark}] {item}");
             }
             out.push('\n');
         }
     }
     let sum = summarize(s, pack);
-    out.push_str(
-        "## Summary\n\n| Area | Answered | Self rating | Talking points |\n|---|---|---|---|\n",
-    );
+    out.push_str("## Summary\n\n| Area | Answered | Self rating | Talking points |\n|---|---|---|---|\n");
     for a in sum
         .areas
         .iter()
@@ -90,21 +55,12 @@ pub fn transcript(s: &Session, pack: &Pack) -> String {
     {
         let (name, t) = a;
         let rating = t.mean_rating().map_or("-".into(), |r| format!("{r:.1}"));
-        let cov = t
-            .mean_coverage()
-            .map_or("-".into(), |c| format!("{:.0}%", c * 100.0));
-        let _ = writeln!(
-            out,
-            "| {name} | {}/{} | {rating} | {cov} |",
-            t.answered, t.asked
-        );
+        let cov = t.mean_coverage().map_or("-".into(), |c| format!("{:.0}%", c * 100.0));
+        let _ = writeln!(out, "| {name} | {}/{} | {rating} | {cov} |", t.answered, t.asked);
     }
     out
 }
 
 fn quote(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("> {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
 }

@@ -92,9 +92,7 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
         let line = match String::from_utf8(buf) {
             Ok(s) => s,
             Err(e) => {
-                term.error(
-                    "That line was not valid UTF-8; unreadable bytes were replaced with \u{fffd}.",
-                );
+                term.error("That line was not valid UTF-8; unreadable bytes were replaced with \u{fffd}.");
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
@@ -107,28 +105,20 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
 }
 
 /// Resumes the unfinished session, or starts a new one.
-async fn open(
-    engine: &Engine,
-    args: &PracticeArgs,
-    candidate: &str,
-    term: &mut Term,
-) -> anyhow::Result<Option<Session>> {
+async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut Term) -> anyhow::Result<Option<Session>> {
     if let Some(live) = engine.live(SCOPE, candidate).await? {
         if !args.new {
             let pack = engine.session_pack(&live).await?;
             let s = live.session;
             let item = s.stage.item().map_or(0, |i| i + 1);
-            term.print(&format!("Resuming your unfinished interview (question {item} of {}). Use --new to start over.\n", s.plan.items.len()));
+            term.print(&format!(
+                "Resuming your unfinished interview (question {item} of {}). Use --new to start over.\n",
+                s.plan.items.len()
+            ));
             if matches!(s.stage, Stage::Paused { .. }) {
-                return Ok(Some(
-                    apply(engine, &s, candidate, Input::Resume, term).await?,
-                ));
+                return Ok(Some(apply(engine, &s, candidate, Input::Resume, term).await?));
             }
-            term.effects(
-                &current_prompt(&s, &pack, true)
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
+            term.effects(&current_prompt(&s, &pack, true).into_iter().collect::<Vec<_>>());
             return Ok(Some(s));
         }
         apply(engine, &live.session, candidate, Input::End, term).await?;
@@ -138,13 +128,12 @@ async fn open(
         areas: args.areas.clone(),
         per_area: args.per_area,
         follow_ups: args.follow_ups,
-        seed: args
-            .seed
-            .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0),
+        seed: args.seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0),
     };
     let key = format!("local:start:{}", uuid::Uuid::new_v4().simple());
     let new = NewSession {
         key: &key,
+        peer: None,
         scope: SCOPE,
         candidate,
         mode: "practice",
@@ -174,18 +163,9 @@ fn default_role(engine: &Engine) -> String {
         .map_or_else(String::new, |p| p.role.id.clone())
 }
 
-async fn apply(
-    engine: &Engine,
-    s: &Session,
-    candidate: &str,
-    input: Input,
-    term: &mut Term,
-) -> anyhow::Result<Session> {
+async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term: &mut Term) -> anyhow::Result<Session> {
     let key = format!("local:{}:{}", s.id, uuid::Uuid::new_v4().simple());
-    match engine
-        .apply(&s.id, candidate, &input, &key, now_millis())
-        .await?
-    {
+    match engine.apply(&s.id, candidate, &input, &key, now_millis()).await? {
         Outcome::Applied { session, effects } => {
             term.effects(&effects);
             Ok(session)
@@ -199,12 +179,7 @@ async fn apply(
 }
 
 /// Reads one line in the context of the current stage; `None` when it produced no input.
-fn parse_line(
-    s: &Session,
-    line: &str,
-    pending_blank: &mut usize,
-    term: &mut Term,
-) -> Option<Input> {
+fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Term) -> Option<Input> {
     let trimmed = line.trim();
     if let Some(cmd) = command(trimmed) {
         return match cmd {
@@ -220,15 +195,11 @@ fn parse_line(
                 None
             }
             "quit" | "exit" => {
-                term.print(
-                    "Leaving; your session is saved. Run `panelist practice` to continue.\n",
-                );
+                term.print("Leaving; your session is saved. Run `panelist practice` to continue.\n");
                 std::process::exit(0);
             }
             other => {
-                term.error(&format!(
-                    "Unknown command /{other}. Type /help for the list."
-                ));
+                term.error(&format!("Unknown command /{other}. Type /help for the list."));
                 None
             }
         };
@@ -238,9 +209,7 @@ fn parse_line(
         other => other,
     };
     match stage {
-        Stage::Scoring { ticks: None, .. } => {
-            parse_ticks(trimmed, term).map(|ticks| Input::Checklist { ticks })
-        }
+        Stage::Scoring { ticks: None, .. } => parse_ticks(trimmed, term).map(|ticks| Input::Checklist { ticks }),
         Stage::Scoring { ticks: Some(_), .. } => match trimmed.parse::<u8>() {
             Ok(rating) => Some(Input::Rate { rating }),
             Err(_) => {
@@ -253,9 +222,7 @@ fn parse_line(
             None
         }
         _ => {
-            let text = line
-                .strip_prefix("//")
-                .map_or(line.to_string(), |rest| format!("/{rest}"));
+            let text = line.strip_prefix("//").map_or(line.to_string(), |rest| format!("/{rest}"));
             let text = format!("{}{text}", "\n".repeat(std::mem::take(pending_blank)));
             Some(Input::Answer { text })
         }
@@ -265,20 +232,18 @@ fn parse_line(
 /// `/word` alone on a line is a command; `//...` is answer text starting with '/'.
 fn command(trimmed: &str) -> Option<&str> {
     let rest = trimmed.strip_prefix('/')?;
-    (!rest.starts_with('/') && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphabetic()))
-        .then_some(rest)
+    (!rest.starts_with('/') && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphabetic())).then_some(rest)
 }
 
 fn parse_ticks(line: &str, term: &mut Term) -> Option<Vec<u8>> {
     let mut ticks = Vec::new();
-    for word in line
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-    {
+    for word in line.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()) {
         match word.parse::<u8>() {
             Ok(n) if n >= 1 => ticks.push(n - 1),
             _ => {
-                term.error(&format!("'{word}' is not a checklist number. Type numbers like 1 3 4, or an empty line for none."));
+                term.error(&format!(
+                    "'{word}' is not a checklist number. Type numbers like 1 3 4, or an empty line for none."
+                ));
                 return None;
             }
         }

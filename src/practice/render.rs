@@ -34,16 +34,25 @@ impl Style {
     }
 }
 
-pub const HELP: &str =
-    "Type your answer over as many lines as you like, then /submit on a line of its own.
+pub const HELP: &str = "Type your answer over as many lines as you like, then /submit on a line of its own.
 Commands: /submit  /hint  /skip  /repeat  /pause  /resume  /end  /quit (leave; resume later)  /help
 A line of your answer that starts with / : write it with // (//usr/bin becomes /usr/bin).";
 
 pub fn effect(st: &Style, fx: &Effect) -> String {
     match fx {
-        Effect::Started { role, areas, questions, time_limit_secs } => {
+        Effect::Started {
+            role,
+            areas,
+            questions,
+            time_limit_secs,
+        } => {
             let limit = time_limit_secs.map_or(String::new(), |s| format!(" {} minutes per question.", s / 60));
-            format!("{}\n{questions} questions across {}.{limit}\n{}\n", st.bold(&format!("{role} mock interview")), areas.join(", "), st.dim(HELP))
+            format!(
+                "{}\n{questions} questions across {}.{limit}\n{}\n",
+                st.bold(&format!("{role} mock interview")),
+                areas.join(", "),
+                st.dim(HELP)
+            )
         }
         Effect::Ask(a) => ask(st, a),
         Effect::DraftSaved { .. } => String::new(),
@@ -54,9 +63,9 @@ pub fn effect(st: &Style, fx: &Effect) -> String {
         }
         Effect::TimeUp { .. } => st.bad("Time is up for this question.\n"),
         Effect::Rubric { checklist, .. } => rubric(st, checklist),
-        Effect::AskRating { ticked, of, .. } => format!(
-            "{ticked} of {of} ticked. Rate the answer 1-4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire):\n"
-        ),
+        Effect::AskRating { ticked, of, .. } => {
+            format!("{ticked} of {of} ticked. Rate the answer 1-4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire):\n")
+        }
         Effect::Feedback(f) => feedback(st, f),
         Effect::Skipped { timed_out: true, .. } => "No answer before the time limit: question skipped.\n".into(),
         Effect::Skipped { .. } => "Skipped.\n".into(),
@@ -67,6 +76,16 @@ pub fn effect(st: &Style, fx: &Effect) -> String {
         Effect::Resumed => st.dim("Resumed.\n"),
         Effect::Finished(s) => summary(st, s),
         Effect::Abandoned => "This interview was abandoned after a long pause; its answers are kept.\n".into(),
+        // Peer review happens in Discord only; the terminal never runs a peer session.
+        Effect::Lobby { .. }
+        | Effect::ReviewerJoined { .. }
+        | Effect::ReviewerLeft { .. }
+        | Effect::ScoringOpened { .. }
+        | Effect::PeerDraft { .. }
+        | Effect::NoteSaved { .. }
+        | Effect::ScoreSaved { .. }
+        | Effect::Aggregate(_)
+        | Effect::Report(_) => String::new(),
     }
 }
 
@@ -76,12 +95,7 @@ fn ask(st: &Style, a: &Ask) -> String {
         head = format!("Follow-up {} of {} · {head}", a.part, a.parts - 1);
     }
     let mut out = format!("\n{}\n{}\n", st.bold(&head), a.text);
-    let mut meta = format!(
-        "{} · difficulty {}/3 · about {} min",
-        a.kind.as_str(),
-        a.difficulty,
-        a.minutes
-    );
+    let mut meta = format!("{} · difficulty {}/3 · about {} min", a.kind.as_str(), a.difficulty, a.minutes);
     if let Some(l) = a.time_limit_secs {
         let _ = write!(meta, " · time limit {} min", l / 60);
     }
@@ -100,10 +114,7 @@ fn ask(st: &Style, a: &Ask) -> String {
 }
 
 fn rubric(st: &Style, checklist: &[String]) -> String {
-    let mut out = format!(
-        "{}\n",
-        st.bold("Score your answer. Which of these did it do?")
-    );
+    let mut out = format!("{}\n", st.bold("Score your answer. Which of these did it do?"));
     for (i, c) in checklist.iter().enumerate() {
         let _ = writeln!(out, "  {}. {c}", i + 1);
     }
@@ -113,11 +124,7 @@ fn rubric(st: &Style, checklist: &[String]) -> String {
 
 fn feedback(st: &Style, f: &Feedback) -> String {
     let c = &f.coverage;
-    let mut out = format!(
-        "Talking points your answer covered: {} of {}\n",
-        c.covered(),
-        c.points.len()
-    );
+    let mut out = format!("Talking points your answer covered: {} of {}\n", c.covered(), c.points.len());
     for p in &c.points {
         let line = match &p.evidence {
             Some(e) => st.good(&format!("  + {} (you mentioned \"{e}\")", p.point)),
@@ -149,9 +156,7 @@ fn totals_line(t: &Totals) -> String {
     let rating = t.mean_rating().map_or("not rated".into(), |r| {
         format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
     });
-    let cov = t
-        .mean_coverage()
-        .map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
+    let cov = t.mean_coverage().map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
     format!(
         "answered {}/{}, skipped {}, {rating}, talking points {cov}, checklist {}/{}, hints {}",
         t.answered, t.asked, t.skipped, t.ticked, t.checklist_items, t.hints_used

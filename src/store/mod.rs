@@ -41,20 +41,17 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!(
-                "DATABASE_URL must start with sqlite: or postgres: (got '{}')",
-                redact_url(url)
-            );
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres: (got '{}')", redact_url(url));
         };
-        let opts = AnyConnectOptions::from_str(url)
-            .with_context(|| format!("invalid DATABASE_URL '{}'", redact_url(url)))?;
+        let opts = AnyConnectOptions::from_str(url).with_context(|| format!("invalid DATABASE_URL '{}'", redact_url(url)))?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                            .await?;
                     }
                     Ok(())
                 })
@@ -64,9 +61,7 @@ impl Store {
             .with_context(|| format!("cannot open the database at '{}'", redact_url(url)))?;
         if backend == Backend::Sqlite {
             // WAL is a property of the database file: set once, it stays.
-            pool.execute("PRAGMA journal_mode = WAL;")
-                .await
-                .context("enabling WAL")?;
+            pool.execute("PRAGMA journal_mode = WAL;").await.context("enabling WAL")?;
         }
         let store = Store { pool, backend };
         store.migrate().await?;

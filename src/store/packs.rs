@@ -43,27 +43,23 @@ pub struct PackUpload<'a> {
 }
 
 impl Store {
-    pub async fn server_pack(
-        &self,
-        guild: &str,
-        role: &str,
-    ) -> anyhow::Result<Option<ServerPackRow>> {
-        let r = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM server_packs WHERE guild_id = $1 AND role_id = $2"
-        ))
-        .bind(guild)
-        .bind(role)
-        .fetch_optional(&self.pool)
-        .await?;
+    pub async fn server_pack(&self, guild: &str, role: &str) -> anyhow::Result<Option<ServerPackRow>> {
+        let r = sqlx::query(&format!("SELECT {COLUMNS} FROM server_packs WHERE guild_id = $1 AND role_id = $2"))
+            .bind(guild)
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(r.as_ref().map(row).transpose()?)
     }
 
     /// The server's packs that are not removed, by role id.
     pub async fn server_packs(&self, guild: &str) -> anyhow::Result<Vec<ServerPackRow>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM server_packs WHERE guild_id = $1 AND removed = 0 ORDER BY role_id"))
-            .bind(guild)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM server_packs WHERE guild_id = $1 AND removed = 0 ORDER BY role_id"
+        ))
+        .bind(guild)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(row).collect::<Result<_, _>>()?)
     }
 
@@ -91,12 +87,7 @@ impl Store {
     }
 
     /// Marks a pack removed; `false` if the server has no such (live) pack.
-    pub async fn remove_server_pack(
-        &self,
-        guild: &str,
-        role: &str,
-        now: Millis,
-    ) -> anyhow::Result<bool> {
+    pub async fn remove_server_pack(&self, guild: &str, role: &str, now: Millis) -> anyhow::Result<bool> {
         let r = sqlx::query("UPDATE server_packs SET removed = 1, updated_at = $1 WHERE guild_id = $2 AND role_id = $3 AND removed = 0")
             .bind(now)
             .bind(guild)

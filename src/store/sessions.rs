@@ -56,7 +56,7 @@ pub struct HistoryRow {
 
 pub fn status(stage: &Stage) -> &'static str {
     match stage {
-        Stage::Asking { .. } | Stage::Scoring { .. } => "active",
+        Stage::Lobby | Stage::Asking { .. } | Stage::Scoring { .. } => "active",
         Stage::Paused { .. } => "paused",
         Stage::Finished { .. } => "finished",
         Stage::Abandoned { .. } => "abandoned",
@@ -82,12 +82,7 @@ fn stored(row: &sqlx::any::AnyRow) -> anyhow::Result<Stored> {
 impl Store {
     /// Inserts a new session and its start event in one transaction. `Ok(false)` when the
     /// candidate already has a live session in this scope (nothing is written then).
-    pub async fn insert_session(
-        &self,
-        s: &Session,
-        new: &NewRow<'_>,
-        now: Millis,
-    ) -> anyhow::Result<bool> {
+    pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
         let mut tx = self.pool.begin().await?;
         let res = sqlx::query(
             "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
@@ -150,12 +145,10 @@ impl Store {
 
     /// The newest session living in a Discord channel (thread or DM).
     pub async fn by_channel(&self, channel_id: &str) -> anyhow::Result<Option<Stored>> {
-        let row = sqlx::query(&format!(
-            "{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"
-        ))
-        .bind(channel_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"))
+            .bind(channel_id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(stored).transpose()
     }
 
@@ -235,23 +228,21 @@ impl Store {
         Ok(Persisted::Done)
     }
 
-    /// Sessions whose deadline has passed, oldest first.
+    /// Sessions whose deadline has passed, oldest first. Terminal (`local`) sessions are left to
+    /// the terminal, which applies its own clock while it runs.
     pub async fn due(&self, now: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
-        let rows = sqlx::query(&format!("{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 ORDER BY next_deadline LIMIT $2"))
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> 'local' ORDER BY next_deadline LIMIT $2"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(stored).collect()
     }
 
     /// The candidate's sessions in this scope, newest first.
-    pub async fn history(
-        &self,
-        scope: &str,
-        candidate: &str,
-        limit: i64,
-    ) -> anyhow::Result<Vec<HistoryRow>> {
+    pub async fn history(&self, scope: &str, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
         let rows = sqlx::query(
             "SELECT id, role_id, mode, status, created_at, state FROM sessions WHERE scope = $1 AND candidate = $2 ORDER BY created_at DESC LIMIT $3",
         )
@@ -277,12 +268,7 @@ impl Store {
 }
 
 /// Answer and self-score rows for whatever the step added.
-async fn write_rows(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    before: &Session,
-    after: &Session,
-    now: Millis,
-) -> anyhow::Result<()> {
+async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session, after: &Session, now: Millis) -> anyhow::Result<()> {
     for (i, (old, new)) in before.items.iter().zip(&after.items).enumerate() {
         if old == new {
             continue;
@@ -335,10 +321,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -27,8 +27,7 @@ pub struct Bot {
 pub async fn engine(db_dir: &Path) -> Engine {
     let url = format!("sqlite://{}?mode=rwc", db_dir.join("bot.db").display());
     let store = Store::connect(&url).await.expect("database");
-    let bank =
-        load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("packs");
+    let bank = load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("packs");
     Engine::new(store, bank, Settings::default())
 }
 
@@ -47,13 +46,9 @@ impl Bot {
         let registered = commands_put(fake);
         let engine = engine(db_dir).await;
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(panelist::discord::run(
-            config(fake),
-            engine.clone(),
-            async move {
-                let _ = rx.await;
-            },
-        ));
+        let task = tokio::spawn(panelist::discord::run(config(fake), engine.clone(), async move {
+            let _ = rx.await;
+        }));
         fake.wait_for("the bot to register its commands", WAIT, |f| {
             (commands_put(f) > registered).then_some(())
         })
@@ -93,17 +88,11 @@ pub async fn callback(fake: &FakeDiscord, id: &str) -> RecordedRequest {
 }
 
 pub fn interaction_id(interaction: &Value) -> String {
-    interaction["id"]
-        .as_str()
-        .expect("interaction id")
-        .to_string()
+    interaction["id"].as_str().expect("interaction id").to_string()
 }
 
 pub fn token(interaction: &Value) -> String {
-    interaction["token"]
-        .as_str()
-        .expect("interaction token")
-        .to_string()
+    interaction["token"].as_str().expect("interaction token").to_string()
 }
 
 /// Every `custom_id` of a message's components, with their labels (select menus: placeholder).
@@ -111,11 +100,7 @@ pub fn components(message: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for row in message["components"].as_array().into_iter().flatten() {
         for c in row["components"].as_array().into_iter().flatten() {
-            let label = c["label"]
-                .as_str()
-                .or(c["placeholder"].as_str())
-                .unwrap_or("")
-                .to_string();
+            let label = c["label"].as_str().or(c["placeholder"].as_str()).unwrap_or("").to_string();
             out.push((c["custom_id"].as_str().unwrap_or("").to_string(), label));
         }
     }

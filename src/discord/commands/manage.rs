@@ -16,11 +16,7 @@ const NONE_LIVE: &str = "You have no interview in progress here. Start one with 
 async fn find(ctx: Context<'_>) -> Result<Option<Stored>, Error> {
     let engine = &ctx.data().engine;
     let me = actor(ctx.author().id);
-    if let Some(s) = engine
-        .store
-        .by_channel(&ctx.channel_id().to_string())
-        .await?
-    {
+    if let Some(s) = engine.store.by_channel(&ctx.channel_id().to_string()).await? {
         if s.session.candidate == me && !s.session.stage.is_over() {
             return Ok(Some(s));
         }
@@ -44,10 +40,7 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     };
     let pack = ctx.data().engine.session_pack(&s).await?;
     let item = s.session.stage.item().map_or(0, |i| i + 1);
-    let place = s
-        .channel_id
-        .as_ref()
-        .map_or(String::new(), |c| format!(" in <#{c}>"));
+    let place = s.channel_id.as_ref().map_or(String::new(), |c| format!(" in <#{c}>"));
     let paused = if matches!(s.session.stage, Stage::Paused { .. }) {
         " It is paused: `/interview resume` continues it."
     } else {
@@ -58,9 +51,7 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
         pack.role.name,
         s.session.plan.items.len()
     ))];
-    let fx: Vec<_> = current_prompt(&s.session, &pack, true)
-        .into_iter()
-        .collect();
+    let fx: Vec<_> = current_prompt(&s.session, &pack, true).into_iter().collect();
     replies.extend(render(&s.session, &pack, &fx, None));
     say_all(ctx, replies.into_iter().map(Reply::ephemeral).collect()).await
 }
@@ -81,12 +72,8 @@ pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
         return apply(ctx, Input::Resume).await;
     }
     let pack = ctx.data().engine.session_pack(&s).await?;
-    let fx: Vec<_> = current_prompt(&s.session, &pack, true)
-        .into_iter()
-        .collect();
-    let mut replies = vec![Reply::text(
-        "Your interview is not paused; here is where you are.",
-    )];
+    let fx: Vec<_> = current_prompt(&s.session, &pack, true).into_iter().collect();
+    let mut replies = vec![Reply::text("Your interview is not paused; here is where you are.")];
     replies.extend(render(&s.session, &pack, &fx, None));
     say_all(ctx, visibility(&ctx, &s, replies)).await
 }
@@ -95,26 +82,24 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
     let Some(s) = find(ctx).await? else {
         return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
     };
-    ctx.defer_or_broadcast().await.ok();
+    // Decide visibility before deferring: the first message after a defer keeps the defer's.
+    let here = s.channel_id.as_deref() == Some(ctx.channel_id().to_string().as_str());
+    if here {
+        ctx.defer().await?;
+    } else {
+        ctx.defer_ephemeral().await?;
+    }
     let engine = &ctx.data().engine;
     let key = format!("ix:{}", ctx.id());
     match engine
-        .apply(
-            &s.session.id,
-            &actor(ctx.author().id),
-            &input,
-            &key,
-            now_millis(),
-        )
+        .apply(&s.session.id, &actor(ctx.author().id), &input, &key, now_millis())
         .await?
     {
         Outcome::Applied { session, effects } => {
             let pack = engine.session_pack(&s).await?;
-            say_all(
-                ctx,
-                visibility(&ctx, &s, render(&session, &pack, &effects, None)),
-            )
-            .await
+            say_all(ctx, visibility(&ctx, &s, render(&session, &pack, &effects, None))).await?;
+            crate::discord::review::after(ctx.http(), engine, &s, &session, &effects).await;
+            Ok(())
         }
         Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
         Outcome::Duplicate => Ok(()),
@@ -126,10 +111,7 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     let engine = &ctx.data().engine;
     let scope = scope(ctx.guild_id());
-    let rows = engine
-        .store
-        .history(&scope, &actor(ctx.author().id), 10)
-        .await?;
+    let rows = engine.store.history(&scope, &actor(ctx.author().id), 10).await?;
     if rows.is_empty() {
         return say(
             ctx,
@@ -152,11 +134,7 @@ pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     }
     say(
         ctx,
-        Reply::text(clip(
-            &format!("Your recent interviews:\n{}", lines.join("\n")),
-            2000,
-        ))
-        .ephemeral(),
+        Reply::text(clip(&format!("Your recent interviews:\n{}", lines.join("\n")), 2000)).ephemeral(),
     )
     .await
 }

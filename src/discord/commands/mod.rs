@@ -4,6 +4,7 @@
 
 mod manage;
 mod packs;
+mod review;
 mod start;
 
 use poise::serenity_prelude as serenity;
@@ -13,19 +14,13 @@ use super::render::{clip, no_mentions, Reply};
 use super::{scope, Context, Data, Error};
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![interview(), start::practice(), packs::packs()]
+    vec![interview(), start::practice(), packs::packs(), review::review()]
 }
 
 /// Mock interviews: start one, see where you are, end or resume it, see your history.
 #[poise::command(
     slash_command,
-    subcommands(
-        "start::start",
-        "manage::status",
-        "manage::end",
-        "manage::resume",
-        "manage::history"
-    ),
+    subcommands("start::start", "manage::status", "manage::end", "manage::resume", "manage::history"),
     subcommand_required
 )]
 pub async fn interview(_ctx: Context<'_>) -> Result<(), Error> {
@@ -68,12 +63,7 @@ fn default_role(data: &Data) -> String {
 
 async fn ac_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let p = partial.to_lowercase();
-    let packs = ctx
-        .data()
-        .engine
-        .packs_in(&scope(ctx.guild_id()))
-        .await
-        .unwrap_or_default();
+    let packs = ctx.data().engine.packs_in(&scope(ctx.guild_id())).await.unwrap_or_default();
     let choices = packs
         .iter()
         .filter(|pk| pk.role.id.contains(&p) || pk.role.name.to_lowercase().contains(&p))
@@ -86,12 +76,7 @@ async fn ac_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse 
 /// Suggests areas of the role chosen so far, completing the last comma-separated entry.
 async fn ac_areas(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let role = chosen_role(&ctx).unwrap_or_else(|| default_role(ctx.data()));
-    let Ok(Ok(pack)) = ctx
-        .data()
-        .engine
-        .pack_in(&scope(ctx.guild_id()), &role, true)
-        .await
-    else {
+    let Ok(Ok(pack)) = ctx.data().engine.pack_in(&scope(ctx.guild_id()), &role, true).await else {
         return CreateAutocompleteResponse::new();
     };
     let (done, last) = partial.rsplit_once(',').unwrap_or(("", partial));
@@ -104,10 +89,7 @@ async fn ac_areas(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse
     let choices = pack
         .areas
         .iter()
-        .filter(|a| {
-            (a.id.contains(&last) || a.name.to_lowercase().contains(&last))
-                && !done.split(',').any(|d| d.trim() == a.id)
-        })
+        .filter(|a| (a.id.contains(&last) || a.name.to_lowercase().contains(&last)) && !done.split(',').any(|d| d.trim() == a.id))
         .take(25)
         .map(|a| {
             AutocompleteChoice::new(
@@ -139,10 +121,11 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::Command { error, ctx, .. } => {
             let id = uuid::Uuid::new_v4().simple().to_string();
             tracing::error!(error = ?error, error_id = %&id[..8], command = %ctx.command().qualified_name, "command failed");
-            let msg = format!("Something went wrong on my side (error {}). Nothing you typed was lost; please try again.", &id[..8]);
-            let _ = ctx
-                .send(poise::CreateReply::default().content(msg).ephemeral(true))
-                .await;
+            let msg = format!(
+                "Something went wrong on my side (error {}). Nothing you typed was lost; please try again.",
+                &id[..8]
+            );
+            let _ = ctx.send(poise::CreateReply::default().content(msg).ephemeral(true)).await;
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {

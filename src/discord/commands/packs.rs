@@ -16,12 +16,7 @@ use crate::store::PackUpload;
 pub const MAX_SERVER_PACKS: usize = 25;
 
 /// Question packs of this server: upload, list, remove.
-#[poise::command(
-    slash_command,
-    guild_only,
-    subcommands("upload", "list", "remove"),
-    subcommand_required
-)]
+#[poise::command(slash_command, guild_only, subcommands("upload", "list", "remove"), subcommand_required)]
 pub async fn packs(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
@@ -29,22 +24,16 @@ pub async fn packs(_ctx: Context<'_>) -> Result<(), Error> {
 /// Does the caller have Manage Server? (From the member's permissions in the interaction.)
 async fn is_admin(ctx: Context<'_>) -> bool {
     match ctx.author_member().await {
-        Some(m) => m
-            .permissions
-            .is_some_and(|p| p.manage_guild() || p.administrator()),
+        Some(m) => m.permissions.is_some_and(|p| p.manage_guild() || p.administrator()),
         None => false,
     }
 }
 
-const NOT_ADMIN: &str =
-    "Only members with the Manage Server permission can change this server's question packs.";
+const NOT_ADMIN: &str = "Only members with the Manage Server permission can change this server's question packs.";
 
 /// Upload a question pack (TOML, see prompts/FORMAT.md) for this server only.
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
-pub async fn upload(
-    ctx: Context<'_>,
-    #[description = "The pack: a .toml file"] file: Attachment,
-) -> Result<(), Error> {
+pub async fn upload(ctx: Context<'_>, #[description = "The pack: a .toml file"] file: Attachment) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     if !is_admin(ctx).await {
         return say(ctx, Reply::text(NOT_ADMIN).ephemeral()).await;
@@ -57,11 +46,7 @@ pub async fn upload(
 }
 
 /// Validates the attachment and stores it; `Err` is the message explaining why nothing was stored.
-async fn check_and_store(
-    ctx: Context<'_>,
-    guild: GuildId,
-    file: &Attachment,
-) -> Result<Result<String, String>, Error> {
+async fn check_and_store(ctx: Context<'_>, guild: GuildId, file: &Attachment) -> Result<Result<String, String>, Error> {
     if !file.filename.to_lowercase().ends_with(".toml") {
         return Ok(Err(format!(
             "`{}` is not a .toml file. Packs are TOML; see prompts/FORMAT.md.",
@@ -76,10 +61,7 @@ async fn check_and_store(
     }
     let bytes = file.download().await?;
     let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(Err(format!(
-            "`{}` is not UTF-8 text. Nothing was stored.",
-            file.filename
-        )));
+        return Ok(Err(format!("`{}` is not UTF-8 text. Nothing was stored.", file.filename)));
     };
     let pack = match parse_pack(&text, &file.filename) {
         Ok(p) => p,
@@ -108,13 +90,13 @@ async fn check_and_store(
     let existing = engine.store.server_packs(&g).await?;
     let replaces = existing.iter().any(|p| &p.role_id == role);
     if !replaces && existing.len() >= MAX_SERVER_PACKS {
-        return Ok(Err(format!("This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first.")));
+        return Ok(Err(format!(
+            "This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first."
+        )));
     }
-    let live = engine
-        .store
-        .live_sessions_using(&scope(Some(guild)), role)
-        .await?;
-    if replaces && live > 0 {
+    let live = engine.store.live_sessions_using(&scope(Some(guild)), role).await?;
+    // Also for a removed pack: interviews started before the removal still use it.
+    if live > 0 {
         return Ok(Err(format!(
             "{live} interview(s) in progress use `{role}`; replace it once they have ended."
         )));
@@ -151,10 +133,7 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
             p.areas.len()
         ));
     }
-    let own = engine
-        .store
-        .server_packs(&ctx.guild_id().expect("guild_only").to_string())
-        .await?;
+    let own = engine.store.server_packs(&ctx.guild_id().expect("guild_only").to_string()).await?;
     lines.push("**This server's packs**".into());
     if own.is_empty() {
         lines.push("none yet: admins can add one with `/packs upload`".into());
@@ -191,15 +170,9 @@ pub async fn remove(
         .remove_server_pack(&guild, role.trim(), now_millis())
         .await?;
     let msg = if removed {
-        format!(
-            "Pack `{}` removed. Interviews already using it can still finish.",
-            role.trim()
-        )
+        format!("Pack `{}` removed. Interviews already using it can still finish.", role.trim())
     } else {
-        format!(
-            "This server has no pack `{}`. `/packs list` shows its packs.",
-            role.trim()
-        )
+        format!("This server has no pack `{}`. `/packs list` shows its packs.", role.trim())
     };
     say(ctx, Reply::text(msg).ephemeral()).await
 }
@@ -208,20 +181,12 @@ async fn ac_server_pack(ctx: Context<'_>, partial: &str) -> CreateAutocompleteRe
     let Some(guild) = ctx.guild_id() else {
         return CreateAutocompleteResponse::new();
     };
-    let packs = ctx
-        .data()
-        .engine
-        .store
-        .server_packs(&guild.to_string())
-        .await
-        .unwrap_or_default();
+    let packs = ctx.data().engine.store.server_packs(&guild.to_string()).await.unwrap_or_default();
     let choices = packs
         .into_iter()
         .filter(|p| p.role_id.contains(partial))
         .take(25)
-        .map(|p| {
-            AutocompleteChoice::new(clip(&format!("{} ({})", p.name, p.role_id), 100), p.role_id)
-        })
+        .map(|p| AutocompleteChoice::new(clip(&format!("{} ({})", p.name, p.role_id), 100), p.role_id))
         .collect();
     CreateAutocompleteResponse::new().set_choices(choices)
 }

@@ -73,18 +73,9 @@ struct Request {
 }
 
 impl Request {
-    fn new(
-        ctx: &Context<'_>,
-        role: Option<String>,
-        areas: Option<String>,
-        per_area: Option<u8>,
-        time_limit: Option<u32>,
-    ) -> Request {
+    fn new(ctx: &Context<'_>, role: Option<String>, areas: Option<String>, per_area: Option<u8>, time_limit: Option<u32>) -> Request {
         let areas = areas.map_or_else(Vec::new, |a| {
-            a.split(',')
-                .map(|s| s.trim().to_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect()
+            a.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
         });
         let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         let options = PlanOptions {
@@ -108,17 +99,8 @@ impl Request {
 
 /// Checks the request against the packs of the scope the session will live in, before anything
 /// is created.
-async fn precheck(
-    ctx: &Context<'_>,
-    req: &Request,
-    pack_scope: &str,
-) -> Result<Result<Arc<Pack>, String>, Error> {
-    let pack = match ctx
-        .data()
-        .engine
-        .pack_in(pack_scope, &req.role, true)
-        .await?
-    {
+async fn precheck(ctx: &Context<'_>, req: &Request, pack_scope: &str) -> Result<Result<Arc<Pack>, String>, Error> {
+    let pack = match ctx.data().engine.pack_in(pack_scope, &req.role, true).await? {
         Ok(p) => p,
         Err(r) => return Ok(Err(r.message)),
     };
@@ -132,10 +114,7 @@ async fn live_here(ctx: Context<'_>, scope: &str) -> Result<Option<Stored>, Erro
 }
 
 fn live_message(s: &Stored) -> String {
-    let place = s
-        .channel_id
-        .as_ref()
-        .map_or(String::new(), |c| format!(" in <#{c}>"));
+    let place = s.channel_id.as_ref().map_or(String::new(), |c| format!(" in <#{c}>"));
     format!("You already have an interview in progress{place}. Use `/interview status` to see it, or `/interview end` to finish it first.")
 }
 
@@ -150,24 +129,13 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
     if let Some(live) = live_here(ctx, &scope).await? {
         return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
     }
-    let name = clip(
-        &format!(
-            "Mock interview · {} · {}",
-            ctx.author().name,
-            pack.role.name
-        ),
-        100,
-    );
+    let name = clip(&format!("Mock interview · {} · {}", ctx.author().name, pack.role.name), 100);
     let kind = if private {
         ChannelType::PrivateThread
     } else {
         ChannelType::PublicThread
     };
-    let thread = match ctx
-        .channel_id()
-        .create_thread(ctx.http(), CreateThread::new(name).kind(kind))
-        .await
-    {
+    let thread = match ctx.channel_id().create_thread(ctx.http(), CreateThread::new(name).kind(kind)).await {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(error = %e, "creating an interview thread failed");
@@ -175,11 +143,7 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
             return say(ctx, Reply::text(msg).ephemeral()).await;
         }
     };
-    thread
-        .id
-        .add_thread_member(ctx.http(), ctx.author().id)
-        .await
-        .ok();
+    thread.id.add_thread_member(ctx.http(), ctx.author().id).await.ok();
     let msg = match start_session(ctx, &req, &scope, "channel", thread.id).await? {
         Ok(()) => format!("Your interview is ready in <#{}>.", thread.id),
         Err(m) => m,
@@ -207,13 +171,7 @@ async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
 
 /// Starts the session living in `channel` and posts its first messages there. A DM that cannot
 /// be delivered removes the session again, so nothing half-started is left behind.
-async fn start_session(
-    ctx: Context<'_>,
-    req: &Request,
-    scope: &str,
-    mode: &str,
-    channel: ChannelId,
-) -> Result<Result<(), String>, Error> {
+async fn start_session(ctx: Context<'_>, req: &Request, scope: &str, mode: &str, channel: ChannelId) -> Result<Result<(), String>, Error> {
     let engine = &ctx.data().engine;
     let channel_id = channel.to_string();
     let candidate = actor(ctx.author().id);
@@ -226,18 +184,17 @@ async fn start_session(
         time_limit_secs: req.time_limit_secs,
         channel_id: Some(&channel_id),
         key: &req.key,
+        peer: None,
     };
     let (session, effects) = match engine.start(new, now_millis()).await? {
         Ok(x) => x,
         Err(r) => return Ok(Err(r.message)),
     };
-    let pack = engine
-        .pack_in(scope, &req.role, false)
-        .await?
-        .map_err(|r| anyhow::anyhow!("{r}"))?;
+    let pack = engine.pack_in(scope, &req.role, false).await?.map_err(|r| anyhow::anyhow!("{r}"))?;
     if let Err(e) = post(ctx.http(), channel, render(&session, &pack, &effects, None)).await {
+        // The candidate never saw it: remove it, so it does not block their next start.
+        engine.store.discard(&session.id).await?;
         if discord_code(&e) == Some(50007) {
-            engine.store.discard(&session.id).await?;
             return Ok(Err("I can't send you direct messages. Allow DMs from this server (server name → Privacy Settings → Direct Messages), then run `/practice` again.".into()));
         }
         return Err(e.into());
@@ -266,6 +223,7 @@ async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
         time_limit_secs: req.time_limit_secs,
         channel_id: Some(&channel_id),
         key: &req.key,
+        peer: None,
     };
     match ctx.data().engine.start(new, now_millis()).await? {
         Err(r) => say(ctx, Reply::text(r.message)).await,

@@ -86,9 +86,7 @@ impl GatewayState {
     /// shard 0). With no such session the event waits in `pending` if `queue` is set.
     pub fn dispatch(&mut self, name: &str, data: &Value, queue: bool) {
         let guild_id = id_of(data.get("guild_id"));
-        let targets: Vec<usize> = (0..self.sessions.len())
-            .filter(|&i| self.sessions[i].accepts(guild_id))
-            .collect();
+        let targets: Vec<usize> = (0..self.sessions.len()).filter(|&i| self.sessions[i].accepts(guild_id)).collect();
         if targets.is_empty() {
             if queue {
                 self.pending.push((name.to_owned(), data.clone()));
@@ -163,8 +161,7 @@ fn on_frame(shared: &Shared, conn: u64, text: &str) {
     match frame["op"].as_u64() {
         Some(1) => {
             st.gateway.heartbeats += 1;
-            st.gateway
-                .send(conn, Out::Text(json!({"op": 11}).to_string()));
+            st.gateway.send(conn, Out::Text(json!({"op": 11}).to_string()));
         }
         Some(2) => identify(shared, &mut st, conn, &frame["d"]),
         Some(6) => resume(shared, &mut st, conn, &frame["d"]),
@@ -175,8 +172,7 @@ fn on_frame(shared: &Shared, conn: u64, text: &str) {
 }
 
 fn authentication_failed(st: &State, conn: u64) {
-    st.gateway
-        .send(conn, Out::Close(4004, "Authentication failed.".to_owned()));
+    st.gateway.send(conn, Out::Close(4004, "Authentication failed.".to_owned()));
 }
 
 fn identify(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
@@ -184,10 +180,7 @@ fn identify(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
     if !shared.token_ok(st, d["token"].as_str().unwrap_or_default()) {
         return authentication_failed(st, conn);
     }
-    let shard = match d["shard"]
-        .as_array()
-        .map(|a| a.iter().map(Value::as_u64).collect::<Vec<_>>())
-    {
+    let shard = match d["shard"].as_array().map(|a| a.iter().map(Value::as_u64).collect::<Vec<_>>()) {
         Some(v) if v.len() == 2 => [v[0].unwrap_or(0) as u32, v[1].unwrap_or(1) as u32],
         _ => [0, 1],
     };
@@ -203,11 +196,7 @@ fn identify(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
         conn: Some(conn),
     });
     let index = gw.sessions.len() - 1;
-    let guilds: Vec<_> = config
-        .guilds
-        .iter()
-        .filter(|g| shard_of(g.id, shard[1]) == shard[0])
-        .collect();
+    let guilds: Vec<_> = config.guilds.iter().filter(|g| shard_of(g.id, shard[1]) == shard[0]).collect();
     let guild_ids: Vec<u64> = guilds.iter().map(|g| g.id).collect();
     let ready = ready_json(
         &config.bot,
@@ -219,11 +208,7 @@ fn identify(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
     );
     gw.dispatch_to(index, "READY", &ready);
     for guild in guilds {
-        gw.dispatch_to(
-            index,
-            "GUILD_CREATE",
-            &guild_create_json(guild, &config.bot),
-        );
+        gw.dispatch_to(index, "GUILD_CREATE", &guild_create_json(guild, &config.bot));
     }
     for (name, data) in std::mem::take(&mut gw.pending) {
         gw.dispatch(&name, &data, true);
@@ -237,11 +222,7 @@ fn resume(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
     }
     let seq = d["seq"].as_u64().unwrap_or(0);
     let gw = &mut st.gateway;
-    let Some(index) = gw
-        .sessions
-        .iter()
-        .position(|s| Some(s.id.as_str()) == d["session_id"].as_str())
-    else {
+    let Some(index) = gw.sessions.iter().position(|s| Some(s.id.as_str()) == d["session_id"].as_str()) else {
         return gw.send(conn, Out::Text(json!({"op": 9, "d": false}).to_string()));
     };
     gw.sessions[index].conn = Some(conn);

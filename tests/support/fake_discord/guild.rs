@@ -97,11 +97,7 @@ pub fn guild_create_json(spec: &GuildSpec, bot: &FakeUser) -> Value {
         models::member_json(bot, &[spec.bot_role_id], None),
         models::member_json(&spec.owner, &[], None),
     ];
-    members.extend(
-        spec.members
-            .iter()
-            .map(|u| models::member_json(u, &[], None)),
-    );
+    members.extend(spec.members.iter().map(|u| models::member_json(u, &[], None)));
     // Two halves: one json! this large exceeds the default macro recursion limit.
     let mut guild = json!({
         "id": spec.id.to_string(),

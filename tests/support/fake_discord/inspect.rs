@@ -16,17 +16,13 @@ impl FakeDiscord {
     }
 
     pub async fn wait_identify_count(&self, n: usize, timeout: Duration) {
-        self.wait_for(&format!("{n} IDENTIFY"), timeout, |fake| {
-            (fake.identify_count() >= n).then_some(())
-        })
-        .await;
+        self.wait_for(&format!("{n} IDENTIFY"), timeout, |fake| (fake.identify_count() >= n).then_some(()))
+            .await;
     }
 
     pub async fn wait_resume_count(&self, n: usize, timeout: Duration) {
-        self.wait_for(&format!("{n} RESUME"), timeout, |fake| {
-            (fake.resume_count() >= n).then_some(())
-        })
-        .await;
+        self.wait_for(&format!("{n} RESUME"), timeout, |fake| (fake.resume_count() >= n).then_some(()))
+            .await;
     }
 
     // ---- recorded requests ----
@@ -51,14 +47,8 @@ impl FakeDiscord {
     }
 
     /// The first recorded request matching `predicate` (earlier ones count), waiting for it.
-    pub async fn wait_for_request(
-        &self,
-        predicate: impl Fn(&RecordedRequest) -> bool,
-        timeout: Duration,
-    ) -> RecordedRequest {
-        self.wait_for_requests(1, predicate, timeout)
-            .await
-            .remove(0)
+    pub async fn wait_for_request(&self, predicate: impl Fn(&RecordedRequest) -> bool, timeout: Duration) -> RecordedRequest {
+        self.wait_for_requests(1, predicate, timeout).await.remove(0)
     }
 
     /// The first `n` recorded requests matching `predicate`, waiting until there are `n`.
@@ -70,11 +60,7 @@ impl FakeDiscord {
     ) -> Vec<RecordedRequest> {
         self.wait_for(&format!("{n} matching request(s)"), timeout, |fake| {
             let requests = fake.requests(); // a snapshot: `predicate` may call the fake
-            let found: Vec<_> = requests
-                .into_iter()
-                .filter(|r| predicate(r))
-                .take(n)
-                .collect();
+            let found: Vec<_> = requests.into_iter().filter(|r| predicate(r)).take(n).collect();
             (found.len() == n).then_some(found)
         })
         .await
@@ -83,12 +69,7 @@ impl FakeDiscord {
     /// Calls `check` on every change of the fake (and every 20 ms) until it yields, or panics
     /// after `timeout` naming `what` and listing the recorded requests and gateway counters.
     /// E.g. `fake.wait_for("a thread", WAIT, |f| f.threads().pop()).await`.
-    pub async fn wait_for<T>(
-        &self,
-        what: &str,
-        timeout: Duration,
-        check: impl Fn(&FakeDiscord) -> Option<T>,
-    ) -> T {
+    pub async fn wait_for<T>(&self, what: &str, timeout: Duration, check: impl Fn(&FakeDiscord) -> Option<T>) -> T {
         let deadline = Instant::now() + timeout;
         loop {
             let changed = self.shared.changed.notified();
@@ -97,13 +78,9 @@ impl FakeDiscord {
             }
             let now = Instant::now();
             if now >= deadline {
-                panic!(
-                    "fake Discord: timed out after {timeout:?} waiting for {what}\n{}",
-                    self.describe()
-                );
+                panic!("fake Discord: timed out after {timeout:?} waiting for {what}\n{}", self.describe());
             }
-            let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(20)), changed)
-                .await;
+            let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(20)), changed).await;
         }
     }
 
@@ -165,12 +142,7 @@ impl FakeDiscord {
 
     /// Commands registered globally (`None`) or in a guild.
     pub fn registered_commands(&self, guild_id: Option<u64>) -> Vec<Value> {
-        self.shared
-            .lock()
-            .commands
-            .get(&guild_id)
-            .cloned()
-            .unwrap_or_default()
+        self.shared.lock().commands.get(&guild_id).cloned().unwrap_or_default()
     }
 
     /// The original response of the interaction with this token, once there is one.

@@ -7,14 +7,7 @@ use serde_json::{json, Value};
 use super::routes::{edit_stored, error, new_message, no_content, ok, unknown_route, Reply};
 use super::state::{id_of, InteractionRec, RecordedFile, Shared, State};
 
-pub fn callback(
-    sh: &Shared,
-    st: &mut State,
-    id: u64,
-    token: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
+pub fn callback(sh: &Shared, st: &mut State, id: u64, token: &str, body: &Value, files: &[RecordedFile]) -> Reply {
     let Some(rec) = st.interactions.get(token).filter(|r| r.id == id).cloned() else {
         return error(404, 10062, "Unknown interaction");
     };
@@ -29,30 +22,14 @@ pub fn callback(
         4 => id_of(new_message(sh, st, rec.channel_id, &data, files, message_type).get("id")),
         5 => {
             let flags = (data["flags"].as_u64().unwrap_or(0) & 64) | 128;
-            id_of(
-                new_message(
-                    sh,
-                    st,
-                    rec.channel_id,
-                    &json!({"flags": flags}),
-                    &[],
-                    message_type,
-                )
-                .get("id"),
-            )
+            id_of(new_message(sh, st, rec.channel_id, &json!({"flags": flags}), &[], message_type).get("id"))
         }
         6 => component_message,
         7 => component_message
             .and_then(|m| edit_stored(st, m, &data, files))
             .and_then(|m| id_of(m.get("id"))),
         1 | 8 | 9 => None,
-        _ => {
-            return error(
-                400,
-                50035,
-                "Invalid Form Body: unknown interaction callback type",
-            )
-        }
+        _ => return error(400, 50035, "Invalid Form Body: unknown interaction callback type"),
     };
     let rec: &mut InteractionRec = st.interactions.get_mut(token).expect("interaction exists");
     rec.acknowledged = Some(kind);
@@ -60,48 +37,19 @@ pub fn callback(
     no_content()
 }
 
-pub fn followup(
-    sh: &Shared,
-    st: &mut State,
-    token: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
-    let Some(rec) = st
-        .interactions
-        .get(token)
-        .filter(|r| r.acknowledged.is_some())
-        .cloned()
-    else {
+pub fn followup(sh: &Shared, st: &mut State, token: &str, body: &Value, files: &[RecordedFile]) -> Reply {
+    let Some(rec) = st.interactions.get(token).filter(|r| r.acknowledged.is_some()).cloned() else {
         return error(404, 10015, "Unknown Webhook");
     };
     let message_type = if rec.kind == 2 { 20 } else { 0 };
-    ok(new_message(
-        sh,
-        st,
-        rec.channel_id,
-        body,
-        files,
-        message_type,
-    ))
+    ok(new_message(sh, st, rec.channel_id, body, files, message_type))
 }
 
-pub fn webhook_message(
-    st: &mut State,
-    method: &str,
-    token: &str,
-    m: &str,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
+pub fn webhook_message(st: &mut State, method: &str, token: &str, m: &str, body: &Value, files: &[RecordedFile]) -> Reply {
     let Some(rec) = st.interactions.get(token).cloned() else {
         return error(404, 10015, "Unknown Webhook");
     };
-    let id = if m == "@original" {
-        rec.original
-    } else {
-        m.parse().ok()
-    };
+    let id = if m == "@original" { rec.original } else { m.parse().ok() };
     let Some(id) = id.filter(|id| st.messages.contains_key(id)) else {
         return error(404, 10008, "Unknown Message");
     };
@@ -119,10 +67,7 @@ pub fn webhook_message(
         "DELETE" => {
             st.messages.remove(&id);
             if rec.original == Some(id) {
-                st.interactions
-                    .get_mut(token)
-                    .expect("interaction exists")
-                    .original = None;
+                st.interactions.get_mut(token).expect("interaction exists").original = None;
             }
             no_content()
         }

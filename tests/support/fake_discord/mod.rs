@@ -26,9 +26,8 @@ use tokio::task::JoinHandle;
 pub use guild::{guild_create_json, ready_json, shard_of, GuildSpec};
 #[allow(unused_imports)]
 pub use models::{
-    application_info_json, attachment_json, command_json, dm_channel_json, member_json,
-    message_json, now, perms, role_json, snowflake, text_channel_json, thread_json, FakeUser,
-    ATTACHMENT_SIZE_LIMIT,
+    application_info_json, attachment_json, command_json, dm_channel_json, member_json, message_json, now, perms, role_json, snowflake,
+    text_channel_json, thread_json, FakeUser, ATTACHMENT_SIZE_LIMIT,
 };
 #[allow(unused_imports)]
 pub use payloads::{opt, Origin, Place};
@@ -59,13 +58,8 @@ impl FakeDiscord {
     }
 
     pub async fn start_with(config: FakeConfig) -> Self {
-        assert!(
-            config.heartbeat_interval_ms >= 1000,
-            "serenity needs heartbeat_interval >= 1000"
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
+        assert!(config.heartbeat_interval_ms >= 1000, "serenity needs heartbeat_interval >= 1000");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("local addr").port();
         let mut state = State::default();
         state.users.insert(config.bot.id, config.bot.clone());
@@ -74,9 +68,7 @@ impl FakeDiscord {
                 state.users.insert(user.id, user.clone());
             }
             for (i, (id, name)) in guild.channels.iter().enumerate() {
-                state
-                    .channels
-                    .insert(*id, text_channel_json(guild.id, *id, name, i as u16));
+                state.channels.insert(*id, text_channel_json(guild.id, *id, name, i as u16));
             }
         }
         let shared = Arc::new(Shared {
@@ -87,9 +79,7 @@ impl FakeDiscord {
         });
         let app = rest::router(Arc::clone(&shared));
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .await
-                .expect("fake Discord server");
+            axum::serve(listener, app).await.expect("fake Discord server");
         });
         Self { shared, server }
     }
@@ -123,11 +113,7 @@ impl FakeDiscord {
 
     /// The first configured guild.
     pub fn guild(&self) -> &GuildSpec {
-        self.shared
-            .config
-            .guilds
-            .first()
-            .expect("no guild configured")
+        self.shared.config.guilds.first().expect("no guild configured")
     }
 
     pub fn guild_id(&self) -> u64 {
@@ -161,25 +147,14 @@ impl FakeDiscord {
 
     pub fn in_channel(&self, guild_id: u64, channel_id: u64, user: &FakeUser) -> Origin {
         self.remember_user(user);
-        Origin::new(
-            self.application_id(),
-            Place::Guild {
-                guild_id,
-                channel_id,
-            },
-            user,
-        )
+        Origin::new(self.application_id(), Place::Guild { guild_id, channel_id }, user)
     }
 
     /// `user` acting in a thread the fake knows (e.g. one the bot created).
     pub fn in_thread(&self, thread_id: u64, user: &FakeUser) -> Origin {
         self.remember_user(user);
-        let thread = self
-            .channel(thread_id)
-            .unwrap_or_else(|| panic!("unknown thread {thread_id}"));
-        let id = |key: &str| {
-            state::id_of(thread.get(key)).unwrap_or_else(|| panic!("thread without {key}"))
-        };
+        let thread = self.channel(thread_id).unwrap_or_else(|| panic!("unknown thread {thread_id}"));
+        let id = |key: &str| state::id_of(thread.get(key)).unwrap_or_else(|| panic!("thread without {key}"));
         let place = Place::Thread {
             guild_id: id("guild_id"),
             parent_id: id("parent_id"),
@@ -201,21 +176,12 @@ impl FakeDiscord {
     }
 
     fn remember_user(&self, user: &FakeUser) {
-        self.shared
-            .lock()
-            .users
-            .entry(user.id)
-            .or_insert_with(|| user.clone());
+        self.shared.lock().users.entry(user.id).or_insert_with(|| user.clone());
     }
 
     /// Hosts `bytes` on the fake's CDN and returns the attachment object pointing at them (for
     /// `resolved.attachments` of a slash command).
-    pub fn host_attachment(
-        &self,
-        filename: &str,
-        bytes: &[u8],
-        content_type: Option<&str>,
-    ) -> Value {
+    pub fn host_attachment(&self, filename: &str, bytes: &[u8], content_type: Option<&str>) -> Value {
         let id = snowflake();
         self.shared.lock().cdn.insert(id, bytes.to_vec());
         let mut a = attachment_json(id, filename, bytes.len(), content_type);

@@ -42,10 +42,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A fresh snowflake, unique in this process, whose timestamp part is "now".
 pub fn snowflake() -> u64 {
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_millis() as u64;
+    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis() as u64;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     ((now_ms - DISCORD_EPOCH_MS) << 22) | (n & 0x3F_FFFF)
 }
@@ -167,15 +164,7 @@ pub fn text_channel_json(guild_id: u64, id: u64, name: &str, position: u16) -> V
 }
 
 /// A thread channel: type 11 (public) or 12 (private), created by `owner_id`.
-pub fn thread_json(
-    guild_id: u64,
-    parent_id: u64,
-    id: u64,
-    name: &str,
-    private: bool,
-    owner_id: u64,
-    auto_archive_duration: u64,
-) -> Value {
+pub fn thread_json(guild_id: u64, parent_id: u64, id: u64, name: &str, private: bool, owner_id: u64, auto_archive_duration: u64) -> Value {
     let mut metadata = json!({
         "archived": false,
         "auto_archive_duration": auto_archive_duration,

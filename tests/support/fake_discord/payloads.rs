@@ -43,10 +43,7 @@ impl Place {
     /// The partial channel object interactions carry in `channel`.
     pub fn channel_json(&self, user: &FakeUser) -> Value {
         match *self {
-            Place::Guild {
-                guild_id,
-                channel_id,
-            } => {
+            Place::Guild { guild_id, channel_id } => {
                 let mut channel = models::text_channel_json(guild_id, channel_id, "channel", 0);
                 channel["permissions"] = json!(perms::MEMBER.to_string());
                 channel
@@ -57,8 +54,7 @@ impl Place {
                 thread_id,
                 private,
             } => {
-                let mut thread =
-                    models::thread_json(guild_id, parent_id, thread_id, "thread", private, 0, 1440);
+                let mut thread = models::thread_json(guild_id, parent_id, thread_id, "thread", private, 0, 1440);
                 thread.as_object_mut().expect("object").remove("owner_id");
                 thread["permissions"] = json!(perms::MEMBER.to_string());
                 thread
@@ -134,12 +130,7 @@ pub mod opt {
 pub fn resolved_attachments(attachments: &[Value]) -> Value {
     let map: Map<String, Value> = attachments
         .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().expect("attachment id").to_owned(),
-                a.clone(),
-            )
-        })
+        .map(|a| (a["id"].as_str().expect("attachment id").to_owned(), a.clone()))
         .collect();
     json!({"attachments": map})
 }
@@ -180,8 +171,7 @@ pub fn interaction_base(origin: &Origin, kind: u8, data: Value) -> Value {
         Some(guild_id) => {
             interaction["guild_id"] = json!(guild_id.to_string());
             interaction["guild_locale"] = json!("en-US");
-            interaction["member"] =
-                models::member_json(&origin.user, &origin.roles, Some(origin.permissions));
+            interaction["member"] = models::member_json(&origin.user, &origin.roles, Some(origin.permissions));
             interaction["authorizing_integration_owners"] = json!({"0": guild_id.to_string()});
             interaction["context"] = json!(0);
         }
@@ -194,12 +184,7 @@ pub fn interaction_base(origin: &Origin, kind: u8, data: Value) -> Value {
     interaction
 }
 
-fn command_data(
-    origin: &Origin,
-    name: &str,
-    options: Vec<Value>,
-    resolved: Option<Value>,
-) -> Value {
+fn command_data(origin: &Origin, name: &str, options: Vec<Value>, resolved: Option<Value>) -> Value {
     let mut data = json!({
         "id": models::snowflake().to_string(),
         "name": name,
@@ -221,17 +206,8 @@ pub fn slash_command(origin: &Origin, name: &str, options: Vec<Value>) -> Value 
 }
 
 /// A slash command whose options need `data.resolved` (attachments, users).
-pub fn slash_command_resolved(
-    origin: &Origin,
-    name: &str,
-    options: Vec<Value>,
-    resolved: Value,
-) -> Value {
-    interaction_base(
-        origin,
-        2,
-        command_data(origin, name, options, Some(resolved)),
-    )
+pub fn slash_command_resolved(origin: &Origin, name: &str, options: Vec<Value>, resolved: Value) -> Value {
+    interaction_base(origin, 2, command_data(origin, name, options, Some(resolved)))
 }
 
 /// An autocomplete request (interaction type 4); one option should be [`opt::focused`].
@@ -242,11 +218,7 @@ pub fn autocomplete(origin: &Origin, name: &str, options: Vec<Value>) -> Value {
 /// A button click (interaction type 3, component_type 2) on `message` (a full message object,
 /// e.g. one the fake stored: `FakeDiscord::message(id)`).
 pub fn button_click(origin: &Origin, message: &Value, custom_id: &str) -> Value {
-    let mut interaction = interaction_base(
-        origin,
-        3,
-        json!({"custom_id": custom_id, "component_type": 2}),
-    );
+    let mut interaction = interaction_base(origin, 3, json!({"custom_id": custom_id, "component_type": 2}));
     interaction["message"] = message.clone();
     interaction
 }
@@ -261,23 +233,12 @@ pub fn select_click(origin: &Origin, message: &Value, custom_id: &str, values: &
 
 /// A modal submit (interaction type 5): one text input per `(custom_id, value)` field, each in
 /// its own action row. `message` is the message whose component opened the modal, if any.
-pub fn modal_submit(
-    origin: &Origin,
-    custom_id: &str,
-    fields: &[(&str, &str)],
-    message: Option<&Value>,
-) -> Value {
+pub fn modal_submit(origin: &Origin, custom_id: &str, fields: &[(&str, &str)], message: Option<&Value>) -> Value {
     let rows: Vec<Value> = fields
         .iter()
-        .map(|(id, value)| {
-            json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]})
-        })
+        .map(|(id, value)| json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]}))
         .collect();
-    let mut interaction = interaction_base(
-        origin,
-        5,
-        json!({"custom_id": custom_id, "components": rows}),
-    );
+    let mut interaction = interaction_base(origin, 5, json!({"custom_id": custom_id, "components": rows}));
     if let Some(message) = message {
         interaction["message"] = message.clone();
     }
@@ -287,12 +248,7 @@ pub fn modal_submit(
 /// MESSAGE_CREATE data: `author` writes `content` at `place` (with `guild_id` and `member` in a
 /// guild channel or thread).
 pub fn message_create(place: &Place, author: &FakeUser, content: &str) -> Value {
-    let mut message = models::message_json(
-        models::snowflake(),
-        place.channel_id(),
-        &author.json(),
-        content,
-    );
+    let mut message = models::message_json(models::snowflake(), place.channel_id(), &author.json(), content);
     if let Some(guild_id) = place.guild_id() {
         message["guild_id"] = json!(guild_id.to_string());
         let mut member = models::member_json(author, &[], None);

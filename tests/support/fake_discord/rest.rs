@@ -92,8 +92,7 @@ async fn read_json(body: Body) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 async fn read_multipart(request: Request) -> (Value, Vec<RecordedFile>) {
@@ -110,9 +109,7 @@ async fn read_multipart(request: Request) -> (Value, Vec<RecordedFile>) {
         let bytes = field.bytes().await.unwrap_or_default().to_vec();
         match filename {
             _ if name == "payload_json" => {
-                body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
-                });
+                body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
             }
             Some(filename) => files.push(RecordedFile {
                 field: name,

@@ -24,11 +24,7 @@ pub fn error(status: u16, code: u64, message: &str) -> Reply {
 }
 
 pub fn unknown_route(method: &str, path: &str) -> Reply {
-    error(
-        404,
-        0,
-        &format!("fake Discord has no route {method} {path}"),
-    )
+    error(404, 0, &format!("fake Discord has no route {method} {path}"))
 }
 
 fn sf(segment: &str) -> u64 {
@@ -36,14 +32,7 @@ fn sf(segment: &str) -> u64 {
 }
 
 /// Answers an authenticated API call; `segs` is the path after `/api/v10`, split on `/`.
-pub fn route(
-    sh: &Shared,
-    st: &mut State,
-    method: &str,
-    segs: &[&str],
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
+pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], body: &Value, files: &[RecordedFile]) -> Reply {
     let cfg = &sh.config;
     let app = cfg.application_id.to_string();
     match (method, segs) {
@@ -54,11 +43,7 @@ pub fn route(
         })),
         ("GET", ["oauth2", "applications", "@me"]) => {
             let owner = cfg.guilds.first().map_or(&cfg.bot, |g| &g.owner);
-            ok(models::application_info_json(
-                cfg.application_id,
-                &cfg.bot,
-                owner,
-            ))
+            ok(models::application_info_json(cfg.application_id, &cfg.bot, owner))
         }
         ("GET", ["users", "@me"]) => ok(cfg.bot.current_user_json()),
         ("POST", ["users", "@me", "channels"]) => match id_of(body.get("recipient_id")) {
@@ -69,77 +54,50 @@ pub fn route(
             }
             None => error(400, 50035, "Invalid Form Body: recipient_id"),
         },
-        ("GET", ["applications", a, "commands"]) if *a == app => {
-            ok(json!(st.commands.get(&None).cloned().unwrap_or_default()))
+        ("GET", ["applications", a, "commands"]) if *a == app => ok(json!(st.commands.get(&None).cloned().unwrap_or_default())),
+        ("GET", ["applications", a, "guilds", g, "commands"]) if *a == app => {
+            ok(json!(st.commands.get(&Some(sf(g))).cloned().unwrap_or_default()))
         }
-        ("GET", ["applications", a, "guilds", g, "commands"]) if *a == app => ok(json!(st
-            .commands
-            .get(&Some(sf(g)))
-            .cloned()
-            .unwrap_or_default())),
         ("PUT", ["applications", a, "commands"]) if *a == app => put_commands(sh, st, None, body),
-        ("PUT", ["applications", a, "guilds", g, "commands"]) if *a == app => {
-            put_commands(sh, st, Some(sf(g)), body)
-        }
+        ("PUT", ["applications", a, "guilds", g, "commands"]) if *a == app => put_commands(sh, st, Some(sf(g)), body),
         ("GET", ["channels", c]) => match st.channels.get(&sf(c)) {
             Some(channel) => ok(channel.clone()),
             None => error(404, 10003, "Unknown Channel"),
         },
         ("POST", ["channels", c, "messages"]) => channel_message(sh, st, sf(c), body, files),
         ("GET", ["channels", c, "messages", m]) => match st.messages.get(&sf(m)) {
-            Some(msg)
-                if id_of(msg.get("channel_id")) == Some(sf(c))
-                    && msg["flags"].as_u64().unwrap_or(0) & 64 == 0 =>
-            {
-                ok(msg.clone())
-            }
+            Some(msg) if id_of(msg.get("channel_id")) == Some(sf(c)) && msg["flags"].as_u64().unwrap_or(0) & 64 == 0 => ok(msg.clone()),
             _ => error(404, 10008, "Unknown Message"),
         },
-        ("PATCH", ["channels", c, "messages", m]) => {
-            edit_channel_message(sh, st, sf(c), sf(m), body, files)
-        }
+        ("PATCH", ["channels", c, "messages", m]) => edit_channel_message(sh, st, sf(c), sf(m), body, files),
         ("DELETE", ["channels", _, "messages", m]) => match st.messages.remove(&sf(m)) {
             Some(_) => no_content(),
             None => error(404, 10008, "Unknown Message"),
         },
         ("POST", ["channels", c, "threads"]) => create_thread(sh, st, sf(c), None, body),
-        ("POST", ["channels", c, "messages", m, "threads"]) => {
-            create_thread(sh, st, sf(c), Some(sf(m)), body)
-        }
+        ("POST", ["channels", c, "messages", m, "threads"]) => create_thread(sh, st, sf(c), Some(sf(m)), body),
         ("PUT" | "DELETE", ["channels", _, "thread-members", _]) => no_content(),
-        ("PUT" | "DELETE", ["channels", _, "messages", m, "reactions", _, "@me"]) => {
-            match st.messages.get(&sf(m)) {
-                Some(_) => no_content(),
-                None => error(404, 10008, "Unknown Message"),
-            }
-        }
-        ("POST", ["interactions", i, token, "callback"]) => {
-            callback(sh, st, sf(i), token, body, files)
-        }
+        ("PUT" | "DELETE", ["channels", _, "messages", m, "reactions", _, "@me"]) => match st.messages.get(&sf(m)) {
+            Some(_) => no_content(),
+            None => error(404, 10008, "Unknown Message"),
+        },
+        ("POST", ["interactions", i, token, "callback"]) => callback(sh, st, sf(i), token, body, files),
         ("POST", ["webhooks", a, token]) if *a == app => followup(sh, st, token, body, files),
-        (_, ["webhooks", a, token, "messages", m]) if *a == app => {
-            webhook_message(st, method, token, m, body, files)
-        }
+        (_, ["webhooks", a, token, "messages", m]) if *a == app => webhook_message(st, method, token, m, body, files),
         _ => unknown_route(method, &format!("/{}", segs.join("/"))),
     }
 }
 
 fn put_commands(sh: &Shared, st: &mut State, guild_id: Option<u64>, body: &Value) -> Reply {
     let Some(requested) = body.as_array() else {
-        return error(
-            400,
-            50035,
-            "Invalid Form Body: expected an array of commands",
-        );
+        return error(400, 50035, "Invalid Form Body: expected an array of commands");
     };
     let previous = st.commands.remove(&guild_id).unwrap_or_default();
     let registered: Vec<Value> = requested
         .iter()
         .map(|command| {
             let same = previous.iter().find(|p| p["name"] == command["name"]);
-            let id = same
-                .and_then(|p| id_of(p.get("id")))
-                .unwrap_or_else(models::snowflake);
+            let id = same.and_then(|p| id_of(p.get("id"))).unwrap_or_else(models::snowflake);
             models::command_json(id, sh.config.application_id, guild_id, command)
         })
         .collect();
@@ -175,9 +133,7 @@ fn apply_body(msg: &mut Value, body: &Value, files: &[RecordedFile]) {
     let mut used = vec![false; files.len()];
     let mut out = Vec::new();
     for item in listed.into_iter().flatten() {
-        let id = item
-            .get("id")
-            .map(|v| v.to_string().trim_matches('"').to_owned());
+        let id = item.get("id").map(|v| v.to_string().trim_matches('"').to_owned());
         let field = id.as_ref().map(|id| format!("files[{id}]"));
         if let Some(i) = files.iter().position(|f| Some(&f.field) == field.as_ref()) {
             used[i] = true;
@@ -194,24 +150,12 @@ fn apply_body(msg: &mut Value, body: &Value, files: &[RecordedFile]) {
 }
 
 fn new_attachment(file: &RecordedFile, name: &str) -> Value {
-    models::attachment_json(
-        models::snowflake(),
-        name,
-        file.bytes.len(),
-        file.content_type.as_deref(),
-    )
+    models::attachment_json(models::snowflake(), name, file.bytes.len(), file.content_type.as_deref())
 }
 
 /// Creates, stores and (like Discord) echoes a message the bot sends; `kind` is the message
 /// type (0 default, 20 a reply to a slash command), a reference makes a default message 19.
-pub(super) fn new_message(
-    sh: &Shared,
-    st: &mut State,
-    channel_id: u64,
-    body: &Value,
-    files: &[RecordedFile],
-    kind: u64,
-) -> Value {
+pub(super) fn new_message(sh: &Shared, st: &mut State, channel_id: u64, body: &Value, files: &[RecordedFile], kind: u64) -> Value {
     let cfg = &sh.config;
     let id = models::snowflake();
     let mut msg = models::message_json(id, channel_id, &cfg.bot.json(), "");
@@ -232,13 +176,8 @@ pub(super) fn new_message(
     if cfg.echo_bot_events && !ephemeral {
         let mut event = msg.clone();
         if let Some(guild_id) = guild_id {
-            let role = cfg
-                .guilds
-                .iter()
-                .find(|g| g.id == guild_id)
-                .map(|g| g.bot_role_id);
-            let mut member =
-                models::member_json(&cfg.bot, &role.into_iter().collect::<Vec<_>>(), None);
+            let role = cfg.guilds.iter().find(|g| g.id == guild_id).map(|g| g.bot_role_id);
+            let mut member = models::member_json(&cfg.bot, &role.into_iter().collect::<Vec<_>>(), None);
             member.as_object_mut().expect("object").remove("user");
             event["guild_id"] = json!(guild_id.to_string());
             event["member"] = member;
@@ -248,13 +187,7 @@ pub(super) fn new_message(
     msg
 }
 
-fn channel_message(
-    sh: &Shared,
-    st: &mut State,
-    channel_id: u64,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
+fn channel_message(sh: &Shared, st: &mut State, channel_id: u64, body: &Value, files: &[RecordedFile]) -> Reply {
     let Some(channel) = st.channels.get(&channel_id) else {
         return error(404, 10003, "Unknown Channel");
     };
@@ -267,31 +200,17 @@ fn channel_message(
     ok(new_message(sh, st, channel_id, body, files, 0))
 }
 
-pub(super) fn edit_stored(
-    st: &mut State,
-    id: u64,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Option<Value> {
+pub(super) fn edit_stored(st: &mut State, id: u64, body: &Value, files: &[RecordedFile]) -> Option<Value> {
     let msg = st.messages.get_mut(&id)?;
     apply_body(msg, body, files);
     msg["edited_timestamp"] = json!(models::now());
     Some(msg.clone())
 }
 
-fn edit_channel_message(
-    sh: &Shared,
-    st: &mut State,
-    channel_id: u64,
-    id: u64,
-    body: &Value,
-    files: &[RecordedFile],
-) -> Reply {
+fn edit_channel_message(sh: &Shared, st: &mut State, channel_id: u64, id: u64, body: &Value, files: &[RecordedFile]) -> Reply {
     match st.messages.get(&id) {
         // Ephemeral messages exist only for the interaction's webhook.
-        Some(msg) if msg["flags"].as_u64().unwrap_or(0) & 64 != 0 => {
-            return error(404, 10008, "Unknown Message")
-        }
+        Some(msg) if msg["flags"].as_u64().unwrap_or(0) & 64 != 0 => return error(404, 10008, "Unknown Message"),
         Some(msg) if id_of(msg.get("channel_id")) == Some(channel_id) => {
             if id_of(msg["author"].get("id")) != Some(sh.config.bot.id) {
                 return error(403, 50005, "Cannot edit a message authored by another user");
@@ -302,13 +221,7 @@ fn edit_channel_message(
     ok(edit_stored(st, id, body, files).expect("message exists"))
 }
 
-fn create_thread(
-    sh: &Shared,
-    st: &mut State,
-    parent_id: u64,
-    from: Option<u64>,
-    body: &Value,
-) -> Reply {
+fn create_thread(sh: &Shared, st: &mut State, parent_id: u64, from: Option<u64>, body: &Value) -> Reply {
     let Some(parent) = st.channels.get(&parent_id) else {
         return error(404, 10003, "Unknown Channel");
     };
@@ -320,34 +233,15 @@ fn create_thread(
     };
     let (id, private) = match from {
         Some(message_id) => match st.messages.get(&message_id) {
-            Some(msg) if id_of(msg.get("channel_id")) != Some(parent_id) => {
-                return error(404, 10008, "Unknown Message")
-            }
-            Some(msg) if msg.get("thread").is_some() => {
-                return error(
-                    400,
-                    160_004,
-                    "A thread has already been created for this message",
-                )
-            }
+            Some(msg) if id_of(msg.get("channel_id")) != Some(parent_id) => return error(404, 10008, "Unknown Message"),
+            Some(msg) if msg.get("thread").is_some() => return error(400, 160_004, "A thread has already been created for this message"),
             Some(_) => (message_id, false),
             None => return error(404, 10008, "Unknown Message"),
         },
-        None => (
-            models::snowflake(),
-            body["type"].as_u64().unwrap_or(12) == 12,
-        ),
+        None => (models::snowflake(), body["type"].as_u64().unwrap_or(12) == 12),
     };
     let archive = body["auto_archive_duration"].as_u64().unwrap_or(1440);
-    let mut thread = models::thread_json(
-        guild_id,
-        parent_id,
-        id,
-        name,
-        private,
-        sh.config.bot.id,
-        archive,
-    );
+    let mut thread = models::thread_json(guild_id, parent_id, id, name, private, sh.config.bot.id, archive);
     if private && body["invitable"] == json!(false) {
         thread["thread_metadata"]["invitable"] = json!(false);
     }

@@ -85,10 +85,7 @@ impl fmt::Display for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut body = self.body.to_string();
         if body.len() > 300 {
-            let cut = (0..=300)
-                .rev()
-                .find(|&i| body.is_char_boundary(i))
-                .unwrap_or(0);
+            let cut = (0..=300).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
             body.truncate(cut);
             body.push_str("...");
         }
@@ -164,10 +161,7 @@ impl State {
     /// Learns the channel, user and interaction an incoming event refers to, so later REST
     /// calls about them (replies, DMs, callbacks) work.
     pub fn learn_from_event(&mut self, event: &str, data: &Value) {
-        let user_value = data
-            .get("member")
-            .and_then(|m| m.get("user"))
-            .or_else(|| data.get("user"));
+        let user_value = data.get("member").and_then(|m| m.get("user")).or_else(|| data.get("user"));
         let user_value = user_value.or_else(|| data.get("author"));
         let user = user_value.and_then(parse_user);
         if let Some(user) = &user {
@@ -199,8 +193,7 @@ impl State {
         }
         match event {
             "INTERACTION_CREATE" => {
-                let (Some(id), Some(token)) = (id_of(data.get("id")), data["token"].as_str())
-                else {
+                let (Some(id), Some(token)) = (id_of(data.get("id")), data["token"].as_str()) else {
                     return;
                 };
                 let message = data.get("message").cloned();
@@ -258,9 +251,7 @@ pub struct Shared {
 
 impl Shared {
     pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn gateway_url(&self) -> String {

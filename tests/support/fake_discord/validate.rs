@@ -9,9 +9,7 @@ use serenity::model::event::{Event, GatewayEvent, GuildCreateEvent};
 use serenity::model::gateway::Ready;
 
 fn typed<T: DeserializeOwned>(data: &Value) -> Result<(), String> {
-    serde_json::from_value::<T>(data.clone())
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    serde_json::from_value::<T>(data.clone()).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// `Ok` when serenity turns `{"op":0,"t":name,"d":data}` into a known event.

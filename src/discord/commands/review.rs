@@ -1,0 +1,249 @@
+//! `/review start` (a live peer-review session in a thread), `/review remove` (the host removes
+//! a reviewer) and `/review share` (a finished interview shared for asynchronous review).
+
+use poise::serenity_prelude as serenity;
+use serenity::{ChannelId, ChannelType, CreateThread, User};
+
+use super::{ac_areas, ac_role, default_role, say};
+use crate::discord::render::{clip, render, Reply};
+use crate::discord::send::post;
+use crate::discord::{actor, scope, Context, Error};
+use crate::engine::{now_millis, NewSession, Outcome};
+use crate::interview::{Input, PlanOptions};
+
+/// Peer review: a teammate answers, colleagues score each answer privately.
+#[poise::command(slash_command, guild_only, subcommands("start", "remove", "share"), subcommand_required)]
+pub async fn review(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+async fn open_thread(ctx: Context<'_>, name: String) -> Result<Result<ChannelId, String>, Error> {
+    match ctx
+        .channel_id()
+        .create_thread(ctx.http(), CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread))
+        .await
+    {
+        Ok(t) => Ok(Ok(t.id)),
+        Err(e) => {
+            tracing::warn!(error = %e, "creating a review thread failed");
+            Ok(Err(
+                "I couldn't open a thread here. Use this command in a text channel where I may create threads.".into(),
+            ))
+        }
+    }
+}
+
+/// Start a peer-review interview: the candidate answers, teammates join and score privately.
+#[poise::command(slash_command, guild_only)]
+pub async fn start(
+    ctx: Context<'_>,
+    #[description = "Who answers"] candidate: User,
+    #[description = "Role to interview for"]
+    #[autocomplete = "ac_role"]
+    role: Option<String>,
+    #[description = "Areas, comma-separated (default: every area)"]
+    #[autocomplete = "ac_areas"]
+    areas: Option<String>,
+    #[description = "Questions per area (1-5, default 1)"]
+    #[min = 1]
+    #[max = 5]
+    per_area: Option<u8>,
+    #[description = "Minutes each answer stays open for scoring (default 10)"]
+    #[min = 1]
+    #[max = 1440]
+    scoring_minutes: Option<u32>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    if candidate.bot {
+        return say(ctx, Reply::text("The candidate must be a person, not a bot.").ephemeral()).await;
+    }
+    let engine = &ctx.data().engine;
+    let scope = scope(ctx.guild_id());
+    let role = role.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| default_role(ctx.data()));
+    let areas = areas.map_or_else(Vec::new, |a| {
+        a.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
+    });
+    let options = PlanOptions {
+        areas,
+        per_area: per_area.unwrap_or(1),
+        follow_ups: 1,
+        seed: uuid::Uuid::new_v4().as_u64_pair().0,
+    };
+    let pack = match engine.pack_in(&scope, &role, true).await? {
+        Ok(p) => p,
+        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+    };
+    if let Err(r) = crate::interview::plan::select(&pack, &options) {
+        return say(ctx, Reply::text(r.message).ephemeral()).await;
+    }
+    let cand = actor(candidate.id);
+    if engine.live(&scope, &cand).await?.is_some() {
+        return say(
+            ctx,
+            Reply::text(format!("<@{}> already has an interview in progress in this server.", candidate.id)).ephemeral(),
+        )
+        .await;
+    }
+    let thread = match open_thread(ctx, format!("Peer review · {} · {}", candidate.name, pack.role.name)).await? {
+        Ok(t) => t,
+        Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
+    };
+    for u in [candidate.id, ctx.author().id] {
+        thread.add_thread_member(ctx.http(), u).await.ok();
+    }
+    let host = actor(ctx.author().id);
+    let (thread_id, key) = (thread.to_string(), format!("ix:{}", ctx.id()));
+    let secs = scoring_minutes.unwrap_or(10) * 60;
+    let new = NewSession {
+        scope: &scope,
+        candidate: &cand,
+        mode: "peer",
+        role: &role,
+        options,
+        time_limit_secs: None,
+        channel_id: Some(&thread_id),
+        key: &key,
+        peer: Some((&host, secs)),
+    };
+    let (session, effects) = match engine.start(new, now_millis()).await? {
+        Ok(x) => x,
+        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+    };
+    if let Err(e) = post(ctx.http(), thread, render(&session, &pack, &effects, None)).await {
+        engine.store.discard(&session.id).await?;
+        return Err(e.into());
+    }
+    say(ctx, Reply::text(format!("The review lobby is open in <#{thread}>.")).ephemeral()).await
+}
+
+/// Host only: remove a reviewer from your review session (their scores so far stay).
+#[poise::command(slash_command, guild_only)]
+pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] reviewer: User) -> Result<(), Error> {
+    let engine = &ctx.data().engine;
+    let Some(stored) = engine
+        .store
+        .by_channel(&ctx.channel_id().to_string())
+        .await?
+        .filter(|s| s.session.peer.is_some())
+    else {
+        return say(ctx, Reply::text("Use `/review remove` inside the review's thread.").ephemeral()).await;
+    };
+    let input = Input::RemoveReviewer {
+        reviewer: actor(reviewer.id),
+    };
+    let outcome = engine
+        .apply(
+            &stored.session.id,
+            &actor(ctx.author().id),
+            &input,
+            &format!("ix:{}", ctx.id()),
+            now_millis(),
+        )
+        .await?;
+    match outcome {
+        Outcome::Applied { session, effects } => {
+            let pack = engine.session_pack(&stored).await?;
+            for r in render(&session, &pack, &effects, None) {
+                say(ctx, r).await?;
+            }
+            crate::discord::review::after(ctx.http(), engine, &stored, &session, &effects).await;
+            Ok(())
+        }
+        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
+        Outcome::Duplicate => Ok(()),
+    }
+}
+
+/// Share a finished interview of yours (from a server or your DMs) here for teammates to score.
+#[poise::command(slash_command, guild_only)]
+pub async fn share(
+    ctx: Context<'_>,
+    #[description = "Days the answers stay open for scoring (default 7)"]
+    #[min = 1]
+    #[max = 30]
+    days: Option<u32>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let engine = &ctx.data().engine;
+    let me = actor(ctx.author().id);
+    let here = scope(ctx.guild_id());
+    // Your newest finished interview, from this server or (explicitly shared) from your DMs.
+    let mut candidates = Vec::new();
+    for sc in [here.as_str(), "dm"] {
+        candidates.extend(
+            engine
+                .store
+                .history(sc, &me, 5)
+                .await?
+                .into_iter()
+                .filter(|h| h.mode != "async" && h.session.stage.is_over()),
+        );
+    }
+    candidates.sort_by_key(|h| std::cmp::Reverse(h.created_at));
+    let Some(original) = candidates.into_iter().next() else {
+        return say(
+            ctx,
+            Reply::text("You have no finished interview to share. Finish one with `/interview end` first.").ephemeral(),
+        )
+        .await;
+    };
+    let original = engine
+        .store
+        .load(&original.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("session vanished"))?;
+    let pack = match engine.pack_in(&here, &original.session.plan.role, false).await? {
+        Ok(p) => p,
+        Err(_) => {
+            return say(
+                ctx,
+                Reply::text("That interview's question pack is not available in this server.").ephemeral(),
+            )
+            .await
+        }
+    };
+    let thread = match open_thread(ctx, format!("Review · {} · {}", ctx.author().name, pack.role.name)).await? {
+        Ok(t) => t,
+        Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
+    };
+    let secs = days.unwrap_or(7) * 24 * 3600;
+    let key = format!("ix:{}", ctx.id());
+    let (session, effects) = match engine
+        .share(&original, &here, &thread.to_string(), &key, secs, now_millis())
+        .await?
+    {
+        Ok(x) => x,
+        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+    };
+    let intro = Reply::text(format!(
+        "<@{}> shared a finished **{}** interview for review. Each answer below is open for scoring for {} day(s): press **Score this answer** to score it privately.",
+        ctx.author().id,
+        pack.role.name,
+        secs / 86_400
+    ));
+    post(ctx.http(), thread, vec![intro]).await?;
+    for e in &effects {
+        let crate::interview::Effect::ScoringOpened { item, .. } = e else {
+            continue;
+        };
+        let q = pack.question(&session.plan.items[*item].question);
+        let answer = session.answer_text(*item);
+        let show = Reply::text(format!(
+            "**Question {}:** {}\n**Answer:**\n>>> {}",
+            item + 1,
+            q.map_or("", |q| q.prompt.as_str()),
+            answer
+        ));
+        post(
+            ctx.http(),
+            thread,
+            std::iter::once(show).chain(render(&session, &pack, std::slice::from_ref(e), None)),
+        )
+        .await?;
+    }
+    say(
+        ctx,
+        Reply::text(format!("Shared for review in <#{thread}>. I'll DM you as scores arrive.")).ephemeral(),
+    )
+    .await
+}

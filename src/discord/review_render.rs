@@ -1,0 +1,232 @@
+//! How peer-review effects look in Discord: the lobby, the "Score this answer" message with its
+//! progress, the private rubric a reviewer fills in, aggregates and the final report.
+
+use poise::serenity_prelude as serenity;
+use serenity::{ButtonStyle, CreateActionRow, CreateButton, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption};
+
+use super::ids::{ComponentId, LobbyAction, PeerAction};
+use super::render::{clip, Card, BLUE, GREEN, GREY};
+use crate::interview::aggregate::{Aggregate, Report, ReportRow};
+use crate::interview::state::band;
+use crate::interview::{Effect, Session};
+
+/// `<@id>` for an actor id `discord:<id>`.
+pub fn mention(actor: &str) -> String {
+    format!("<@{}>", actor.trim_start_matches("discord:"))
+}
+
+pub fn lobby_card(s: &Session, host: &str) -> Card {
+    let reviewers: Vec<String> = s.peer.iter().flat_map(|p| p.active()).map(|r| mention(&r.actor)).collect();
+    let list = if reviewers.is_empty() {
+        "none yet".to_string()
+    } else {
+        reviewers.join(", ")
+    };
+    Card {
+        title: "Peer review lobby".into(),
+        body: format!(
+            "Candidate: {} · Host: {}\nReviewers: {list}\n\nTeammates: press **Join as reviewer**. You will score each answer privately against its rubric; nobody sees another reviewer's score before submitting their own. The host presses **Start interview** once at least one reviewer has joined.",
+            mention(&s.candidate),
+            mention(host)
+        ),
+        footer: None,
+        colour: BLUE,
+    }
+}
+
+pub fn lobby_components(session: &str) -> Vec<CreateActionRow> {
+    let id = |action| {
+        ComponentId::Lobby {
+            action,
+            session: session.to_string(),
+        }
+        .encode()
+    };
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(id(LobbyAction::Join))
+            .label("Join as reviewer")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(id(LobbyAction::Leave))
+            .label("Leave")
+            .style(ButtonStyle::Secondary),
+        CreateButton::new(id(LobbyAction::Start))
+            .label("Start interview")
+            .style(ButtonStyle::Success),
+    ])]
+}
+
+/// The public message of an answer's scoring round; `scored` of `of` is the only score
+/// information anyone sees before it closes.
+pub fn scoring_card(s: &Session, item: usize, scored: usize, of: usize, closes_at: i64) -> Card {
+    Card {
+        title: format!("Score this answer · question {} of {}", item + 1, s.plan.items.len()),
+        body: progress_text(scored, of, closes_at),
+        footer: None,
+        colour: BLUE,
+    }
+}
+
+pub fn progress_text(scored: usize, of: usize, closes_at: i64) -> String {
+    format!(
+        "Reviewers: press **Score this answer** to score it privately.\n**{scored} of {of} reviewers scored.** Scoring closes <t:{}:R>, when every reviewer has scored, or when the host presses **Close scoring**.",
+        closes_at / 1000
+    )
+}
+
+pub fn scoring_components(session: &str, item: usize) -> Vec<CreateActionRow> {
+    let id = |action| {
+        ComponentId::Peer {
+            action,
+            session: session.to_string(),
+            item,
+            message: 0,
+        }
+        .encode()
+    };
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(id(PeerAction::Score))
+            .label("Score this answer")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(id(PeerAction::Close))
+            .label("Close scoring")
+            .style(ButtonStyle::Secondary),
+    ])]
+}
+
+/// The private rubric for one reviewer: checklist select, rating buttons, note form.
+pub fn reviewer_rubric(session: &str, item: usize, message: u64, checklist: &[String]) -> (Card, Vec<CreateActionRow>) {
+    let id = |action| {
+        ComponentId::Peer {
+            action,
+            session: session.to_string(),
+            item,
+            message,
+        }
+        .encode()
+    };
+    let options = checklist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string()))
+        .collect();
+    let menu = CreateSelectMenu::new(id(PeerAction::Ticks), CreateSelectMenuKind::String { options })
+        .placeholder("Checklist: what did the answer do?")
+        .min_values(0)
+        .max_values(checklist.len() as u8);
+    let rate = |n: u8, label: &str| {
+        CreateButton::new(id(PeerAction::Rate(n)))
+            .label(format!("{n} · {label}"))
+            .style(ButtonStyle::Secondary)
+    };
+    let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
+    let card = Card {
+        title: format!("Your private score · question {}", item + 1),
+        body: format!(
+            "Tick what the answer did, optionally add a note, then pick a rating to submit. Only the aggregate is shown to others.\n\n{}",
+            items.join("\n")
+        ),
+        footer: Some("A new submission before scoring closes replaces your earlier one.".into()),
+        colour: GREY,
+    };
+    let rows = vec![
+        CreateActionRow::SelectMenu(menu),
+        CreateActionRow::Buttons(vec![
+            rate(1, "strong no hire"),
+            rate(2, "lean no hire"),
+            rate(3, "lean hire"),
+            rate(4, "strong hire"),
+            CreateButton::new(id(PeerAction::Note))
+                .label("Add a note")
+                .style(ButtonStyle::Secondary),
+        ]),
+    ];
+    (card, rows)
+}
+
+pub fn line(fx: &Effect) -> String {
+    match fx {
+        Effect::ReviewerJoined { reviewer, reviewers } => format!("{} joined as a reviewer ({reviewers} in all).", mention(reviewer)),
+        Effect::ReviewerLeft {
+            reviewer,
+            removed: true,
+            reviewers,
+        } => {
+            format!(
+                "{} was removed as a reviewer; their scores so far stay ({reviewers} reviewers left).",
+                mention(reviewer)
+            )
+        }
+        Effect::ReviewerLeft { reviewer, reviewers, .. } => format!(
+            "{} stopped reviewing; their scores so far stay ({reviewers} reviewers left).",
+            mention(reviewer)
+        ),
+        Effect::PeerDraft { ticked, of, .. } => format!("Ticked {ticked} of {of}. Pick a rating to submit."),
+        Effect::NoteSaved { .. } => "Note saved. Pick a rating to submit.".into(),
+        Effect::ScoreSaved { item, replaced: true, .. } => format!("Your new score for question {} replaced your earlier one.", item + 1),
+        Effect::ScoreSaved { item, .. } => format!("Your score for question {} is in. Thank you!", item + 1),
+        _ => String::new(),
+    }
+}
+
+fn rating_text(r: f64) -> String {
+    format!("{r:.1} ({})", band(r))
+}
+
+pub fn aggregate_card(a: &Aggregate) -> Card {
+    let mut body = Vec::new();
+    if a.reviewers == 0 {
+        body.push("No reviewer scored this answer.".to_string());
+    } else {
+        body.push(format!(
+            "**Peer median:** {} from {} reviewer(s), spread {}",
+            a.median.map_or("-".into(), rating_text),
+            a.reviewers,
+            a.spread.unwrap_or(0)
+        ));
+        if a.disagreement {
+            body.push("⚠️ Ratings differ by 2 or more: worth talking through.".into());
+        }
+        for (n, item) in a.ticks.iter().zip(&a.checklist) {
+            body.push(format!("`{n}/{}` {item}", a.reviewers));
+        }
+    }
+    if let Some(r) = a.self_rating {
+        body.push(format!("**Self-score:** {}/4 ({})", r.get(), r.label()));
+    }
+    if let Some(c) = &a.coverage {
+        body.push(format!("**Talking points covered:** {} of {}", c.covered(), c.points.len()));
+    }
+    for n in &a.notes {
+        body.push(format!("> {}", clip(n, 300).replace('\n', " ")));
+    }
+    Card {
+        title: format!("Peer scores · question {}", a.item + 1),
+        body: body.join("\n"),
+        footer: None,
+        colour: GREEN,
+    }
+}
+
+fn report_line(r: &ReportRow) -> String {
+    let peer = r.peer_median.map_or("no peer scores".into(), |m| {
+        format!("peers {} ({} scores)", rating_text(m), r.peer_scores)
+    });
+    let me = r.self_mean.map_or("self -".into(), |m| format!("self {m:.1}"));
+    let cov = r.coverage.map_or("-".into(), |c| format!("{:.0}%", c * 100.0));
+    let mut s = format!("**{}**: {peer} · {me} · talking points {cov} · answered {}", r.name, r.answered);
+    if let (Some(best), Some(worst)) = (&r.strongest, &r.weakest) {
+        s.push_str(&format!("\n  strongest: {} · weakest: {}", clip(best, 80), clip(worst, 80)));
+    }
+    s
+}
+
+pub fn report_card(r: &Report) -> Card {
+    let mut lines: Vec<String> = r.areas.iter().map(report_line).collect();
+    lines.push(report_line(&r.overall));
+    Card {
+        title: format!("Peer review report · {}", r.role),
+        body: lines.join("\n"),
+        footer: None,
+        colour: GREEN,
+    }
+}

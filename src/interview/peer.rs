@@ -1,0 +1,441 @@
+//! Peer review: the lobby, reviewers joining and leaving, one scoring round per answer, and the
+//! rules the core enforces whatever the buttons allow: the candidate never peer-scores their own
+//! answers, only joined reviewers score, one score per reviewer per answer (replaced while open,
+//! refused once closed), scores only for answers that exist, removed reviewers score no more.
+
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::{aggregate, report, PeerScore};
+use super::io::{Effect, Input, Rejection};
+use super::state::{Actor, Millis, Rating, Session, Stage};
+use crate::bank::Pack;
+
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// Starts the interview, removes reviewers and closes scoring (may be the candidate).
+    pub host: Actor,
+    pub reviewers: Vec<Reviewer>,
+    /// Per plan item: the scoring round, opened once the answer is complete.
+    pub rounds: Vec<Option<Round>>,
+    /// How long a round stays open.
+    pub scoring_secs: u32,
+    /// A shared finished session: rounds close only at their deadline or by the host, and
+    /// anyone but the candidate joins by scoring.
+    pub asynchronous: bool,
+    /// The end report was emitted.
+    pub reported: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reviewer {
+    pub actor: Actor,
+    pub joined_at: Millis,
+    pub active: bool,
+    /// Removed by the host: may not rejoin.
+    pub removed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    pub opened_at: Millis,
+    pub closes_at: Millis,
+    pub closed_at: Option<Millis>,
+    pub scores: Vec<PeerScore>,
+    /// Ticks and notes a reviewer chose before submitting their rating.
+    pub drafts: Vec<(Actor, Vec<u8>, Option<String>)>,
+}
+
+impl Peer {
+    pub fn new(host: Actor, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
+        Peer {
+            host,
+            reviewers: Vec::new(),
+            rounds: vec![None; items],
+            scoring_secs,
+            asynchronous,
+            reported: false,
+        }
+    }
+
+    pub fn active(&self) -> impl Iterator<Item = &Reviewer> {
+        self.reviewers.iter().filter(|r| r.active)
+    }
+
+    fn reviewer(&self, a: &str) -> Option<&Reviewer> {
+        self.reviewers.iter().find(|r| r.actor == a)
+    }
+
+    /// The earliest deadline of an open round.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.rounds
+            .iter()
+            .flatten()
+            .filter(|r| r.closed_at.is_none())
+            .map(|r| r.closes_at)
+            .min()
+    }
+
+    pub fn all_closed(&self) -> bool {
+        self.rounds.iter().flatten().all(|r| r.closed_at.is_some())
+    }
+
+    /// Each round's scores (closed or not), for the report.
+    pub fn scores(&self) -> Vec<Option<Vec<PeerScore>>> {
+        self.rounds.iter().map(|r| r.as_ref().map(|r| r.scores.clone())).collect()
+    }
+}
+
+/// Is this an input of the peer-review side (handled here, also after the interview finished)?
+pub fn is_peer_input(input: &Input) -> bool {
+    matches!(
+        input,
+        Input::Join
+            | Input::Leave
+            | Input::RemoveReviewer { .. }
+            | Input::StartInterview
+            | Input::PeerTicks { .. }
+            | Input::PeerNote { .. }
+            | Input::PeerRate { .. }
+            | Input::CloseScoring { .. }
+    )
+}
+
+/// Applies a peer input to `s` (already cloned by the caller).
+pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if s.peer.is_none() {
+        return Err(Rejection::new("This is not a peer-review session."));
+    }
+    if matches!(s.stage, Stage::Abandoned { .. }) {
+        return Err(Rejection::new("This review session was abandoned."));
+    }
+    match input {
+        Input::Join => join(s, actor, now, fx),
+        Input::Leave => leave(s, actor, false, pack, now, fx),
+        Input::RemoveReviewer { reviewer } => {
+            host_only(s, actor, "remove reviewers")?;
+            leave(s, reviewer, true, pack, now, fx)
+        }
+        Input::StartInterview => start_interview(s, actor, pack, now, fx),
+        Input::PeerTicks { item, ticks } => {
+            let n = checklist_len(s, pack, *item);
+            if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
+                return Err(Rejection::new(format!(
+                    "There is no checklist item {}; this checklist has items 1 to {n}.",
+                    *bad as usize + 1
+                )));
+            }
+            let mut ticks = ticks.clone();
+            ticks.sort_unstable();
+            ticks.dedup();
+            let ticked = ticks.len();
+            draft(s, actor, *item, now, fx, |d| d.1 = ticks)?;
+            fx.push(Effect::PeerDraft {
+                item: *item,
+                ticked,
+                of: n,
+            });
+            Ok(())
+        }
+        Input::PeerNote { item, note } => {
+            let note = note.trim().to_string();
+            let n = note.chars().count();
+            if n == 0 || n > MAX_NOTE_CHARS {
+                return Err(Rejection::new(format!(
+                    "A note is 1 to {MAX_NOTE_CHARS} characters (got {n}); nothing was saved."
+                )));
+            }
+            draft(s, actor, *item, now, fx, |d| d.2 = Some(note))?;
+            fx.push(Effect::NoteSaved { item: *item });
+            Ok(())
+        }
+        Input::PeerRate { item, rating } => rate(s, actor, *item, *rating, pack, now, fx),
+        Input::CloseScoring { item } => {
+            host_only(s, actor, "close scoring")?;
+            open_round(s, *item)?;
+            close(s, pack, *item, now, fx);
+            Ok(())
+        }
+        _ => unreachable!("not a peer input: {input:?}"),
+    }
+}
+
+fn peer(s: &mut Session) -> &mut Peer {
+    s.peer.as_mut().expect("checked by apply")
+}
+
+fn host_only(s: &Session, actor: &str, what: &str) -> Result<(), Rejection> {
+    match &s.peer {
+        Some(p) if p.host == actor => Ok(()),
+        _ => Err(Rejection::new(format!("Only the host can {what}."))),
+    }
+}
+
+fn checklist_len(s: &Session, pack: &Pack, item: usize) -> usize {
+    s.plan
+        .items
+        .get(item)
+        .and_then(|p| pack.question(&p.question))
+        .map_or(0, |q| q.checklist.len())
+}
+
+fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if actor == s.candidate {
+        return Err(Rejection::new(
+            "You are the candidate: you answer, and your teammates score. You can self-score on your own rubric.",
+        ));
+    }
+    let p = peer(s);
+    match p.reviewers.iter_mut().find(|r| r.actor == actor) {
+        Some(r) if r.removed => return Err(Rejection::new("The host removed you from this review, so you can't rejoin it.")),
+        Some(r) if r.active => return Err(Rejection::new("You are already a reviewer here.")),
+        Some(r) => r.active = true,
+        None => p.reviewers.push(Reviewer {
+            actor: actor.to_string(),
+            joined_at: now,
+            active: true,
+            removed: false,
+        }),
+    }
+    let reviewers = p.active().count();
+    fx.push(Effect::ReviewerJoined {
+        reviewer: actor.to_string(),
+        reviewers,
+    });
+    Ok(())
+}
+
+fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    let p = peer(s);
+    let Some(r) = p.reviewers.iter_mut().find(|r| r.actor == who && r.active) else {
+        return Err(Rejection::new(if removed {
+            "That person is not a reviewer here."
+        } else {
+            "You are not a reviewer here."
+        }));
+    };
+    r.active = false;
+    r.removed |= removed;
+    let reviewers = p.active().count();
+    fx.push(Effect::ReviewerLeft {
+        reviewer: who.to_string(),
+        removed,
+        reviewers,
+    });
+    // Their scores stay; a round may now be complete.
+    for item in 0..p.rounds.len() {
+        if round_complete(peer(s), item) {
+            close(s, pack, item, now, fx);
+        }
+    }
+    Ok(())
+}
+
+fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    host_only(s, actor, "start the interview")?;
+    if s.stage != Stage::Lobby {
+        return Err(Rejection::new("The interview has already started."));
+    }
+    if peer(s).active().count() == 0 {
+        return Err(Rejection::new("At least one reviewer must join before the interview starts."));
+    }
+    s.stage = Stage::Asking {
+        item: 0,
+        part: 0,
+        draft: String::new(),
+        asked_at: now,
+    };
+    s.items[0].asked = true;
+    fx.push(Effect::Ask(super::view::ask(s, pack, false)));
+    Ok(())
+}
+
+/// The open round of `item`, or why there is none.
+fn open_round(s: &Session, item: usize) -> Result<&Round, Rejection> {
+    let round = s.peer.as_ref().and_then(|p| p.rounds.get(item)).and_then(|r| r.as_ref());
+    match round {
+        None => Err(Rejection::new(format!(
+            "There is no answer to score for question {} yet.",
+            item + 1
+        ))),
+        Some(r) if r.closed_at.is_some() => Err(Rejection::new("Scoring for this answer has closed; your score was not recorded.")),
+        Some(r) => Ok(r),
+    }
+}
+
+/// Whether `actor` may score `item` now, without changing anything (to decide whether to show
+/// them a rubric at all).
+pub fn check_may_score(s: &Session, actor: &str, item: usize) -> Result<(), Rejection> {
+    let mut probe = s.clone();
+    may_score(&mut probe, actor, item, 0, &mut Vec::new())
+}
+
+/// A finished session shared for asynchronous review: the same plan and answers under a new id,
+/// with a scoring round open on every answered question until `scoring_secs` from now.
+pub fn share(original: &Session, id: String, scoring_secs: u32, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
+    if !matches!(original.stage, Stage::Finished { .. } | Stage::Abandoned { .. }) {
+        return Err(Rejection::new(
+            "Only a finished interview can be shared for review; end it first with `/interview end`.",
+        ));
+    }
+    if original.items.iter().all(|i| i.answers.is_empty()) {
+        return Err(Rejection::new("That interview has no answers to review."));
+    }
+    let mut s = original.clone();
+    s.id = id;
+    s.version = 1;
+    s.created_at = now;
+    s.last_activity = now;
+    s.stage = Stage::Finished { at: now };
+    s.peer = Some(Peer::new(original.candidate.clone(), s.items.len(), scoring_secs, true));
+    let mut fx = Vec::new();
+    for item in 0..s.items.len() {
+        open(&mut s, item, now, &mut fx);
+    }
+    Ok((s, fx))
+}
+
+/// Checks that `actor` may score `item` now (joining them in an asynchronous review).
+fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if actor == s.candidate {
+        return Err(Rejection::new(
+            "You can't peer-score your own answers. Use the self-score on your rubric instead.",
+        ));
+    }
+    open_round(s, item)?;
+    let p = s.peer.as_ref().expect("peer session");
+    match p.reviewer(actor) {
+        Some(r) if r.removed => Err(Rejection::new("The host removed you from this review; you can't score any more.")),
+        Some(r) if r.active => Ok(()),
+        _ if p.asynchronous => join(s, actor, now, fx),
+        _ => Err(Rejection::new("Only joined reviewers can score. Press **Join as reviewer** first.")),
+    }
+}
+
+fn draft(
+    s: &mut Session,
+    actor: &str,
+    item: usize,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+    f: impl FnOnce(&mut (Actor, Vec<u8>, Option<String>)),
+) -> Result<(), Rejection> {
+    may_score(s, actor, item, now, fx)?;
+    let round = peer(s).rounds[item].as_mut().expect("open round");
+    let i = match round.drafts.iter().position(|d| d.0 == actor) {
+        Some(i) => i,
+        None => {
+            round.drafts.push((actor.to_string(), Vec::new(), None));
+            round.drafts.len() - 1
+        }
+    };
+    f(&mut round.drafts[i]);
+    Ok(())
+}
+
+fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    let rating = Rating::new(rating).ok_or_else(|| Rejection::new(format!("A rating is 1 to 4; got {rating}.")))?;
+    may_score(s, actor, item, now, fx)?;
+    let p = peer(s);
+    let of = p.active().count();
+    let round = p.rounds[item].as_mut().expect("open round");
+    let (ticks, note) = round
+        .drafts
+        .iter()
+        .find(|d| d.0 == actor)
+        .map_or((Vec::new(), None), |d| (d.1.clone(), d.2.clone()));
+    let score = PeerScore {
+        reviewer: actor.to_string(),
+        ticks,
+        rating,
+        note,
+        at: now,
+    };
+    let replaced = match round.scores.iter_mut().find(|sc| sc.reviewer == actor) {
+        Some(old) => {
+            *old = score;
+            true
+        }
+        None => {
+            round.scores.push(score);
+            false
+        }
+    };
+    let scored = round.scores.len();
+    fx.push(Effect::ScoreSaved {
+        item,
+        reviewer: actor.to_string(),
+        replaced,
+        scored,
+        of,
+    });
+    if round_complete(peer(s), item) {
+        close(s, pack, item, now, fx);
+    }
+    Ok(())
+}
+
+/// Live rounds close once every active reviewer has scored.
+fn round_complete(p: &Peer, item: usize) -> bool {
+    let Some(r) = p.rounds.get(item).and_then(|r| r.as_ref()) else {
+        return false;
+    };
+    let active: Vec<&Reviewer> = p.active().collect();
+    !p.asynchronous
+        && r.closed_at.is_none()
+        && !active.is_empty()
+        && active.iter().all(|a| r.scores.iter().any(|sc| sc.reviewer == a.actor))
+}
+
+fn close(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
+    let round = peer(s).rounds[item].as_mut().expect("round to close");
+    round.closed_at = Some(now);
+    let scores = round.scores.clone();
+    fx.push(Effect::Aggregate(aggregate(s, pack, item, &scores)));
+}
+
+/// Opens the scoring round of a completed answer (once).
+pub fn open(s: &mut Session, item: usize, now: Millis, fx: &mut Vec<Effect>) {
+    let Some(p) = s.peer.as_mut() else { return };
+    if p.rounds[item].is_some() || s.items[item].answers.is_empty() {
+        return;
+    }
+    let closes_at = now + p.scoring_secs as i64 * 1000;
+    p.rounds[item] = Some(Round {
+        opened_at: now,
+        closes_at,
+        closed_at: None,
+        scores: Vec::new(),
+        drafts: Vec::new(),
+    });
+    let reviewers = p.active().count();
+    fx.push(Effect::ScoringOpened {
+        item,
+        reviewers,
+        closes_at,
+    });
+}
+
+/// Closes rounds whose deadline passed; `true` if any did.
+pub fn close_due(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> bool {
+    let Some(p) = &s.peer else { return false };
+    let due: Vec<usize> = (0..p.rounds.len())
+        .filter(|&i| p.rounds[i].as_ref().is_some_and(|r| r.closed_at.is_none() && now >= r.closes_at))
+        .collect();
+    for &i in &due {
+        close(s, pack, i, now, fx);
+    }
+    !due.is_empty()
+}
+
+/// Once the interview is over and every round closed, the report (once).
+pub fn maybe_report(s: &mut Session, pack: &Pack, fx: &mut Vec<Effect>) {
+    let finished = matches!(s.stage, Stage::Finished { .. });
+    let Some(p) = &s.peer else { return };
+    if finished && !p.reported && p.all_closed() {
+        let rep = report(s, pack, &p.scores());
+        peer(s).reported = true;
+        fx.push(Effect::Report(rep));
+    }
+}

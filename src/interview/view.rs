@@ -1,0 +1,76 @@
+//! Read-only views of a session for adapters: the question being asked, the current prompt, and
+//! the feedback shown after scoring.
+
+use super::coverage::coverage;
+use super::io::{Ask, Effect, Feedback};
+use super::state::{Session, Stage};
+use crate::bank::{Pack, Question};
+
+/// The pack question of plan item `item`. A session's plan only names questions of its pack, and
+/// packs in use are never replaced (see `/packs upload`).
+pub(crate) fn question<'p>(s: &Session, pack: &'p Pack, item: usize) -> &'p Question {
+    let id = &s.plan.items[item].question;
+    pack.question(id)
+        .unwrap_or_else(|| panic!("session {} plans question '{id}', which its pack lacks", s.id))
+}
+
+/// The question being asked, as an [`Ask`].
+pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
+    let Stage::Asking { item, part, draft, .. } = &s.stage else {
+        panic!("ask() outside the asking stage")
+    };
+    let q = question(s, pack, *item);
+    let plan_item = &s.plan.items[*item];
+    let text = match *part {
+        0 => q.prompt.clone(),
+        p => plan_item
+            .follow_ups
+            .get(p - 1)
+            .and_then(|&f| q.follow_ups.get(f))
+            .cloned()
+            .unwrap_or_default(),
+    };
+    Ask {
+        item: *item,
+        total: s.plan.items.len(),
+        part: *part,
+        parts: plan_item.parts(),
+        question_id: q.id.clone(),
+        area: pack.area(&q.area).map_or(q.area.clone(), |a| a.name.clone()),
+        kind: q.kind,
+        difficulty: q.difficulty,
+        minutes: q.minutes,
+        text,
+        repeat,
+        draft_chars: draft.chars().count(),
+        time_limit_secs: s.settings.time_limit_secs,
+    }
+}
+
+/// What the candidate should be looking at now: the question or the rubric. `None` otherwise.
+pub fn current_prompt(s: &Session, pack: &Pack, repeat: bool) -> Option<Effect> {
+    match &s.stage {
+        Stage::Asking { .. } => Some(Effect::Ask(ask(s, pack, repeat))),
+        Stage::Scoring { item, ticks } => Some(Effect::Rubric {
+            item: *item,
+            question_id: s.plan.items[*item].question.clone(),
+            checklist: question(s, pack, *item).checklist.clone(),
+            ticks: ticks.clone(),
+        }),
+        _ => None,
+    }
+}
+
+pub(crate) fn feedback(s: &Session, pack: &Pack, item: usize) -> Feedback {
+    let q = question(s, pack, item);
+    let rec = &s.items[item];
+    Feedback {
+        item,
+        question_id: q.id.clone(),
+        coverage: rec.coverage.clone().unwrap_or_else(|| coverage("", &q.talking_points)),
+        checklist: q.checklist.clone(),
+        ticks: rec.self_score.as_ref().map(|sc| sc.ticks.clone()).unwrap_or_default(),
+        rating: rec.self_score.as_ref().map(|sc| sc.rating),
+        outline: q.outline.clone(),
+    }
+}
