@@ -26,6 +26,7 @@ pub struct Engine {
 
 /// What became of one input.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // short-lived, returned once per input; boxing buys nothing
 pub enum Outcome {
     Applied {
         session: Session,

@@ -30,3 +30,6 @@ pub use view::{ask, current_prompt};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod peer_tests;

@@ -224,6 +224,7 @@ impl Store {
             return Ok(Persisted::Conflict);
         }
         write_rows(&mut tx, before, after, now).await?;
+        write_peer_rows(&mut tx, before, after).await?;
         tx.commit().await?;
         Ok(Persisted::Done)
     }
@@ -265,6 +266,35 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Peer score rows: inserted, or replaced when a reviewer resubmits before scoring closes.
+async fn write_peer_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session, after: &Session) -> anyhow::Result<()> {
+    let (Some(old), Some(new)) = (&before.peer, &after.peer) else {
+        return Ok(());
+    };
+    for (item, round) in new.rounds.iter().enumerate() {
+        let Some(round) = round else { continue };
+        let previous = old.rounds.get(item).and_then(|r| r.as_ref()).map_or(&[][..], |r| &r.scores[..]);
+        for sc in round.scores.iter().filter(|sc| !previous.contains(sc)) {
+            sqlx::query(
+                "INSERT INTO scores (session_id, item, scorer, kind, ticks, rating, note, created_at) VALUES ($1, $2, $3, 'peer', $4, $5, $6, $7)
+                 ON CONFLICT (session_id, item, scorer) DO UPDATE SET ticks = excluded.ticks, rating = excluded.rating,
+                     note = excluded.note, created_at = excluded.created_at",
+            )
+            .bind(&after.id)
+            .bind(item as i64)
+            .bind(&sc.reviewer)
+            .bind(serde_json::to_string(&sc.ticks)?)
+            .bind(sc.rating.get() as i64)
+            .bind(sc.note.as_deref())
+            .bind(sc.at)
+            .execute(&mut **tx)
+            .await
+            .context("storing a peer score")?;
+        }
+    }
+    Ok(())
 }
 
 /// Answer and self-score rows for whatever the step added.

@@ -1,0 +1,214 @@
+//! Peer-review rules, enforced by the core whatever the buttons allow.
+
+use super::peer::Peer;
+use super::*;
+use crate::bank::{parse_pack, Pack};
+
+const HOST: &str = "discord:host";
+const CAND: &str = "discord:cand";
+const R1: &str = "discord:r1";
+const R2: &str = "discord:r2";
+const T0: Millis = 5_000_000;
+
+fn pack() -> Pack {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/senior-python-developer.toml")).unwrap();
+    parse_pack(&text, "spd").unwrap()
+}
+
+fn ok(s: &Session, actor: &str, input: Input) -> (Session, Vec<Effect>) {
+    let (n, fx) = step(s, actor, &input, &pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} by {actor}: {r}"));
+    assert_eq!(n.version, s.version + 1);
+    (n, fx)
+}
+
+fn no(s: &Session, actor: &str, input: Input) -> String {
+    step(s, actor, &input, &pack(), T0 + 1000).expect_err("refused").message
+}
+
+fn peer(s: &Session) -> &Peer {
+    s.peer.as_ref().unwrap()
+}
+
+/// A started session with two reviewers, the first answer submitted (its round open).
+fn answered() -> Session {
+    let opts = PlanOptions {
+        areas: vec!["python".into(), "concurrency".into()],
+        per_area: 1,
+        follow_ups: 0,
+        seed: 1,
+    };
+    let (s, fx) = start_peer("p1".into(), CAND.into(), HOST.into(), &pack(), &opts, Settings::default(), 600, T0).unwrap();
+    assert_eq!(fx, vec![Effect::Lobby { host: HOST.into() }]);
+    assert!(no(&s, HOST, Input::StartInterview).contains("At least one reviewer"));
+    assert!(no(&s, CAND, Input::Join).contains("You are the candidate"));
+    let (s, _) = ok(&s, R1, Input::Join);
+    let (s, _) = ok(&s, R2, Input::Join);
+    assert!(no(&s, R1, Input::Join).contains("already a reviewer"));
+    assert!(no(&s, R1, Input::StartInterview).contains("Only the host"));
+    assert!(no(&s, CAND, Input::Answer { text: "early".into() }).contains("hasn't started"));
+    let (s, _) = ok(&s, HOST, Input::StartInterview);
+    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("no answer to score"));
+    let (s, fx) = ok(
+        &s,
+        CAND,
+        Input::SubmitForm {
+            text: "Threads for I/O, processes for CPU.".into(),
+        },
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ScoringOpened { item: 0, reviewers: 2, .. })),
+        "{fx:?}"
+    );
+    s
+}
+
+#[test]
+fn only_joined_reviewers_score_and_never_the_candidate() {
+    let s = answered();
+    assert!(no(&s, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("can't peer-score your own answers"));
+    assert!(no(&s, "discord:stranger", Input::PeerRate { item: 0, rating: 2 }).contains("Only joined reviewers"));
+    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 7 }).contains("1 to 4"));
+    assert!(no(&s, R1, Input::PeerTicks { item: 0, ticks: vec![42] }).contains("no checklist item 43"));
+}
+
+#[test]
+fn a_resubmission_replaces_and_the_last_reviewer_closes_the_round() {
+    let s = answered();
+    let (s, _) = ok(
+        &s,
+        R1,
+        Input::PeerTicks {
+            item: 0,
+            ticks: vec![1, 0, 1],
+        },
+    );
+    let (s, _) = ok(
+        &s,
+        R1,
+        Input::PeerNote {
+            item: 0,
+            note: "Good split of I/O and CPU work".into(),
+        },
+    );
+    let (s, fx) = ok(&s, R1, Input::PeerRate { item: 0, rating: 2 });
+    assert!(fx.contains(&Effect::ScoreSaved {
+        item: 0,
+        reviewer: R1.into(),
+        replaced: false,
+        scored: 1,
+        of: 2
+    }));
+    let (s, fx) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
+    assert!(fx.contains(&Effect::ScoreSaved {
+        item: 0,
+        reviewer: R1.into(),
+        replaced: true,
+        scored: 1,
+        of: 2
+    }));
+    let round = peer(&s).rounds[0].as_ref().unwrap();
+    assert_eq!(round.scores.len(), 1);
+    assert_eq!(round.scores[0].ticks, vec![0, 1]);
+    assert_eq!(round.scores[0].note.as_deref(), Some("Good split of I/O and CPU work"));
+    let (s, fx) = ok(&s, R2, Input::PeerRate { item: 0, rating: 1 });
+    let Some(Effect::Aggregate(a)) = fx.iter().find(|e| matches!(e, Effect::Aggregate(_))) else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((a.reviewers, a.median, a.spread, a.disagreement), (2, Some(2.0), Some(2), true));
+    assert_eq!(a.ticks[0], 1);
+    assert!(no(&s, R2, Input::PeerRate { item: 0, rating: 4 }).contains("closed; your score was not recorded"));
+}
+
+#[test]
+fn removed_reviewers_keep_their_scores_but_score_no_more() {
+    let s = answered();
+    let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 4 });
+    assert!(no(&s, R1, Input::RemoveReviewer { reviewer: R2.into() }).contains("Only the host"));
+    // Removing the one who had not scored completes the round: everyone left has scored.
+    let (s, fx) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 1)), "{fx:?}");
+    assert!(no(&s, R2, Input::Join).contains("removed you"));
+    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R1.into() });
+    assert_eq!(
+        peer(&s).rounds[0].as_ref().unwrap().scores.len(),
+        1,
+        "a removed reviewer's scores stay"
+    );
+}
+
+#[test]
+fn the_host_closes_scoring_and_the_report_comes_once_at_the_end() {
+    let s = answered();
+    let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
+    assert!(no(&s, R1, Input::CloseScoring { item: 0 }).contains("Only the host"));
+    let (s, fx) = ok(&s, HOST, Input::CloseScoring { item: 0 });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(_))));
+    let (s, _) = ok(&s, CAND, Input::Skip); // skip the self-score
+    let (s, _) = ok(
+        &s,
+        CAND,
+        Input::SubmitForm {
+            text: "asyncio for many sockets".into(),
+        },
+    );
+    let (s, fx) = ok(&s, CAND, Input::End);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Finished(_))));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "round 2 is still open");
+    // Scores still arrive after the interview ended, until scoring closes.
+    let (s, _) = ok(&s, R1, Input::PeerRate { item: 1, rating: 4 });
+    let (s, fx) = ok(&s, R2, Input::PeerRate { item: 1, rating: 4 });
+    let Some(Effect::Report(r)) = fx.iter().find(|e| matches!(e, Effect::Report(_))) else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(r.areas.len(), 2);
+    assert_eq!(r.overall.peer_scores, 3);
+    assert_eq!(r.overall.peer_median, Some(4.0));
+    assert!(peer(&s).reported);
+    let (_, fx) = ok(&s, R1, Input::Leave);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "the report is emitted once");
+}
+
+#[test]
+fn the_clock_closes_overdue_rounds() {
+    let s = answered();
+    let p = pack();
+    assert_eq!(s.next_deadline(), Some(T0 + 1000 + 600_000));
+    let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 1000 + 600_000).unwrap();
+    assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 0)), "{fx:?}");
+    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("closed"));
+}
+
+#[test]
+fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
+    let opts = PlanOptions {
+        areas: vec!["python".into()],
+        per_area: 1,
+        follow_ups: 0,
+        seed: 1,
+    };
+    let (s, _) = start("o1".into(), CAND.into(), &pack(), &opts, Settings::default(), T0).unwrap();
+    assert!(peer::share(&s, "x".into(), 60, T0)
+        .unwrap_err()
+        .message
+        .contains("Only a finished interview"));
+    let (s, _) = ok(&s, CAND, Input::SubmitForm { text: "my answer".into() });
+    let (s, _) = ok(&s, CAND, Input::End);
+    let (shared, fx) = peer::share(&s, "s2".into(), 7 * 86_400, T0 + 5000).unwrap();
+    assert_eq!(shared.version, 1);
+    assert!(matches!(fx[..], [Effect::ScoringOpened { item: 0, .. }]));
+    assert!(no(&shared, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("own answers"));
+    let (shared, fx) = ok(&shared, R1, Input::PeerRate { item: 0, rating: 3 });
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ReviewerJoined { .. })),
+        "scoring joins in an asynchronous review"
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
+        "asynchronous rounds stay open until their deadline"
+    );
+    let (_, fx) = step(&shared, SYSTEM, &Input::Clock, &pack(), T0 + 5000 + 7 * 86_400_000).unwrap();
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Aggregate(_))) && fx.iter().any(|e| matches!(e, Effect::Report(_))),
+        "{fx:?}"
+    );
+}
