@@ -5,42 +5,11 @@ mod support;
 
 use serde_json::{json, Value};
 use sqlx::Row;
-use support::bot::{callback, custom_id, interaction_id, text_of, token, Bot, WAIT};
-use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
-use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin, Place};
-
-/// Pushes an interaction and returns it.
-fn push(fake: &FakeDiscord, ix: Value) -> Value {
-    fake.push_interaction(ix.clone());
-    ix
-}
-
-/// The message the bot created in answer to an interaction (type 4 callback or follow-up).
-async fn response(fake: &FakeDiscord, ix: &Value) -> Value {
-    let t = token(ix);
-    fake.wait_for("the interaction's response message", WAIT, |f| f.original_response(&t))
-        .await
-}
-
-/// The newest message in `channel` that carries a component labelled `label`.
-async fn message_with(fake: &FakeDiscord, channel: u64, label: &str) -> Value {
-    fake.wait_for(&format!("a message with '{label}' in {channel}"), WAIT, |f| {
-        f.messages_in(channel)
-            .into_iter()
-            .rev()
-            .find(|m| support::bot::components(m).iter().any(|(_, l)| l.starts_with(label)))
-    })
-    .await
-}
-
-/// What the bot said after deferring `ix`: the edit of its original reply or its first follow-up.
-async fn after_defer(fake: &FakeDiscord, ix: &Value) -> Value {
-    let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(ix));
-    let r = fake
-        .wait_for_request(|r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix), WAIT)
-        .await;
-    r.body
-}
+use support::bot::{
+    after_defer, callback, click, custom_id, interaction_id, message_with, push, response, text_of, token, type_answer, Bot, WAIT,
+};
+use support::fake_discord::payloads::{message_create, modal_submit, select_click, slash_command};
+use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin};
 
 fn start_options(areas: &str) -> Vec<Value> {
     vec![opt::subcommand(
@@ -71,21 +40,6 @@ async fn start_in_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
 
 fn thread_origin(fake: &FakeDiscord, thread: u64, user: &FakeUser) -> Origin {
     fake.in_thread(thread, user)
-}
-
-async fn type_answer(fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &str) {
-    let msg = message_create(place, user, text);
-    let id = msg["id"].as_str().unwrap().to_string();
-    fake.push_message(msg);
-    fake.wait_for_request(
-        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
-        WAIT,
-    )
-    .await;
-}
-
-async fn click(fake: &FakeDiscord, origin: &Origin, message: &Value, label: &str) -> Value {
-    push(fake, button_click(origin, message, &custom_id(message, label)))
 }
 
 async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {

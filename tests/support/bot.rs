@@ -13,7 +13,8 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::fake_discord::{FakeDiscord, RecordedRequest};
+use super::fake_discord::payloads::{button_click, message_create};
+use super::fake_discord::{FakeDiscord, FakeUser, Origin, Place, RecordedRequest};
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -130,4 +131,52 @@ pub fn text_of(message: &Value) -> String {
         }
     }
     out
+}
+
+/// Pushes an interaction and returns it.
+pub fn push(fake: &FakeDiscord, ix: Value) -> Value {
+    fake.push_interaction(ix.clone());
+    ix
+}
+
+/// The message the bot created in answer to an interaction (type 4 callback or follow-up).
+pub async fn response(fake: &FakeDiscord, ix: &Value) -> Value {
+    let t = token(ix);
+    fake.wait_for("the interaction's response message", WAIT, |f| f.original_response(&t))
+        .await
+}
+
+/// The newest message in `channel` that carries a component labelled `label`.
+pub async fn message_with(fake: &FakeDiscord, channel: u64, label: &str) -> Value {
+    fake.wait_for(&format!("a message with '{label}' in {channel}"), WAIT, |f| {
+        f.messages_in(channel)
+            .into_iter()
+            .rev()
+            .find(|m| components(m).iter().any(|(_, l)| l.starts_with(label)))
+    })
+    .await
+}
+
+/// What the bot said after deferring `ix`: the edit of its original reply or its first follow-up.
+pub async fn after_defer(fake: &FakeDiscord, ix: &Value) -> Value {
+    let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(ix));
+    let r = fake
+        .wait_for_request(|r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix), WAIT)
+        .await;
+    r.body
+}
+
+pub async fn type_answer(fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &str) {
+    let msg = message_create(place, user, text);
+    let id = msg["id"].as_str().unwrap().to_string();
+    fake.push_message(msg);
+    fake.wait_for_request(
+        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
+        WAIT,
+    )
+    .await;
+}
+
+pub async fn click(fake: &FakeDiscord, origin: &Origin, message: &Value, label: &str) -> Value {
+    push(fake, button_click(origin, message, &custom_id(message, label)))
 }
