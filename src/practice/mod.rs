@@ -28,7 +28,7 @@ pub struct PracticeArgs {
     /// Follow-up questions after each main answer (0-4)
     #[arg(long, default_value_t = 1)]
     pub follow_ups: u8,
-    /// Time limit per question, in minutes
+    /// Time limit per question, in minutes (shown; answers submitted later are flagged as late)
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub time_limit: Option<u32>,
     /// Seed for choosing questions [default: random]
@@ -172,7 +172,8 @@ async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term
         }
         Outcome::Rejected(r) => {
             term.error(&r.message);
-            Ok(s.clone())
+            // Another writer (a second terminal of the same user) may have moved it on.
+            Ok(engine.store.load(&s.id).await?.map_or_else(|| s.clone(), |st| st.session))
         }
         Outcome::Duplicate => Ok(s.clone()),
     }
