@@ -1,7 +1,13 @@
-//! Storage tests on a temporary SQLite database: one transaction per input, re-delivered inputs
-//! applied once, concurrent writers serialised by version, and sessions found again on reopen.
+//! Storage tests, each run on a fresh SQLite file and on a fresh PostgreSQL database (from the
+//! machine, 127.0.0.1:5432 unless `PANELIST_TEST_POSTGRES` says otherwise; the tests fail, not
+//! skip, without it): one transaction per input, re-delivered inputs applied once, concurrent
+//! writers serialised by version, sessions found again on reopen, deadlines swept from the
+//! database.
 
 use std::path::Path;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
 
 use panelist::bank::load_path;
 use panelist::engine::{Engine, NewSession, Outcome};
@@ -12,9 +18,68 @@ use sqlx::Row;
 const ME: &str = "local:tester";
 const T0: i64 = 1_700_000_000_000;
 
-async fn engine(dir: &Path) -> Engine {
-    let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
-    let store = Store::connect(&url).await.expect("open database");
+/// A fresh, empty database of one backend.
+struct Db {
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    Db {
+        url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres() -> Db {
+    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("these tests need PostgreSQL at {admin} ({e}); .ci/run starts it, or set PANELIST_TEST_POSTGRES"));
+    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
+    pool.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create a test database");
+    pool.close().await;
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+    Db {
+        url: format!("{base}/{name}"),
+        _dir: None,
+    }
+}
+
+/// Runs a scenario on both backends.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(super::postgres().await).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    every_accepted_input_is_one_event_and_one_version,
+    a_stale_write_rolls_back_the_whole_transaction,
+    a_redelivered_input_is_applied_once,
+    concurrent_writers_are_serialised_by_version,
+    reopening_the_database_resumes_the_session,
+    the_sweeper_pauses_idle_sessions_from_the_database,
+    server_packs_are_stored_per_server,
+);
+
+async fn engine(db: &Db) -> Engine {
+    let store = Store::connect(&db.url).await.expect("open database");
     let bank = load_path(Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/prompts/senior-python-developer.toml"
@@ -68,10 +133,8 @@ fn applied(o: Outcome) -> Session {
     }
 }
 
-#[tokio::test]
-async fn every_accepted_input_is_one_event_and_one_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path()).await;
+async fn every_accepted_input_is_one_event_and_one_version(db: Db) {
+    let e = engine(&db).await;
     let s = start(&e, "k0").await;
     assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &s.id).await, 1);
     applied(
@@ -113,10 +176,8 @@ async fn every_accepted_input_is_one_event_and_one_version() {
     assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &s.id).await, before);
 }
 
-#[tokio::test]
-async fn a_stale_write_rolls_back_the_whole_transaction() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path()).await;
+async fn a_stale_write_rolls_back_the_whole_transaction(db: Db) {
+    let e = engine(&db).await;
     let s = start(&e, "k0").await;
     let pack = e.bank.role("senior-python-developer").unwrap();
     let (next, _) = panelist::interview::step(&s, ME, &Input::SubmitForm { text: "answer".into() }, pack, T0).unwrap();
@@ -135,10 +196,8 @@ async fn a_stale_write_rolls_back_the_whole_transaction() {
     assert_eq!(count(&e, "SELECT COUNT(*) FROM answers WHERE session_id = $1", &s.id).await, 0);
 }
 
-#[tokio::test]
-async fn a_redelivered_input_is_applied_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path()).await;
+async fn a_redelivered_input_is_applied_once(db: Db) {
+    let e = engine(&db).await;
     let s = start(&e, "k0").await;
     applied(apply(&e, &s.id, Input::SubmitForm { text: "only once".into() }, "interaction-1").await);
     assert!(matches!(
@@ -165,10 +224,8 @@ async fn a_redelivered_input_is_applied_once() {
     assert!(refused.message.contains("already have an interview"), "{refused}");
 }
 
-#[tokio::test]
-async fn concurrent_writers_are_serialised_by_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path()).await;
+async fn concurrent_writers_are_serialised_by_version(db: Db) {
+    let e = engine(&db).await;
     let s = start(&e, "k0").await;
     let mut tasks = Vec::new();
     for i in 0..8 {
@@ -190,11 +247,9 @@ async fn concurrent_writers_are_serialised_by_version() {
     assert_eq!(draft.lines().count(), 8, "no line was lost: {draft:?}");
 }
 
-#[tokio::test]
-async fn reopening_the_database_resumes_the_session() {
-    let dir = tempfile::tempdir().unwrap();
+async fn reopening_the_database_resumes_the_session(db: Db) {
     let id = {
-        let e = engine(dir.path()).await;
+        let e = engine(&db).await;
         let s = start(&e, "k0").await;
         applied(
             apply(
@@ -221,7 +276,7 @@ async fn reopening_the_database_resumes_the_session() {
         e.store.close().await;
         s.id
     };
-    let e = engine(dir.path()).await;
+    let e = engine(&db).await;
     let live = e.live("local", ME).await.unwrap().expect("the unfinished session is found");
     assert_eq!(live.session.id, id);
     assert_eq!(live.session.version, 3);
@@ -234,10 +289,8 @@ async fn reopening_the_database_resumes_the_session() {
     assert!(e.live("guild:1", ME).await.unwrap().is_none(), "reads are scoped to the scope");
 }
 
-#[tokio::test]
-async fn the_sweeper_pauses_idle_sessions_from_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path()).await;
+async fn the_sweeper_pauses_idle_sessions_from_the_database(db: Db) {
+    let e = engine(&db).await;
     let local = start(&e, "k-local").await;
     let s = start_in(&e, "guild:1", "k0").await;
     assert!(e.sweep(T0 + 60_000).await.unwrap().is_empty(), "nothing is due after a minute");
@@ -253,5 +306,34 @@ async fn the_sweeper_pauses_idle_sessions_from_the_database() {
     assert_eq!(
         untouched.session.version, 1,
         "terminal sessions are left to the terminal's own clock"
+    );
+}
+
+async fn server_packs_are_stored_per_server(db: Db) {
+    use panelist::store::PackUpload;
+    let e = engine(&db).await;
+    let up = |guild: &'static str, body: &'static str| PackUpload {
+        guild,
+        role_id: "sre",
+        name: "SRE",
+        body,
+        questions: 1,
+        uploaded_by: "discord:1",
+    };
+    assert_eq!(e.store.put_server_pack(&up("g1", "first"), T0).await.unwrap(), 1);
+    assert_eq!(
+        e.store.put_server_pack(&up("g1", "second"), T0).await.unwrap(),
+        2,
+        "a replacement bumps the version"
+    );
+    assert_eq!(e.store.put_server_pack(&up("g2", "other"), T0).await.unwrap(), 1);
+    assert_eq!(e.store.server_pack("g1", "sre").await.unwrap().unwrap().body, "second");
+    assert!(e.store.remove_server_pack("g1", "sre", T0).await.unwrap());
+    assert!(!e.store.remove_server_pack("g1", "sre", T0).await.unwrap());
+    assert!(e.store.server_packs("g1").await.unwrap().is_empty());
+    assert_eq!(
+        e.store.server_packs("g2").await.unwrap().len(),
+        1,
+        "servers never see each other's packs"
     );
 }

@@ -31,6 +31,7 @@ pub struct Store {
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
     /// Connects (creating a SQLite file if needed) and applies migrations.
@@ -71,7 +72,7 @@ impl Store {
     async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend {
             Backend::Sqlite => SQLITE.run(&self.pool).await.context("applying SQLite migrations")?,
-            Backend::Postgres => anyhow::bail!("PostgreSQL support arrives with the scale-out work; use a sqlite: DATABASE_URL for now"),
+            Backend::Postgres => POSTGRES.run(&self.pool).await.context("applying PostgreSQL migrations")?,
         }
         Ok(())
     }
