@@ -37,7 +37,12 @@ async fn open_lobby(fake: &FakeDiscord, t: &Team) -> u64 {
     )];
     let ix = push(
         fake,
-        slash_command_resolved(&fake.in_guild(&t.host), "review", opts, resolved_users(std::slice::from_ref(&t.cand), true)),
+        slash_command_resolved(
+            &fake.in_guild(&t.host),
+            "review",
+            opts,
+            resolved_users(std::slice::from_ref(&t.cand), true),
+        ),
     );
     let said = after_defer(fake, &ix).await;
     assert_eq!(said["flags"], 64);

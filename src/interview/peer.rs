@@ -338,7 +338,6 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
     let rating = Rating::new(rating).ok_or_else(|| Rejection::new(format!("A rating is 1 to 4; got {rating}.")))?;
     may_score(s, actor, item, now, fx)?;
     let p = peer(s);
-    let of = p.active().count();
     let round = p.rounds[item].as_mut().expect("open round");
     let (ticks, note) = round
         .drafts
@@ -363,6 +362,7 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
         }
     };
     let scored = round.scores.len();
+    let of = expected(peer(s), item).max(scored);
     fx.push(Effect::ScoreSaved {
         item,
         reviewer: actor.to_string(),
@@ -376,16 +376,31 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
     Ok(())
 }
 
-/// Live rounds close once every active reviewer has scored.
+/// The reviewers a round waits for: active ones who had joined when it opened (a late joiner
+/// scores from then on, without holding up answers given before they came).
+fn awaited<'p>(p: &'p Peer, r: &Round) -> Vec<&'p Reviewer> {
+    p.active().filter(|a| a.joined_at <= r.opened_at).collect()
+}
+
+/// How many scores a round expects: those it waits for, and anyone who scored anyway.
+pub fn expected(p: &Peer, item: usize) -> usize {
+    let Some(r) = p.rounds.get(item).and_then(|r| r.as_ref()) else {
+        return 0;
+    };
+    let waited = awaited(p, r);
+    waited.len() + r.scores.iter().filter(|sc| !waited.iter().any(|a| a.actor == sc.reviewer)).count()
+}
+
+/// Live rounds close once every reviewer they wait for has scored.
 fn round_complete(p: &Peer, item: usize) -> bool {
     let Some(r) = p.rounds.get(item).and_then(|r| r.as_ref()) else {
         return false;
     };
-    let active: Vec<&Reviewer> = p.active().collect();
+    let waited = awaited(p, r);
     !p.asynchronous
         && r.closed_at.is_none()
-        && !active.is_empty()
-        && active.iter().all(|a| r.scores.iter().any(|sc| sc.reviewer == a.actor))
+        && !waited.is_empty()
+        && waited.iter().all(|a| r.scores.iter().any(|sc| sc.reviewer == a.actor))
 }
 
 fn close(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {

@@ -212,3 +212,17 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_late_reviewer_scores_from_then_on_without_holding_up_earlier_answers() {
+    let s = answered();
+    let p = pack();
+    let (s, _) = step(&s, "discord:late", &Input::Join, &p, T0 + 2000).unwrap();
+    let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
+    let (s, fx) = ok(&s, R2, Input::PeerRate { item: 0, rating: 3 });
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
+        "the late joiner does not hold up question 1: {fx:?}"
+    );
+    assert!(no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }).contains("closed"));
+}
