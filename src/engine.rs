@@ -201,6 +201,11 @@ impl Engine {
                 return Ok(Outcome::Rejected(r));
             }
             let pack = self.session_pack(&stored).await?;
+            if !plan_fits(&stored.session, &pack) {
+                return Ok(Outcome::Rejected(Rejection::new(
+                    "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see `/interview history`); start a new interview.",
+                )));
+            }
             let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
@@ -267,6 +272,15 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// Every question (and follow-up) the session plans still exists in its pack. Packs in use are
+/// not replaced (`/packs upload` refuses), but a deploy may edit `prompts/`.
+fn plan_fits(s: &Session, pack: &Pack) -> bool {
+    s.plan.items.iter().all(|i| {
+        pack.question(&i.question)
+            .is_some_and(|q| i.follow_ups.iter().all(|&f| f < q.follow_ups.len()))
+    })
 }
 
 /// Milliseconds since the Unix epoch, from the system clock (adapters only; the core takes `now`).

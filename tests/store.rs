@@ -337,3 +337,23 @@ async fn server_packs_are_stored_per_server(db: Db) {
         "servers never see each other's packs"
     );
 }
+
+#[tokio::test]
+async fn a_session_whose_pack_lost_its_question_is_refused_not_crashed() {
+    let db = sqlite().await;
+    let e = engine(&db).await;
+    let s = start(&e, "k0").await;
+    let first = s.plan.items[0].question.clone();
+    // A deploy removes the question the session is on.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/senior-python-developer.toml");
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace(&format!("id = \"{first}\""), "id = \"renamed-in-a-deploy\"");
+    let pack = panelist::bank::parse_pack(&text, "edited").unwrap();
+    let bank = panelist::bank::Bank::new(vec![("edited".into(), pack)]).unwrap();
+    let edited = Engine::new(e.store.clone(), bank, Settings::default());
+    match edited.apply(&s.id, ME, &Input::Submit, "k1", T0).await.unwrap() {
+        Outcome::Rejected(r) => assert!(r.message.contains("question pack changed"), "{r}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -20,7 +20,12 @@ pub fn transcript(s: &Session, pack: &Pack) -> String {
         let _ = writeln!(out, "## Question {} of {} · {area}\n\n{}\n", i + 1, s.plan.items.len(), q.prompt);
         for a in &rec.answers {
             if a.part > 0 {
-                let _ = writeln!(out, "**Follow-up:** {}\n", q.follow_ups[plan.follow_ups[a.part - 1]]);
+                let text = plan
+                    .follow_ups
+                    .get(a.part - 1)
+                    .and_then(|&f| q.follow_ups.get(f))
+                    .map_or("(no longer in the pack)", String::as_str);
+                let _ = writeln!(out, "**Follow-up:** {text}\n");
             }
             let late = if a.over_time { " (after the time limit)" } else { "" };
             let _ = writeln!(out, "**Answer{late}:**\n\n{}\n", quote(&a.text));

@@ -6,12 +6,33 @@ use super::io::{Ask, Effect, Feedback};
 use super::state::{Session, Stage};
 use crate::bank::{Pack, Question};
 
-/// The pack question of plan item `item`. A session's plan only names questions of its pack, and
-/// packs in use are never replaced (see `/packs upload`).
+/// The pack question of plan item `item`. A session's plan only names questions of its pack and
+/// packs in use are not replaced, but a deploy may edit `prompts/`: a question gone since then
+/// reads as a placeholder instead of bringing the bot down.
 pub(crate) fn question<'p>(s: &Session, pack: &'p Pack, item: usize) -> &'p Question {
-    let id = &s.plan.items[item].question;
-    pack.question(id)
-        .unwrap_or_else(|| panic!("session {} plans question '{id}', which its pack lacks", s.id))
+    match pack.question(&s.plan.items[item].question) {
+        Some(q) => q,
+        None => missing(),
+    }
+}
+
+fn missing() -> &'static Question {
+    static MISSING: std::sync::OnceLock<Question> = std::sync::OnceLock::new();
+    MISSING.get_or_init(|| Question {
+        id: "missing".into(),
+        area: String::new(),
+        kind: crate::bank::Kind::Concept,
+        difficulty: 1,
+        minutes: 1,
+        prompt: "(This question is no longer in the question pack.)".into(),
+        follow_ups: Vec::new(),
+        hints: Vec::new(),
+        checklist: vec!["(no checklist)".into()],
+        talking_points: Vec::new(),
+        outline: "(no outline)".into(),
+        example: None,
+        complexity: None,
+    })
 }
 
 /// The question being asked, as an [`Ask`].
