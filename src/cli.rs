@@ -48,6 +48,10 @@ struct CheckArgs {
     /// Also hold every question to the completeness bar of prompts/FORMAT.md.
     #[arg(long)]
     strict: bool,
+    /// Check the strong/weak sample answers in this directory and report how many questions
+    /// of each pack have them.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
 }
 
 /// Parses the command line, runs the command, and maps errors to a clear message and exit code.
@@ -141,8 +145,25 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    if let Some(dir) = &args.fixtures {
+        match bank::check_fixtures(&bank, dir) {
+            Ok(report) => {
+                for (role, n) in &report.per_role {
+                    println!("{role}: {n} questions with strong/weak sample answers");
+                }
+                for f in &report.failures {
+                    eprintln!("fixture: {f}");
+                }
+                findings += report.failures.len();
+            }
+            Err(e) => {
+                eprintln!("error: cannot read fixtures at {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     if findings > 0 {
-        eprintln!("error: {findings} completeness finding(s)");
+        eprintln!("error: {findings} finding(s)");
         return ExitCode::FAILURE;
     }
     println!(

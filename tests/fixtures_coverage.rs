@@ -1,62 +1,42 @@
-//! Talking-point coverage on real answers: for every sample-answer fixture in
-//! `tests/fixtures/answers/`, the strong answer reaches at least 70% coverage and the weak one at
-//! most 30%. Prints, per pack, how many questions have fixtures.
+//! Talking-point coverage on real answers, and the shipped packs' completeness: every
+//! sample-answer fixture in `tests/fixtures/answers/` has its strong answer at >= 70% coverage and
+//! its weak one at <= 30%; at least 20 questions have fixtures.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use panelist::bank::load_path;
-use panelist::interview::coverage::coverage;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixture {
-    role: String,
-    question: String,
-    strong: String,
-    weak: String,
-}
+use panelist::bank::{check_fixtures, load_path};
 
 #[test]
 fn strong_answers_cover_most_points_and_weak_ones_few() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bank = load_path(&root.join("prompts")).unwrap_or_else(|e| panic!("packs: {e:?}"));
-    let mut per_pack: BTreeMap<String, usize> = bank.packs().iter().map(|p| (p.role.id.clone(), 0)).collect();
-    let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/answers"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let f: Fixture = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let pack = bank
-            .role(&f.role)
-            .unwrap_or_else(|| panic!("{}: unknown role {}", path.display(), f.role));
-        let q = pack
-            .question(&f.question)
-            .unwrap_or_else(|| panic!("{}: unknown question {}", path.display(), f.question));
-        let strong = coverage(&f.strong, &q.talking_points).fraction();
-        let weak = coverage(&f.weak, &q.talking_points).fraction();
-        if strong < 0.7 || weak > 0.3 {
-            failures.push(format!(
-                "{}: strong {:.0}% (needs >= 70), weak {:.0}% (needs <= 30)",
-                q.id,
-                strong * 100.0,
-                weak * 100.0
-            ));
-        }
-        *per_pack.get_mut(&f.role).unwrap() += 1;
-    }
-    for (role, n) in &per_pack {
+    let report = check_fixtures(&bank, &root.join("tests/fixtures/answers")).unwrap();
+    for (role, n) in &report.per_role {
         println!("{role}: {n} questions with strong/weak fixtures");
     }
-    assert!(failures.is_empty(), "coverage fixtures failed:\n{}", failures.join("\n"));
     assert!(
-        per_pack.values().sum::<usize>() >= 20,
-        "at least 20 questions have fixtures: {per_pack:?}"
+        report.failures.is_empty(),
+        "coverage fixtures failed:\n{}",
+        report.failures.join("\n")
     );
+    assert!(
+        report.per_role.values().sum::<usize>() >= 20,
+        "at least 20 questions have fixtures: {:?}",
+        report.per_role
+    );
+}
+
+#[test]
+fn a_fixture_below_the_bar_is_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = load_path(&root.join("prompts/senior-python-developer.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        "role = \"senior-python-developer\"\nquestion = \"conc-gil\"\nstrong = \"I am not sure.\"\nweak = \"I am not sure either.\"\n";
+    std::fs::write(dir.path().join("conc-gil.toml"), fixture).unwrap();
+    let report = check_fixtures(&bank, dir.path()).unwrap();
+    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+    assert!(report.failures[0].contains("strong 0%"), "{}", report.failures[0]);
 }
 
 #[test]
@@ -72,6 +52,19 @@ fn shipped_packs_are_valid_and_complete() {
     assert!(findings.is_empty(), "incomplete questions:\n{}", findings.join("\n"));
     let spd = bank.role("senior-python-developer").expect("the seed role ships");
     assert!(spd.questions.len() >= 60 && spd.areas.len() == 8);
+    for area in &spd.areas {
+        assert!(
+            spd.questions.iter().filter(|q| q.area == area.id).count() >= 5,
+            "area {} has fewer than 5 questions",
+            area.id
+        );
+    }
+    for role in ["software-engineer", "software-architect"] {
+        assert!(
+            bank.role(role).is_some_and(|p| p.questions.len() >= 30),
+            "{role} ships with at least 30 questions"
+        );
+    }
     for seed in [
         "arch-notification-service",
         "py-shallow-deep-copy",
