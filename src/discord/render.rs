@@ -308,32 +308,46 @@ fn rubric_components(session: &str, item: usize, checklist: &[String]) -> Vec<Cr
         }
         .encode()
     };
+    let skip = CreateButton::new(id(RubricAction::SkipScore))
+        .label("Skip scoring")
+        .style(ButtonStyle::Secondary);
+    scoring_rows(
+        &id(RubricAction::Ticks),
+        "Checklist: what did your answer do?",
+        checklist,
+        |n| id(RubricAction::Rate(n)),
+        skip,
+    )
+}
+
+/// A checklist multi-select and a row of the four rating buttons (plus one more button): the
+/// rubric, for self-scoring and for a reviewer's private score alike.
+pub(super) fn scoring_rows(
+    select_id: &str,
+    placeholder: &str,
+    checklist: &[String],
+    rate_id: impl Fn(u8) -> String,
+    last: CreateButton,
+) -> Vec<CreateActionRow> {
     let options = checklist
         .iter()
         .enumerate()
         .map(|(i, c)| CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string()))
         .collect();
-    let menu = CreateSelectMenu::new(id(RubricAction::Ticks), CreateSelectMenuKind::String { options })
-        .placeholder("Checklist: what did your answer do?")
+    let menu = CreateSelectMenu::new(select_id, CreateSelectMenuKind::String { options })
+        .placeholder(placeholder)
         .min_values(0)
         .max_values(checklist.len() as u8);
-    let rate = |n: u8, label: &str| {
-        CreateButton::new(id(RubricAction::Rate(n)))
-            .label(format!("{n} · {label}"))
-            .style(ButtonStyle::Secondary)
-    };
-    vec![
-        CreateActionRow::SelectMenu(menu),
-        CreateActionRow::Buttons(vec![
-            rate(1, "strong no hire"),
-            rate(2, "lean no hire"),
-            rate(3, "lean hire"),
-            rate(4, "strong hire"),
-            CreateButton::new(id(RubricAction::SkipScore))
-                .label("Skip scoring")
-                .style(ButtonStyle::Secondary),
-        ]),
-    ]
+    let bands = ["strong no hire", "lean no hire", "lean hire", "strong hire"];
+    let mut buttons: Vec<CreateButton> = (1..=4u8)
+        .map(|n| {
+            CreateButton::new(rate_id(n))
+                .label(format!("{n} · {}", bands[n as usize - 1]))
+                .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    buttons.push(last);
+    vec![CreateActionRow::SelectMenu(menu), CreateActionRow::Buttons(buttons)]
 }
 
 fn feedback_card(f: &Feedback) -> Card {

@@ -2,10 +2,10 @@
 //! progress, the private rubric a reviewer fills in, aggregates and the final report.
 
 use poise::serenity_prelude as serenity;
-use serenity::{ButtonStyle, CreateActionRow, CreateButton, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption};
+use serenity::{ButtonStyle, CreateActionRow, CreateButton};
 
 use super::ids::{ComponentId, LobbyAction, PeerAction};
-use super::render::{clip, Card, BLUE, GREEN, GREY};
+use super::render::{clip, scoring_rows, Card, BLUE, GREEN, GREY};
 use crate::interview::aggregate::{Aggregate, Report, ReportRow};
 use crate::interview::state::band;
 use crate::interview::{Effect, Session};
@@ -104,20 +104,16 @@ pub fn reviewer_rubric(session: &str, item: usize, message: u64, checklist: &[St
         }
         .encode()
     };
-    let options = checklist
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string()))
-        .collect();
-    let menu = CreateSelectMenu::new(id(PeerAction::Ticks), CreateSelectMenuKind::String { options })
-        .placeholder("Checklist: what did the answer do?")
-        .min_values(0)
-        .max_values(checklist.len() as u8);
-    let rate = |n: u8, label: &str| {
-        CreateButton::new(id(PeerAction::Rate(n)))
-            .label(format!("{n} · {label}"))
-            .style(ButtonStyle::Secondary)
-    };
+    let note = CreateButton::new(id(PeerAction::Note))
+        .label("Add a note")
+        .style(ButtonStyle::Secondary);
+    let rows = scoring_rows(
+        &id(PeerAction::Ticks),
+        "Checklist: what did the answer do?",
+        checklist,
+        |n| id(PeerAction::Rate(n)),
+        note,
+    );
     let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
     let card = Card {
         title: format!("Your private score · question {}", item + 1),
@@ -128,18 +124,6 @@ pub fn reviewer_rubric(session: &str, item: usize, message: u64, checklist: &[St
         footer: Some("A new submission before scoring closes replaces your earlier one.".into()),
         colour: GREY,
     };
-    let rows = vec![
-        CreateActionRow::SelectMenu(menu),
-        CreateActionRow::Buttons(vec![
-            rate(1, "strong no hire"),
-            rate(2, "lean no hire"),
-            rate(3, "lean hire"),
-            rate(4, "strong hire"),
-            CreateButton::new(id(PeerAction::Note))
-                .label("Add a note")
-                .style(ButtonStyle::Secondary),
-        ]),
-    ];
     (card, rows)
 }
 
