@@ -235,3 +235,21 @@ fn a_broken_pack_stops_start_up_naming_file_and_field() {
     assert!(ok.status.success(), "{stdout}{}", String::from_utf8_lossy(&ok.stderr));
     assert!(stdout.contains("Python language proficiency (python)"), "{stdout}");
 }
+
+#[tokio::test]
+async fn quit_leaves_the_session_to_resume_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), b"a first line of my answer\n/quit\nthis line is never read\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("Leaving; your session is saved"),
+        "{stdout}"
+    );
+    let live = store(dir.path())
+        .await
+        .live("local", "local:pat")
+        .await
+        .unwrap()
+        .expect("still live");
+    assert!(matches!(&live.session.stage, Stage::Asking { draft, .. } if draft == "a first line of my answer"));
+}

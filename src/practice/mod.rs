@@ -97,7 +97,11 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
             }
         };
         let line = line.trim_end_matches(['\n', '\r']);
-        let Some(input) = parse_line(&session, line, &mut pending_blank, &mut term) else {
+        let mut quit = false;
+        let Some(input) = parse_line(&session, line, &mut pending_blank, &mut quit, &mut term) else {
+            if quit {
+                return Ok(());
+            }
             continue;
         };
         session = apply(engine, &session, &candidate, input, &mut term).await?;
@@ -180,7 +184,7 @@ async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term
 }
 
 /// Reads one line in the context of the current stage; `None` when it produced no input.
-fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Term) -> Option<Input> {
+fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, quit: &mut bool, term: &mut Term) -> Option<Input> {
     let trimmed = line.trim();
     if let Some(cmd) = command(trimmed) {
         return match cmd {
@@ -197,7 +201,8 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, term: &mut Ter
             }
             "quit" | "exit" => {
                 term.print("Leaving; your session is saved. Run `panelist practice` to continue.\n");
-                std::process::exit(0);
+                *quit = true;
+                None
             }
             other => {
                 term.error(&format!("Unknown command /{other}. Type /help for the list."));
