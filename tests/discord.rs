@@ -506,3 +506,60 @@ async fn interview_start_inside_a_dm_runs_there_and_options_autocomplete() {
     assert_eq!(values, vec!["governance,stakeholder-leadership"]);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_private_thread_a_time_limit_and_a_message_without_content() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("pia");
+    let opts = vec![opt::subcommand(
+        "start",
+        vec![
+            opt::string("areas", "python"),
+            opt::integer("per_area", 1),
+            opt::integer("time_limit", 2),
+            opt::boolean("private", true),
+        ],
+    )];
+    push(&fake, slash_command(&fake.in_guild(&cand), "interview", opts));
+    let created = fake
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
+        .await;
+    assert_eq!(created.body["type"], 12, "a private thread on request");
+    let thread: u64 = created.response["id"].as_str().unwrap().parse().unwrap();
+    fake.wait_for_request(|r| r.is("PUT", &format!("/channels/{thread}/thread-members/{}", cand.id)), WAIT)
+        .await;
+    let question = message_with(&fake, thread, "Submit answer").await;
+    assert!(text_of(&question).contains("time limit 2 min"), "{}", text_of(&question));
+
+    // Without the Message Content intent a server message arrives with empty content.
+    let origin = fake.in_thread(thread, &cand);
+    let blank = message_create(&origin.place, &cand, "");
+    let id = blank["id"].as_str().unwrap().to_string();
+    fake.push_message(blank);
+    let told = fake
+        .wait_for_request(
+            |r| r.is("POST", &format!("/channels/{thread}/messages")) && r.body["message_reference"]["message_id"] == id.as_str(),
+            WAIT,
+        )
+        .await;
+    assert!(told.body["content"].as_str().unwrap().contains("Answer in a form"), "{}", told.body);
+
+    // When time is up the draft is submitted for the candidate.
+    type_answer(&fake, &origin.place, &cand, "what I had so far").await;
+    let later = panelist::engine::now_millis() + 2 * 60 * 1000 + 1000;
+    assert_eq!(panelist::discord::sweep_once(&fake.http(), &bot.engine, later).await.unwrap(), 1);
+    fake.wait_for_request(
+        |r| r.is("POST", &format!("/channels/{thread}/messages")) && text_of(&r.body).contains("Time is up"),
+        WAIT,
+    )
+    .await;
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.engine.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(body, "what I had so far");
+    bot.stop().await;
+}
