@@ -201,7 +201,8 @@ impl Engine {
                 return Ok(Outcome::Rejected(r));
             }
             let pack = self.session_pack(&stored).await?;
-            if !plan_fits(&stored.session, &pack) {
+            // The clock still closes rounds and pauses sessions whose pack changed.
+            if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
                 return Ok(Outcome::Rejected(Rejection::new(
                     "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see `/interview history`); start a new interview.",
                 )));
@@ -266,8 +267,11 @@ impl Engine {
             match self.apply(&s.id, interview::SYSTEM, &Input::Clock, &key, now).await {
                 Ok(Outcome::Applied { session, effects }) => out.push((Stored { session, ..stored }, effects)),
                 Ok(_) => {}
-                // One broken session must not stop everyone else's deadlines.
-                Err(e) => tracing::error!(session = %s.id, error = ?e, "applying a deadline failed"),
+                // One broken session must not stop everyone else's deadlines: look again later.
+                Err(e) => {
+                    tracing::error!(session = %s.id, error = ?e, "applying a deadline failed; retrying in an hour");
+                    self.store.postpone(&s.id, now + 3_600_000).await?;
+                }
             }
         }
         Ok(out)

@@ -347,18 +347,23 @@ async fn an_asynchronous_review_of_a_shared_session() {
     .await;
     // Nothing of it is in the server until it is shared.
     assert!(posted_in(&fake, fake.channel_id(), "private practice").is_empty());
-    let share = push(
+    // Without asking for the DM practice by name, nothing from it is shared.
+    let plain = push(
         &fake,
-        slash_command(
-            &fake.in_guild(&t.cand),
-            "review",
-            vec![opt::subcommand("share", vec![opt::integer("days", 3)])],
-        ),
+        slash_command(&fake.in_guild(&t.cand), "review", vec![opt::subcommand("share", vec![])]),
     );
-    assert!(after_defer(&fake, &share).await["content"]
-        .as_str()
-        .unwrap()
-        .contains("Shared for review"));
+    let said = after_defer(&fake, &plain).await;
+    assert!(
+        said["content"].as_str().unwrap().contains("no finished interview in this server"),
+        "{said}"
+    );
+    let opts = vec![opt::subcommand(
+        "share",
+        vec![opt::integer("days", 3), opt::boolean("from_dm", true)],
+    )];
+    let share = push(&fake, slash_command(&fake.in_guild(&t.cand), "review", opts));
+    let said = after_defer(&fake, &share).await;
+    assert!(said["content"].as_str().unwrap().contains("Shared for review"), "{said}");
     let created = fake
         .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
         .await;

@@ -167,8 +167,16 @@ async fn answer(
 ) -> anyhow::Result<()> {
     match outcome {
         Outcome::Applied { session, effects } => {
-            respond(&ctx.http, id, token, render(&session, pack, &effects, echo)).await?;
+            // In a live review the candidate's own feedback (self-score, coverage, model outline)
+            // is private: shown in the thread it would anchor reviewers who have not scored yet.
+            let reviewed = session.peer.is_some();
+            let (mine, shared): (Vec<Effect>, Vec<Effect>) =
+                effects.iter().cloned().partition(|e| reviewed && matches!(e, Effect::Feedback(_)));
+            let mut replies = render(&session, pack, &shared, echo);
+            replies.extend(render(&session, pack, &mine, None).into_iter().map(Reply::ephemeral));
+            let sent = respond(&ctx.http, id, token, replies).await;
             review::after(&ctx.http, &data.engine, stored, &session, &effects).await;
+            sent?;
         }
         Outcome::Rejected(r) => respond(&ctx.http, id, token, vec![Reply::text(r.message).ephemeral()]).await?,
         Outcome::Duplicate => {}

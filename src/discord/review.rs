@@ -82,44 +82,51 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         Outcome::Duplicate => return Ok(()),
     };
     let pack = data.engine.session_pack(&stored).await?;
-    match input {
-        // Joining and leaving update the lobby in place.
-        Input::Join | Input::Leave if session.stage == crate::interview::Stage::Lobby => {
-            let host = session.peer.as_ref().map_or(String::new(), |p| p.host.clone());
-            let card = lobby_card(&session, &host);
-            let msg = CreateInteractionResponseMessage::new()
-                .embed(card.embed())
-                .allowed_mentions(no_mentions());
-            CreateInteractionResponse::UpdateMessage(msg)
-                .execute(&ctx.http, (ci.id, &ci.token))
-                .await?;
-            post(&ctx.http, ci.channel_id, public(&session, &pack, &effects)).await?;
-        }
-        // A reviewer's own choices are answered privately, in their rubric message.
-        Input::PeerTicks { .. } | Input::PeerRate { .. } => {
-            let mine = render(&session, &pack, &private(&effects), None)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| Reply::text("Saved."));
-            let msg = CreateInteractionResponseMessage::new()
-                .content(mine.content.unwrap_or_default())
-                .allowed_mentions(no_mentions());
-            CreateInteractionResponse::UpdateMessage(msg)
-                .execute(&ctx.http, (ci.id, &ci.token))
-                .await?;
-            if let ComponentId::Peer { message, .. } = id {
-                update_progress(&ctx.http, ci.channel_id, message, &session, &effects).await;
+    let sent: serenity::Result<()> = async {
+        match input {
+            // Joining and leaving update the lobby in place.
+            Input::Join | Input::Leave if session.stage == crate::interview::Stage::Lobby => {
+                let host = session.peer.as_ref().map_or(String::new(), |p| p.host.clone());
+                let card = lobby_card(&session, &host);
+                let msg = CreateInteractionResponseMessage::new()
+                    .embed(card.embed())
+                    .allowed_mentions(no_mentions());
+                CreateInteractionResponse::UpdateMessage(msg)
+                    .execute(&ctx.http, (ci.id, &ci.token))
+                    .await?;
+                post(&ctx.http, ci.channel_id, public(&session, &pack, &effects)).await?;
             }
-            post(&ctx.http, ci.channel_id, public(&session, &pack, &effects)).await?;
-        }
-        _ => {
-            if let Input::CloseScoring { .. } = input {
-                update_progress(&ctx.http, ci.channel_id, ci.message.id.get(), &session, &effects).await;
+            // A reviewer's own choices are answered privately, in their rubric message.
+            Input::PeerTicks { .. } | Input::PeerRate { .. } => {
+                let mine = render(&session, &pack, &private(&effects), None)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Reply::text("Saved."));
+                let msg = CreateInteractionResponseMessage::new()
+                    .content(mine.content.unwrap_or_default())
+                    .allowed_mentions(no_mentions());
+                CreateInteractionResponse::UpdateMessage(msg)
+                    .execute(&ctx.http, (ci.id, &ci.token))
+                    .await?;
+                if let ComponentId::Peer { message, .. } = id {
+                    update_progress(&ctx.http, ci.channel_id, message, &session, &effects).await;
+                }
+                post(&ctx.http, ci.channel_id, public(&session, &pack, &effects)).await?;
             }
-            respond(&ctx.http, ci.id, &ci.token, render(&session, &pack, &effects, None)).await?;
+            _ => {
+                if let Input::CloseScoring { .. } = input {
+                    update_progress(&ctx.http, ci.channel_id, ci.message.id.get(), &session, &effects).await;
+                }
+                respond(&ctx.http, ci.id, &ci.token, render(&session, &pack, &effects, None)).await?;
+            }
         }
+        Ok(())
     }
+    .await;
+    // The report DM and async notices go out even if answering the click failed: the round's
+    // closing is already stored and would otherwise never be told.
     after(&ctx.http, &data.engine, &stored, &session, &effects).await;
+    sent?;
     Ok(())
 }
 

@@ -181,7 +181,7 @@ pub fn aggregate_card(a: &Aggregate) -> Card {
         body.push(format!("**Talking points covered:** {} of {}", c.covered(), c.points.len()));
     }
     for n in &a.notes {
-        body.push(format!("> {}", clip(n, 300).replace('\n', " ")));
+        body.push(format!("> {}", clip(n, 1000).replace('\n', " ")));
     }
     Card {
         title: format!("Peer scores · question {}", a.item + 1),

@@ -107,9 +107,6 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
     if s.peer.is_none() {
         return Err(Rejection::new("This is not a peer-review session."));
     }
-    if matches!(s.stage, Stage::Abandoned { .. }) {
-        return Err(Rejection::new("This review session was abandoned."));
-    }
     match input {
         Input::Join => join(s, actor, now, fx),
         Input::Leave => leave(s, actor, false, pack, now, fx),
@@ -207,14 +204,27 @@ fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Resu
 }
 
 fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if removed && who == s.candidate {
+        return Err(Rejection::new("The candidate is not a reviewer."));
+    }
     let p = peer(s);
-    let Some(r) = p.reviewers.iter_mut().find(|r| r.actor == who && r.active) else {
-        return Err(Rejection::new(if removed {
-            "That person is not a reviewer here."
-        } else {
-            "You are not a reviewer here."
-        }));
+    let r = match p.reviewers.iter().position(|r| r.actor == who) {
+        Some(i) if removed || p.reviewers[i].active => &mut p.reviewers[i],
+        // The host may bar someone who has not joined (or already left) from scoring.
+        None if removed => {
+            p.reviewers.push(Reviewer {
+                actor: who.to_string(),
+                joined_at: now,
+                active: false,
+                removed: false,
+            });
+            p.reviewers.last_mut().expect("just pushed")
+        }
+        _ => return Err(Rejection::new("You are not a reviewer here.")),
     };
+    if removed && r.removed {
+        return Err(Rejection::new("That person was already removed."));
+    }
     r.active = false;
     r.removed |= removed;
     let reviewers = p.active().count();
@@ -247,6 +257,7 @@ fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &
         asked_at: now,
     };
     s.items[0].asked = true;
+    s.last_activity = now; // the candidate's idle clock starts with the interview, not the lobby
     fx.push(Effect::Ask(super::view::ask(s, pack, false)));
     Ok(())
 }
@@ -446,9 +457,10 @@ pub fn close_due(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>
 
 /// Once the interview is over and every round closed, the report (once).
 pub fn maybe_report(s: &mut Session, pack: &Pack, fx: &mut Vec<Effect>) {
-    let finished = matches!(s.stage, Stage::Finished { .. });
+    let over = s.stage.is_over();
     let Some(p) = &s.peer else { return };
-    if finished && !p.reported && p.all_closed() {
+    let any_round = p.rounds.iter().any(Option::is_some);
+    if over && any_round && !p.reported && p.all_closed() {
         let rep = report(s, pack, &p.scores());
         peer(s).reported = true;
         fx.push(Effect::Report(rep));

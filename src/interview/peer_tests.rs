@@ -226,3 +226,33 @@ fn a_late_reviewer_scores_from_then_on_without_holding_up_earlier_answers() {
     );
     assert!(no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }).contains("closed"));
 }
+
+#[test]
+fn the_host_can_bar_a_reviewer_who_left_or_never_joined() {
+    let s = answered();
+    let (s, _) = ok(&s, R2, Input::Leave);
+    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
+    assert!(no(&s, R2, Input::Join).contains("removed you"));
+    let (s, _) = ok(
+        &s,
+        HOST,
+        Input::RemoveReviewer {
+            reviewer: "discord:never".into(),
+        },
+    );
+    assert!(no(&s, "discord:never", Input::Join).contains("removed you"));
+    assert!(no(&s, HOST, Input::RemoveReviewer { reviewer: CAND.into() }).contains("not a reviewer"));
+}
+
+#[test]
+fn ending_in_the_lobby_sends_no_empty_report() {
+    let opts = PlanOptions {
+        areas: vec!["python".into()],
+        per_area: 1,
+        follow_ups: 0,
+        seed: 1,
+    };
+    let (s, _) = start_peer("p2".into(), CAND.into(), HOST.into(), &pack(), &opts, Settings::default(), 600, T0).unwrap();
+    let (_, fx) = ok(&s, HOST, Input::End);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "{fx:?}");
+}

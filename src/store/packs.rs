@@ -97,9 +97,12 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    /// How many unfinished sessions in `scope` use `role`.
-    pub async fn live_sessions_using(&self, scope: &str, role: &str) -> anyhow::Result<i64> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE scope = $1 AND role_id = $2 AND status IN ('active', 'paused')")
+    /// How many sessions in `scope` still use `role`: unfinished ones, and finished ones whose
+    /// peer scoring is still open (anything with a pending deadline).
+    pub async fn sessions_using(&self, scope: &str, role: &str) -> anyhow::Result<i64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM sessions WHERE scope = $1 AND role_id = $2 AND (status IN ('active', 'paused') OR next_deadline IS NOT NULL)",
+        )
             .bind(scope)
             .bind(role)
             .fetch_one(&self.pool)

@@ -342,6 +342,16 @@ async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session,
 }
 
 impl Store {
+    /// Moves a session's deadline (after a failure to apply it), so it does not block others.
+    pub async fn postpone(&self, id: &str, until: Millis) -> anyhow::Result<()> {
+        sqlx::query("UPDATE sessions SET next_deadline = $1 WHERE id = $2")
+            .bind(until)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Removes a session that never reached its candidate (e.g. their DMs were closed).
     pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
         let mut tx = self.pool.begin().await?;

@@ -94,11 +94,11 @@ async fn check_and_store(ctx: Context<'_>, guild: GuildId, file: &Attachment) ->
             "This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first."
         )));
     }
-    let live = engine.store.live_sessions_using(&scope(Some(guild)), role).await?;
+    let live = engine.store.sessions_using(&scope(Some(guild)), role).await?;
     // Also for a removed pack: interviews started before the removal still use it.
     if live > 0 {
         return Ok(Err(format!(
-            "{live} interview(s) in progress use `{role}`; replace it once they have ended."
+            "{live} interview(s) in progress or open for scoring use `{role}`; replace it once they have ended."
         )));
     }
     let upload = PackUpload {

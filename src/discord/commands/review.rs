@@ -162,28 +162,30 @@ pub async fn share(
     #[min = 1]
     #[max = 30]
     days: Option<u32>,
+    #[description = "Share your newest finished DM practice instead: its answers become visible here"] from_dm: Option<bool>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let engine = &ctx.data().engine;
     let me = actor(ctx.author().id);
     let here = scope(ctx.guild_id());
-    // Your newest finished interview, from this server or (explicitly shared) from your DMs.
-    let mut candidates = Vec::new();
-    for sc in [here.as_str(), "dm"] {
-        candidates.extend(
-            engine
-                .store
-                .history(sc, &me, 5)
-                .await?
-                .into_iter()
-                .filter(|h| h.mode != "async" && h.session.stage.is_over()),
-        );
-    }
-    candidates.sort_by_key(|h| std::cmp::Reverse(h.created_at));
-    let Some(original) = candidates.into_iter().next() else {
+    // Your newest finished interview from this server; DM practice only when asked for by name,
+    // since nothing from a DM is shown in a server unless its owner shares it explicitly.
+    let from = if from_dm.unwrap_or(false) { "dm" } else { here.as_str() };
+    let newest = engine
+        .store
+        .history(from, &me, 10)
+        .await?
+        .into_iter()
+        .find(|h| h.mode != "async" && h.session.stage.is_over());
+    let Some(original) = newest else {
         return say(
             ctx,
-            Reply::text("You have no finished interview to share. Finish one with `/interview end` first.").ephemeral(),
+            Reply::text(if from == "dm" {
+                "You have no finished DM practice to share. Finish one with `/interview end` in your DMs first."
+            } else {
+                "You have no finished interview in this server to share (use `from_dm:True` to share a DM practice). Finish one with `/interview end` first."
+            })
+            .ephemeral(),
         )
         .await;
     };
@@ -226,18 +228,12 @@ pub async fn share(
         let crate::interview::Effect::ScoringOpened { item, .. } = e else {
             continue;
         };
-        let q = pack.question(&session.plan.items[*item].question);
-        let answer = session.answer_text(*item);
-        let show = Reply::text(format!(
-            "**Question {}:** {}\n**Answer:**\n>>> {}",
-            item + 1,
-            q.map_or("", |q| q.prompt.as_str()),
-            answer
-        ));
+        let prompt = pack.question(&session.plan.items[*item].question).map_or("", |q| q.prompt.as_str());
+        let shown = std::iter::once(shared_answer(*item, prompt, &session.answer_text(*item)));
         post(
             ctx.http(),
             thread,
-            std::iter::once(show).chain(render(&session, &pack, std::slice::from_ref(e), None)),
+            shown.chain(render(&session, &pack, std::slice::from_ref(e), None)),
         )
         .await?;
     }
@@ -246,4 +242,29 @@ pub async fn share(
         Reply::text(format!("Shared for review in <#{thread}>. I'll DM you as scores arrive.")).ephemeral(),
     )
     .await
+}
+
+/// One shared answer as reviewers see it: the question and the whole answer (in the message when
+/// it fits, attached as a file when it does not).
+fn shared_answer(item: usize, prompt: &str, answer: &str) -> Reply {
+    const ROOM: usize = 3500;
+    let body = format!("{}\n\n**Answer**\n{}", clip(prompt, 500), clip(answer, ROOM));
+    let card = crate::discord::render::Card {
+        title: format!("Question {}", item + 1),
+        body,
+        footer: None,
+        colour: 0x99AAB5,
+    };
+    let mut reply = Reply {
+        embeds: vec![card.embed()],
+        ..Reply::default()
+    };
+    if answer.chars().count() > ROOM {
+        reply.content = Some("The whole answer is attached.".into());
+        reply.files.push(serenity::CreateAttachment::bytes(
+            answer.as_bytes().to_vec(),
+            format!("answer-{}.md", item + 1),
+        ));
+    }
+    reply
 }
