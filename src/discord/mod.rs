@@ -57,8 +57,8 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
         builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
     }
     let http = builder.build();
-    let me = http.get_current_user().await.map_err(|e| match send::discord_code(&e) {
-        Some(_) if matches!(&e, serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401)) => {
+    let me = http.get_current_user().await.map_err(|e| match &e {
+        serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401) => {
             anyhow::anyhow!("Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the bot token again from the developer portal (Bot -> Reset Token).")
         }
         _ => anyhow::anyhow!("could not reach Discord to check the token: {e}"),
@@ -66,6 +66,7 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
     tracing::info!(bot = %me.name, id = %me.id, "token accepted");
     let guild = cfg.guild_id.map(GuildId::new);
     let sweep_every = Duration::from_secs(cfg.sweep_secs.max(1));
+    let (stop_sweeper, sweeper_stopped) = tokio::sync::watch::channel(false);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -81,7 +82,7 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
                     None => poise::builtins::register_globally(ctx, cmds).await?,
                 }
                 tracing::info!(guild = ?guild, "slash commands registered");
-                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every));
+                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, sweeper_stopped));
                 Ok(Data { engine })
             })
         })
@@ -95,7 +96,9 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
         shutdown.await;
         shards.shutdown_all().await;
     });
-    client.start().await.map_err(|e| match e {
+    let result = client.start().await;
+    let _ = stop_sweeper.send(true);
+    result.map_err(|e| match e {
         serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
             anyhow::anyhow!("Discord rejected DISCORD_TOKEN at the gateway. Copy the bot token again from the developer portal.")
         }

@@ -12,11 +12,15 @@ use super::send::post;
 use crate::engine::{now_millis, Engine};
 use crate::interview::Millis;
 
-pub async fn run(http: Arc<Http>, engine: Engine, every: Duration) {
+/// Sweeps every `every` until `stop` turns true (the client stopped).
+pub async fn run(http: Arc<Http>, engine: Engine, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
         if let Err(e) = sweep_once(&http, &engine, now_millis()).await {
             tracing::warn!(error = ?e, "applying deadlines failed; will retry");
         }
