@@ -102,7 +102,10 @@ async fn a_channel_interview_from_start_to_summary() {
     assert!(text.contains("Talking points covered"), "{text}");
     assert!(text.contains("||"), "the model outline sits behind a spoiler");
     assert!(text.contains("Summary · Senior Python Developer"), "{text}");
-    assert!(text.contains("**Overall**: answered 1/1 · self 3.0/4 (lean hire)"), "{text}");
+    assert!(
+        text.contains("**Overall**: answered 1/1 · skipped 0 · self 3.0/4 (lean hire)"),
+        "{text}"
+    );
     assert_eq!(done.files.len(), 1);
     assert_eq!(done.files[0].filename, "transcript.md");
     let md = String::from_utf8_lossy(&done.files[0].bytes);

@@ -384,14 +384,7 @@ fn feedback_card(f: &Feedback) -> Card {
 }
 
 pub fn totals_line(t: &Totals) -> String {
-    let rating = t.mean_rating().map_or("not rated".into(), |r| {
-        format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
-    });
-    let cov = t.mean_coverage().map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
-    format!(
-        "answered {}/{} · {rating} · talking points {cov} · checklist {}/{}",
-        t.answered, t.asked, t.ticked, t.checklist_items
-    )
+    t.parts().join(" · ")
 }
 
 fn summary_card(s: &Summary) -> Card {

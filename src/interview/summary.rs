@@ -42,6 +42,28 @@ impl Totals {
         (self.answered > 0).then(|| self.coverage_sum / self.answered as f64)
     }
 
+    /// The totals as short phrases ("answered 2/3", "self 3.0/4 (lean hire)", ...), for adapters
+    /// to join in their own style.
+    pub fn parts(&self) -> Vec<String> {
+        let mut out = vec![
+            format!("answered {}/{}", self.answered, self.asked),
+            format!("skipped {}", self.skipped),
+        ];
+        out.push(
+            self.mean_rating()
+                .map_or("not rated".into(), |r| format!("self {r:.1}/4 ({})", band(r))),
+        );
+        out.push(
+            self.mean_coverage()
+                .map_or("talking points n/a".into(), |c| format!("talking points {:.0}%", c * 100.0)),
+        );
+        if self.checklist_items > 0 {
+            out.push(format!("checklist {}/{}", self.ticked, self.checklist_items));
+        }
+        out.push(format!("hints {}", self.hints_used));
+        out
+    }
+
     pub fn band(&self) -> Option<&'static str> {
         self.mean_rating().map(band)
     }

@@ -153,14 +153,7 @@ fn feedback(st: &Style, f: &Feedback) -> String {
 }
 
 fn totals_line(t: &Totals) -> String {
-    let rating = t.mean_rating().map_or("not rated".into(), |r| {
-        format!("self {r:.1}/4 ({})", crate::interview::state::band(r))
-    });
-    let cov = t.mean_coverage().map_or("n/a".into(), |c| format!("{:.0}%", c * 100.0));
-    format!(
-        "answered {}/{}, skipped {}, {rating}, talking points {cov}, checklist {}/{}, hints {}",
-        t.answered, t.asked, t.skipped, t.ticked, t.checklist_items, t.hints_used
-    )
+    t.parts().join(", ")
 }
 
 fn summary(st: &Style, s: &Summary) -> String {
