@@ -73,6 +73,11 @@ async fn answer_and_score(fake: &FakeDiscord, origin: &Origin, channel: u64, use
     let submit = click(fake, origin, &follow_up, "Submit answer").await;
     let rubric = response(fake, &submit).await;
     assert!(text_of(&rubric).contains("Score your answer"), "{}", text_of(&rubric));
+    assert!(
+        text_of(&rubric).contains("Also weigh, for this area:"),
+        "the area's general rubric: {}",
+        text_of(&rubric)
+    );
     let select = push(fake, select_click(origin, &rubric, &custom_id(&rubric, "Checklist"), &["0", "2"]));
     let updated = callback(fake, &interaction_id(&select)).await;
     assert_eq!(updated.body["type"], 7, "the checklist updates the rubric message in place");

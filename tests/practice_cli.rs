@@ -70,6 +70,10 @@ async fn a_whole_interview_through_piped_stdin() {
     assert!(stdout.contains("Hint 1 of"), "{stdout}");
     assert!(stdout.contains("Talking points your answer covered"), "{stdout}");
     assert!(stdout.contains("Model answer outline"), "{stdout}");
+    assert!(
+        stdout.contains("Also weigh, for this area: Explains behaviour from the underlying model"),
+        "the area rubric: {stdout}"
+    );
     assert!(stdout.contains("Summary · Senior Python Developer"), "{stdout}");
     assert!(stdout.contains("Overall: answered 2/2, skipped 0, self 2.5/4"), "{stdout}");
     assert!(!stdout.contains("\x1b["), "no colour codes when stdout is not a terminal");

@@ -104,8 +104,13 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 out.last_mut().unwrap().components = ask_components(&session.id, a);
                 continue;
             }
-            Effect::Rubric { item, checklist, .. } => {
-                push(&mut out, rubric_card(checklist));
+            Effect::Rubric {
+                item,
+                checklist,
+                area_rubric,
+                ..
+            } => {
+                push(&mut out, rubric_card(checklist, area_rubric));
                 out.last_mut().unwrap().components = rubric_components(&session.id, *item, checklist);
                 continue;
             }
@@ -286,12 +291,17 @@ fn ask_components(session: &str, a: &Ask) -> Vec<CreateActionRow> {
     ])]
 }
 
-fn rubric_card(checklist: &[String]) -> Card {
+fn rubric_card(checklist: &[String], area_rubric: &[String]) -> Card {
     let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
+    let general = if area_rubric.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n**Also weigh, for this area:** {}", area_rubric.join("; "))
+    };
     Card {
         title: "Score your answer".into(),
         body: format!(
-            "Which of these did your answer do? Tick them in the menu, then rate it.\n\n{}",
+            "Which of these did your answer do? Tick them in the menu, then rate it.\n\n{}{general}",
             items.join("\n")
         ),
         footer: Some("1 strong no hire · 2 lean no hire · 3 lean hire · 4 strong hire".into()),

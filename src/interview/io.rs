@@ -201,6 +201,8 @@ pub enum Effect {
         question_id: String,
         checklist: Vec<String>,
         ticks: Option<Vec<u8>>,
+        /// The area's general signals (communication, structure), to weigh in the rating.
+        area_rubric: Vec<String>,
     },
     /// Checklist received; ask for the 1-4 rating.
     AskRating {

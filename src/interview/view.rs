@@ -77,6 +77,7 @@ pub fn current_prompt(s: &Session, pack: &Pack, repeat: bool) -> Option<Effect> 
             question_id: s.plan.items[*item].question.clone(),
             checklist: question(s, pack, *item).checklist.clone(),
             ticks: ticks.clone(),
+            area_rubric: pack.area(&s.plan.items[*item].area).map_or_else(Vec::new, |a| a.rubric.clone()),
         }),
         _ => None,
     }

@@ -62,7 +62,9 @@ pub fn effect(st: &Style, fx: &Effect) -> String {
             st.dim(&format!("Answer saved ({chars} characters){late}.\n"))
         }
         Effect::TimeUp { .. } => st.bad("Time is up for this question.\n"),
-        Effect::Rubric { checklist, .. } => rubric(st, checklist),
+        Effect::Rubric {
+            checklist, area_rubric, ..
+        } => rubric(st, checklist, area_rubric),
         Effect::AskRating { ticked, of, .. } => {
             format!("{ticked} of {of} ticked. Rate the answer 1-4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire):\n")
         }
@@ -113,10 +115,17 @@ fn ask(st: &Style, a: &Ask) -> String {
     out
 }
 
-fn rubric(st: &Style, checklist: &[String]) -> String {
+fn rubric(st: &Style, checklist: &[String], area_rubric: &[String]) -> String {
     let mut out = format!("{}\n", st.bold("Score your answer. Which of these did it do?"));
     for (i, c) in checklist.iter().enumerate() {
         let _ = writeln!(out, "  {}. {c}", i + 1);
+    }
+    if !area_rubric.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            st.dim(&format!("Also weigh, for this area: {}.", area_rubric.join("; ")))
+        );
     }
     out.push_str("Type the numbers (for example: 1 3 4), or an empty line for none:\n");
     out
