@@ -17,7 +17,9 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
     let Some(stored) = data.engine.store.by_channel(&msg.channel_id.to_string()).await? else {
         return Ok(());
     };
-    if stored.session.stage.is_over() || stored.session.candidate != actor(msg.author.id) {
+    // Chat before a review starts (the lobby) or after the end is conversation, not an answer.
+    let waiting = stored.session.stage.is_over() || stored.session.stage == crate::interview::Stage::Lobby;
+    if waiting || stored.session.candidate != actor(msg.author.id) {
         return Ok(());
     }
     if msg.content.trim().is_empty() {
