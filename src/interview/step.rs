@@ -29,7 +29,7 @@ pub fn start(
         draft: String::new(),
         asked_at: now,
     };
-    let mut s = Session {
+    let s = Session {
         id,
         candidate,
         plan,
@@ -55,7 +55,6 @@ pub fn start(
         time_limit_secs: s.settings.time_limit_secs,
     }];
     fx.push(Effect::Ask(ask(&s, pack, false)));
-    s.last_activity = now;
     Ok((s, fx))
 }
 
