@@ -249,9 +249,17 @@ async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
         &stranger,
         "good luck!",
     ));
-    assert_eq!(count(&bot, "SELECT COUNT(*) FROM events").await, events_before);
+    // The candidate's own message right after it is taken (and marked with a reaction)...
+    let origin = thread_origin(&fake, thread, &cand);
+    type_answer(&fake, &origin.place, &cand, "my answer").await;
+    // ...while the stranger's changed nothing: one event more, the candidate's.
+    assert_eq!(count(&bot, "SELECT COUNT(*) FROM events").await, events_before + 1);
     let live = bot.engine.store.by_channel(&thread.to_string()).await.unwrap().unwrap();
-    assert_eq!(live.session.version, 1);
+    assert!(
+        matches!(&live.session.stage, panelist::interview::Stage::Asking { draft, .. } if draft == "my answer"),
+        "{:?}",
+        live.session.stage
+    );
     bot.stop().await;
 }
 

@@ -182,13 +182,17 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     stdin.flush().unwrap();
     // Wait until the draft line is stored, then kill without warning.
     let st = store(dir.path()).await;
-    for _ in 0..200 {
+    let drafted = |s: &Stage| matches!(s, Stage::Asking { part: 1, draft, .. } if draft == "half a follow-up answer");
+    let mut stored = false;
+    for _ in 0..400 {
         let live = st.live("local", "local:pat").await.unwrap();
-        if live.is_some_and(|l| l.session.version >= 3) {
+        if live.is_some_and(|l| drafted(&l.session.stage)) {
+            stored = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(stored, "the draft line was stored within 20 s");
     child.kill().unwrap();
     child.wait().unwrap();
 
