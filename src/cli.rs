@@ -149,7 +149,7 @@ fn check(args: CheckArgs) -> ExitCode {
         match bank::check_fixtures(&bank, dir) {
             Ok(report) => {
                 for (role, n) in &report.per_role {
-                    println!("{role}: {n} questions with strong/weak sample answers");
+                    println!("{role}: {n}");
                 }
                 for f in &report.failures {
                     eprintln!("fixture: {f}");

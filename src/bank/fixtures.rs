@@ -7,6 +7,21 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::Bank;
+
+impl std::fmt::Display for PackFixtures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} questions with strong/weak sample answers", self.questions)?;
+        if let (Some(s), Some(w)) = (self.lowest_strong, self.highest_weak) {
+            write!(
+                f,
+                " (strong answers at least {:.0}% coverage, weak at most {:.0}%)",
+                s * 100.0,
+                w * 100.0
+            )?;
+        }
+        Ok(())
+    }
+}
 use crate::interview::coverage::coverage;
 
 pub const STRONG_MIN: f64 = 0.7;
@@ -21,11 +36,21 @@ struct Fixture {
     weak: String,
 }
 
+/// What the fixtures of one pack showed.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct PackFixtures {
+    /// Questions with a strong and a weak sample answer.
+    pub questions: usize,
+    /// The lowest coverage of a strong answer and the highest of a weak one (0.0-1.0).
+    pub lowest_strong: Option<f64>,
+    pub highest_weak: Option<f64>,
+}
+
 /// What the fixtures of a directory showed.
 #[derive(Debug, Default)]
 pub struct FixtureReport {
-    /// Questions with fixtures, per role id (every pack listed, zero included).
-    pub per_role: BTreeMap<String, usize>,
+    /// Per role id (every pack listed, zero included).
+    pub per_role: BTreeMap<String, PackFixtures>,
     /// One line per fixture that failed a threshold or could not be read.
     pub failures: Vec<String>,
 }
@@ -33,7 +58,7 @@ pub struct FixtureReport {
 /// Checks every `*.toml` fixture in `dir` against the bank.
 pub fn check_fixtures(bank: &Bank, dir: &Path) -> std::io::Result<FixtureReport> {
     let mut report = FixtureReport {
-        per_role: bank.packs().iter().map(|p| (p.role.id.clone(), 0)).collect(),
+        per_role: bank.packs().iter().map(|p| (p.role.id.clone(), PackFixtures::default())).collect(),
         ..Default::default()
     };
     let mut files: Vec<_> = std::fs::read_dir(dir)?
@@ -68,7 +93,10 @@ pub fn check_fixtures(bank: &Bank, dir: &Path) -> std::io::Result<FixtureReport>
                 weak * 100.0
             ));
         }
-        *report.per_role.entry(f.role).or_default() += 1;
+        let e = report.per_role.entry(f.role).or_default();
+        e.questions += 1;
+        e.lowest_strong = Some(e.lowest_strong.map_or(strong, |x| x.min(strong)));
+        e.highest_weak = Some(e.highest_weak.map_or(weak, |x| x.max(weak)));
     }
     Ok(report)
 }

@@ -6,7 +6,7 @@ mod format;
 mod load;
 mod validate;
 
-pub use fixtures::{check_fixtures, FixtureReport};
+pub use fixtures::{check_fixtures, FixtureReport, PackFixtures};
 pub use format::{Area, Kind, Pack, Question, Role, TalkingPoint};
 pub use load::{load_path, parse_pack, Bank};
 pub use validate::{completeness, PackError, MAX_PACK_BYTES};
