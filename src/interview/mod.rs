@@ -7,7 +7,8 @@
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
 //! - [`summary`]: per-area and overall results.
-//! - [`peer`], [`aggregate`]: peer review (reviewers, scoring rounds, aggregates, report).
+//! - [`peer`], `rounds`, [`aggregate`]: peer review (reviewers and rules, scoring rounds,
+//!   aggregates and the report).
 
 pub mod aggregate;
 mod clock;
@@ -15,6 +16,7 @@ pub mod coverage;
 pub mod io;
 pub mod peer;
 pub mod plan;
+mod rounds;
 pub mod state;
 pub mod step;
 pub mod summary;
