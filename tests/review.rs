@@ -117,14 +117,43 @@ fn posted_in(fake: &FakeDiscord, thread: u64, needle: &str) -> Vec<Value> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_full_peer_review_to_the_report() {
+/// A running bot, a team, and the first answer of a started review waiting for scores.
+struct Scene {
+    fake: FakeDiscord,
+    _dir: tempfile::TempDir,
+    bot: Bot,
+    t: Team,
+    thread: u64,
+    score_msg: Value,
+}
+
+async fn scene() -> Scene {
     let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = Bot::start(&fake, dir.path()).await;
+    let _dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, _dir.path()).await;
     let t = team();
     let thread = open_lobby(&fake, &t).await;
     let score_msg = answered(&fake, &t, thread, 3).await;
+    Scene {
+        fake,
+        _dir,
+        bot,
+        t,
+        thread,
+        score_msg,
+    }
+}
+
+#[tokio::test]
+async fn a_full_peer_review_to_the_report() {
+    let Scene {
+        fake,
+        _dir,
+        bot,
+        t,
+        thread,
+        score_msg,
+    } = scene().await;
     assert!(text_of(&score_msg).contains("0 of 3 reviewers scored"), "{}", text_of(&score_msg));
 
     // The candidate and a stranger are refused privately.
@@ -233,12 +262,14 @@ async fn a_full_peer_review_to_the_report() {
 
 #[tokio::test]
 async fn simultaneous_and_double_submissions() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = Bot::start(&fake, dir.path()).await;
-    let t = team();
-    let thread = open_lobby(&fake, &t).await;
-    let score_msg = answered(&fake, &t, thread, 3).await;
+    let Scene {
+        fake,
+        _dir,
+        bot,
+        t,
+        thread,
+        score_msg,
+    } = scene().await;
     let r = &t.reviewers;
     let a = rubric(&fake, thread, &r[0], &score_msg).await;
     let b = rubric(&fake, thread, &r[1], &score_msg).await;
@@ -277,12 +308,14 @@ async fn simultaneous_and_double_submissions() {
 
 #[tokio::test]
 async fn closing_scoring_and_a_reviewer_leaving() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = Bot::start(&fake, dir.path()).await;
-    let t = team();
-    let thread = open_lobby(&fake, &t).await;
-    let score_msg = answered(&fake, &t, thread, 3).await;
+    let Scene {
+        fake,
+        _dir,
+        bot,
+        t,
+        thread,
+        score_msg,
+    } = scene().await;
     let r = &t.reviewers;
     let a = rubric(&fake, thread, &r[0], &score_msg).await;
     rate(&fake, thread, &r[0], &a, 3).await;
