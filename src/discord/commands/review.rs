@@ -4,12 +4,13 @@
 use poise::serenity_prelude as serenity;
 use serenity::{ChannelId, ChannelType, CreateThread, User};
 
-use super::{ac_areas, ac_role, default_role, say};
+use super::start::{precheck, Request};
+use super::{ac_areas, ac_role, say};
 use crate::discord::render::{clip, render, Reply};
 use crate::discord::send::post;
 use crate::discord::{actor, scope, Context, Error};
-use crate::engine::{now_millis, NewSession, Outcome};
-use crate::interview::{Input, PlanOptions};
+use crate::engine::{now_millis, Outcome};
+use crate::interview::Input;
 
 /// Peer review: a teammate answers, colleagues score each answer privately.
 #[poise::command(slash_command, guild_only, subcommands("start", "remove", "share"), subcommand_required)]
@@ -59,23 +60,11 @@ pub async fn start(
     }
     let engine = &ctx.data().engine;
     let scope = scope(ctx.guild_id());
-    let role = role.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| default_role(ctx.data()));
-    let areas = areas.map_or_else(Vec::new, |a| {
-        a.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
-    });
-    let options = PlanOptions {
-        areas,
-        per_area: per_area.unwrap_or(1),
-        follow_ups: 1,
-        seed: uuid::Uuid::new_v4().as_u64_pair().0,
-    };
-    let pack = match engine.pack_in(&scope, &role, true).await? {
+    let req = Request::new(&ctx, role, areas, per_area.unwrap_or(1), None);
+    let pack = match precheck(&ctx, &req, &scope).await? {
         Ok(p) => p,
-        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+        Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
-    if let Err(r) = crate::interview::plan::select(&pack, &options) {
-        return say(ctx, Reply::text(r.message).ephemeral()).await;
-    }
     let cand = actor(candidate.id);
     if engine.live(&scope, &cand).await?.is_some() {
         return say(
@@ -92,19 +81,9 @@ pub async fn start(
         thread.add_thread_member(ctx.http(), u).await.ok();
     }
     let host = actor(ctx.author().id);
-    let (thread_id, key) = (thread.to_string(), format!("ix:{}", ctx.id()));
+    let thread_id = thread.to_string();
     let secs = scoring_minutes.unwrap_or(10) * 60;
-    let new = NewSession {
-        scope: &scope,
-        candidate: &cand,
-        mode: "peer",
-        role: &role,
-        options,
-        time_limit_secs: None,
-        channel_id: Some(&thread_id),
-        key: &key,
-        peer: Some((&host, secs)),
-    };
+    let new = req.session(&scope, "peer", &cand, &thread_id, Some((&host, secs)));
     let (session, effects) = match engine.start(new, now_millis()).await? {
         Ok(x) => x,
         Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,

@@ -35,7 +35,7 @@ pub async fn start(
     time_limit: Option<u32>,
     #[description = "Use a private thread (default: public)"] private: Option<bool>,
 ) -> Result<(), Error> {
-    let req = Request::new(&ctx, role, areas, per_area, time_limit);
+    let req = Request::new(&ctx, role, areas, per_area.unwrap_or(3), time_limit);
     match ctx.guild_id() {
         Some(_) => begin_in_thread(ctx, req, private.unwrap_or(false)).await,
         None => begin_here(ctx, req).await,
@@ -57,30 +57,31 @@ pub async fn practice(
     #[max = 5]
     per_area: Option<u8>,
 ) -> Result<(), Error> {
-    let req = Request::new(&ctx, role, areas, per_area, None);
+    let req = Request::new(&ctx, role, areas, per_area.unwrap_or(3), None);
     match ctx.guild_id() {
         Some(_) => begin_in_dm(ctx, req).await,
         None => begin_here(ctx, req).await,
     }
 }
 
-/// What a start command asked for.
-struct Request {
-    role: String,
-    options: PlanOptions,
-    time_limit_secs: Option<u32>,
-    key: String,
+/// What a start command (`/interview start`, `/practice`, `/review start`) asked for.
+pub(super) struct Request {
+    pub role: String,
+    pub options: PlanOptions,
+    pub time_limit_secs: Option<u32>,
+    /// The interaction id: a re-delivered start starts nothing twice.
+    pub key: String,
 }
 
 impl Request {
-    fn new(ctx: &Context<'_>, role: Option<String>, areas: Option<String>, per_area: Option<u8>, time_limit: Option<u32>) -> Request {
+    pub fn new(ctx: &Context<'_>, role: Option<String>, areas: Option<String>, per_area: u8, time_limit: Option<u32>) -> Request {
         let areas = areas.map_or_else(Vec::new, |a| {
             a.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
         });
         let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         let options = PlanOptions {
             areas,
-            per_area: per_area.unwrap_or(3),
+            per_area,
             follow_ups: 1,
             seed,
         };
@@ -95,11 +96,33 @@ impl Request {
             key: format!("ix:{}", ctx.id()),
         }
     }
+
+    /// The session this request starts for `candidate`, living in `channel_id`.
+    pub fn session<'a>(
+        &'a self,
+        scope: &'a str,
+        mode: &'a str,
+        candidate: &'a str,
+        channel_id: &'a str,
+        peer: Option<(&'a str, u32)>,
+    ) -> NewSession<'a> {
+        NewSession {
+            scope,
+            candidate,
+            mode,
+            role: &self.role,
+            options: self.options.clone(),
+            time_limit_secs: self.time_limit_secs,
+            channel_id: Some(channel_id),
+            key: &self.key,
+            peer,
+        }
+    }
 }
 
 /// Checks the request against the packs of the scope the session will live in, before anything
 /// is created.
-async fn precheck(ctx: &Context<'_>, req: &Request, pack_scope: &str) -> Result<Result<Arc<Pack>, String>, Error> {
+pub(super) async fn precheck(ctx: &Context<'_>, req: &Request, pack_scope: &str) -> Result<Result<Arc<Pack>, String>, Error> {
     let pack = match ctx.data().engine.pack_in(pack_scope, &req.role, true).await? {
         Ok(p) => p,
         Err(r) => return Ok(Err(r.message)),
@@ -144,7 +167,7 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
         }
     };
     thread.id.add_thread_member(ctx.http(), ctx.author().id).await.ok();
-    let msg = match start_session(ctx, &req, &scope, "channel", thread.id).await? {
+    let msg = match start_session(ctx, &req, &pack, &scope, "channel", thread.id).await? {
         Ok(()) => format!("Your interview is ready in <#{}>.", thread.id),
         Err(m) => m,
     };
@@ -155,14 +178,15 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
 /// a server's own packs stay in that server).
 async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    if let Err(msg) = precheck(&ctx, &req, "dm").await? {
-        return say(ctx, Reply::text(msg).ephemeral()).await;
-    }
+    let pack = match precheck(&ctx, &req, "dm").await? {
+        Ok(p) => p,
+        Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
+    };
     if let Some(live) = live_here(ctx, "dm").await? {
         return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
     }
     let dm = ctx.author().id.create_dm_channel(ctx.http()).await?;
-    let msg = match start_session(ctx, &req, "dm", "dm", dm.id).await? {
+    let msg = match start_session(ctx, &req, &pack, "dm", "dm", dm.id).await? {
         Ok(()) => "I sent you a DM: your practice interview is waiting there.".to_string(),
         Err(m) => m,
     };
@@ -171,27 +195,24 @@ async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
 
 /// Starts the session living in `channel` and posts its first messages there. A DM that cannot
 /// be delivered removes the session again, so nothing half-started is left behind.
-async fn start_session(ctx: Context<'_>, req: &Request, scope: &str, mode: &str, channel: ChannelId) -> Result<Result<(), String>, Error> {
+async fn start_session(
+    ctx: Context<'_>,
+    req: &Request,
+    pack: &Pack,
+    scope: &str,
+    mode: &str,
+    channel: ChannelId,
+) -> Result<Result<(), String>, Error> {
     let engine = &ctx.data().engine;
-    let channel_id = channel.to_string();
-    let candidate = actor(ctx.author().id);
-    let new = NewSession {
-        scope,
-        candidate: &candidate,
-        mode,
-        role: &req.role,
-        options: req.options.clone(),
-        time_limit_secs: req.time_limit_secs,
-        channel_id: Some(&channel_id),
-        key: &req.key,
-        peer: None,
-    };
-    let (session, effects) = match engine.start(new, now_millis()).await? {
+    let (channel_id, candidate) = (channel.to_string(), actor(ctx.author().id));
+    let (session, effects) = match engine
+        .start(req.session(scope, mode, &candidate, &channel_id, None), now_millis())
+        .await?
+    {
         Ok(x) => x,
         Err(r) => return Ok(Err(r.message)),
     };
-    let pack = engine.pack_in(scope, &req.role, false).await?.map_err(|r| anyhow::anyhow!("{r}"))?;
-    if let Err(e) = post(ctx.http(), channel, render(&session, &pack, &effects, None)).await {
+    if let Err(e) = post(ctx.http(), channel, render(&session, pack, &effects, None)).await {
         // The candidate never saw it: remove it, so it does not block their next start.
         engine.store.discard(&session.id).await?;
         if discord_code(&e) == Some(50007) {
@@ -212,20 +233,13 @@ async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
     if let Some(live) = live_here(ctx, "dm").await? {
         return say(ctx, Reply::text(live_message(&live))).await;
     }
-    let channel_id = ctx.channel_id().to_string();
-    let candidate = actor(ctx.author().id);
-    let new = NewSession {
-        scope: "dm",
-        candidate: &candidate,
-        mode: "dm",
-        role: &req.role,
-        options: req.options.clone(),
-        time_limit_secs: req.time_limit_secs,
-        channel_id: Some(&channel_id),
-        key: &req.key,
-        peer: None,
-    };
-    match ctx.data().engine.start(new, now_millis()).await? {
+    let (channel_id, candidate) = (ctx.channel_id().to_string(), actor(ctx.author().id));
+    match ctx
+        .data()
+        .engine
+        .start(req.session("dm", "dm", &candidate, &channel_id, None), now_millis())
+        .await?
+    {
         Err(r) => say(ctx, Reply::text(r.message)).await,
         Ok((session, effects)) => say_all(ctx, render(&session, &pack, &effects, None)).await,
     }
