@@ -39,6 +39,22 @@ enum Command {
 enum PacksCommand {
     /// Validate packs and print counts per role, area and kind.
     Check(CheckArgs),
+    /// Show, clause by clause, which talking points an answer covers and why.
+    Lab(LabArgs),
+}
+
+#[derive(Args)]
+struct LabArgs {
+    /// The question id (any loaded pack).
+    question: String,
+    /// A file holding the answer [default: read stdin].
+    file: Option<PathBuf>,
+    /// How many of the question's hints the candidate used.
+    #[arg(long, default_value_t = 0)]
+    hints: usize,
+    /// Packs to load [default: $PANELIST_PROMPTS or ./prompts]
+    #[arg(long)]
+    prompts: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -48,8 +64,8 @@ struct CheckArgs {
     /// Also hold every question to the completeness bar of prompts/FORMAT.md.
     #[arg(long)]
     strict: bool,
-    /// Check the strong/weak sample answers in this directory and report how many questions
-    /// of each pack have them.
+    /// Score the answer sets in this directory (see prompts/FORMAT.md): a table per answer,
+    /// figures per half; a held-out answer that misses its target is a finding.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
 }
@@ -62,6 +78,9 @@ pub fn main() -> ExitCode {
         Command::Packs {
             command: PacksCommand::Check(args),
         } => return check(args),
+        Command::Packs {
+            command: PacksCommand::Lab(args),
+        } => return lab(args),
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
         Command::Serve => runtime().and_then(|rt| rt.block_on(serve())),
     };
@@ -124,10 +143,40 @@ async fn serve() -> anyhow::Result<()> {
     crate::discord::run(discord, engine, shutdown).await
 }
 
+fn default_prompts(path: Option<PathBuf>) -> PathBuf {
+    path.unwrap_or_else(|| Config::from_env().map(|c| c.prompts).unwrap_or_else(|_| "prompts".into()))
+}
+
+fn lab(args: LabArgs) -> ExitCode {
+    let bank = match load_bank(&default_prompts(args.prompts)) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(q) = bank.packs().iter().find_map(|p| p.question(&args.question)) else {
+        eprintln!("error: no question '{}' in the loaded packs", args.question);
+        return ExitCode::FAILURE;
+    };
+    let answer = match &args.file {
+        Some(f) => std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display())),
+        None => std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read stdin: {e}")),
+    };
+    match answer {
+        Ok(a) => {
+            print!("{}", crate::authoring::lab::report(q, &a, args.hints));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn check(args: CheckArgs) -> ExitCode {
-    let path = args
-        .path
-        .unwrap_or_else(|| Config::from_env().map(|c| c.prompts).unwrap_or_else(|_| "prompts".into()));
+    let path = default_prompts(args.path);
     let bank = match load_bank(&path) {
         Ok(b) => b,
         Err(e) => {
@@ -146,15 +195,13 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     if let Some(dir) = &args.fixtures {
-        match bank::check_fixtures(&bank, dir) {
+        match crate::authoring::check_fixtures(&bank, dir) {
             Ok(report) => {
-                for (role, n) in &report.per_role {
-                    println!("{role}: {n}");
+                print!("{}", crate::authoring::fixtures::render(&report));
+                for e in &report.errors {
+                    eprintln!("fixture: {e}");
                 }
-                for f in &report.failures {
-                    eprintln!("fixture: {f}");
-                }
-                findings += report.failures.len();
+                findings += report.errors.len() + report.misses(crate::authoring::Half::HeldOut).count();
             }
             Err(e) => {
                 eprintln!("error: cannot read fixtures at {}: {e}", dir.display());

@@ -1,42 +1,83 @@
-//! Talking-point coverage on real answers, and the shipped packs' completeness: every
-//! sample-answer fixture in `tests/fixtures/answers/` has its strong answer at >= 70% coverage and
-//! its weak one at <= 30%; at least 20 questions have fixtures.
+//! Shipped packs are valid and complete, and talking-point coverage tells the truth on answers
+//! written by someone who saw only the questions (`tests/fixtures/answer-sets/`): on the held-out
+//! half every strong answer covers at least 70% of its points, weak and wrong ones at most 30%,
+//! off-topic and restated ones at most 10%; at least 40 questions across the three packs.
 
 use std::path::Path;
 
-use panelist::bank::{check_fixtures, load_path};
+use panelist::authoring::{check_fixtures, AnswerKind, Half};
+use panelist::bank::load_path;
 
 #[test]
-fn strong_answers_cover_most_points_and_weak_ones_few() {
+fn held_out_answers_meet_the_coverage_targets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bank = load_path(&root.join("prompts")).unwrap_or_else(|e| panic!("packs: {e:?}"));
-    let report = check_fixtures(&bank, &root.join("tests/fixtures/answers")).unwrap();
-    for (role, n) in &report.per_role {
-        println!("{role}: {n}");
+    let bank = load_path(&root.join("prompts")).unwrap();
+    let report = check_fixtures(&bank, &root.join("tests/fixtures/answer-sets")).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let per_role = report.questions_per_role();
+    assert!(
+        per_role.values().sum::<usize>() >= 40,
+        "at least 40 questions have answer sets: {per_role:?}"
+    );
+    assert_eq!(per_role.len(), 3, "every pack has answer sets: {per_role:?}");
+    for kind in AnswerKind::ALL {
+        assert!(
+            report.figures(Half::HeldOut, kind).answers >= 40,
+            "{kind:?}: too few held-out answers"
+        );
     }
-    assert!(
-        report.failures.is_empty(),
-        "coverage fixtures failed:\n{}",
-        report.failures.join("\n")
-    );
-    assert!(
-        report.per_role.values().map(|f| f.questions).sum::<usize>() >= 20,
-        "at least 20 questions have fixtures: {:?}",
-        report.per_role
-    );
+    let misses: Vec<String> = report
+        .misses(Half::HeldOut)
+        .map(|a| {
+            format!(
+                "{} {} #{}: {:.0}% ({})",
+                a.question,
+                a.kind.as_str(),
+                a.number,
+                a.fraction * 100.0,
+                a.kind.target()
+            )
+        })
+        .collect();
+    assert!(misses.is_empty(), "held-out answers off target:\n{}", misses.join("\n"));
 }
 
 #[test]
-fn a_fixture_below_the_bar_is_reported() {
+fn an_answer_off_its_target_is_reported() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bank = load_path(&root.join("prompts/senior-python-developer.toml")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let fixture =
-        "role = \"senior-python-developer\"\nquestion = \"conc-gil\"\nstrong = \"I am not sure.\"\nweak = \"I am not sure either.\"\n";
-    std::fs::write(dir.path().join("conc-gil.toml"), fixture).unwrap();
+    let set = r#"
+role = "senior-python-developer"
+question = "conc-gil"
+[[answers]]
+kind = "strong"
+text = "I am not sure."
+[[answers]]
+kind = "strong"
+text = "I am not sure either."
+"#;
+    std::fs::write(dir.path().join("conc-gil.toml"), set).unwrap();
     let report = check_fixtures(&bank, dir.path()).unwrap();
-    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
-    assert!(report.failures[0].contains("strong 0%"), "{}", report.failures[0]);
+    let misses: Vec<_> = report.misses(Half::HeldOut).collect();
+    assert_eq!(misses.len(), 1, "{:?}", report.answers);
+    assert_eq!((misses[0].number, misses[0].covered), (2, 0));
+    assert_eq!(report.misses(Half::Tuning).count(), 1);
+}
+
+#[test]
+fn an_answer_set_for_an_unknown_question_is_an_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = load_path(&root.join("prompts/senior-python-developer.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("x.toml"),
+        "role = \"senior-python-developer\"\nquestion = \"nope\"\nanswers = []\n",
+    )
+    .unwrap();
+    let report = check_fixtures(&bank, dir.path()).unwrap();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert!(report.errors[0].contains("no question 'nope'"), "{}", report.errors[0]);
 }
 
 #[test]

@@ -1,13 +1,11 @@
 //! Question packs: the TOML format, loading from `prompts/`, and validation that names the file,
 //! question and field in every error. A [`Bank`] is only built from packs that passed validation.
 
-mod fixtures;
 mod format;
 mod load;
 mod validate;
 
-pub use fixtures::{check_fixtures, FixtureReport, PackFixtures};
-pub use format::{Area, Kind, Pack, Question, Role, TalkingPoint};
+pub use format::{Area, Kind, Misconception, Pack, Question, Role, TalkingPoint};
 pub use load::{load_path, parse_pack, Bank};
 pub use validate::{completeness, PackError, MAX_PACK_BYTES};
 

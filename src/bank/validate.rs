@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::{Kind, Pack, Question};
-use crate::interview::coverage::{content_tokens, tokens};
+use crate::text::content_stems as content_tokens;
+use crate::text::pattern::Pattern;
 
 /// Largest pack file accepted (server uploads included).
-pub const MAX_PACK_BYTES: usize = 512 * 1024;
+pub const MAX_PACK_BYTES: usize = 1024 * 1024;
 const MAX_QUESTIONS: usize = 500;
 const MAX_AREAS: usize = 20;
 /// Longest checklist item or talking point accepted at all.
@@ -17,6 +18,8 @@ const MAX_CHECK_ITEM: usize = 200;
 const CRISP_CHECK_ITEM: usize = 100;
 const MAX_PROMPT: usize = 1500;
 const MAX_TEXT: usize = 4000;
+/// A misconception's correction is a sentence or two beside the feedback, not an essay.
+const MAX_CORRECTION: usize = 300;
 
 /// One problem in a pack, with enough context to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,14 +153,32 @@ fn validate_question(pack: &Pack, q: &Question, e: &mut Errors) {
         if tp.phrases.is_empty() {
             e.push(id, format!("talking_points[{i}].phrases"), "needs at least one phrase");
         }
-        for (j, p) in tp.phrases.iter().enumerate() {
-            if tokens(p).is_empty() {
+        patterns(e, id, &format!("talking_points[{i}].phrases"), &tp.phrases);
+    }
+    patterns(e, id, "topic", &q.topic);
+    for (i, m) in q.misconceptions.iter().enumerate() {
+        text_field(e, id, &format!("misconceptions[{i}].claim"), &m.claim, MAX_CHECK_ITEM);
+        text_field(e, id, &format!("misconceptions[{i}].correction"), &m.correction, MAX_CORRECTION);
+        if m.phrases.is_empty() {
+            e.push(id, format!("misconceptions[{i}].phrases"), "needs at least one pattern");
+        }
+        patterns(e, id, &format!("misconceptions[{i}].phrases"), &m.phrases);
+        for (j, c) in m.contradicts.iter().enumerate() {
+            if !q.talking_points.iter().any(|tp| &tp.point == c) {
                 e.push(
                     id,
-                    format!("talking_points[{i}].phrases[{j}]"),
-                    format!("'{p}' has no letters or digits to match"),
+                    format!("misconceptions[{i}].contradicts[{j}]"),
+                    format!("'{c}' is not the `point` of a talking point of this question"),
                 );
             }
+        }
+    }
+}
+
+fn patterns(e: &mut Errors, id: Option<&str>, field: &str, sources: &[String]) {
+    for (j, p) in sources.iter().enumerate() {
+        if let Err(msg) = Pattern::parse(p) {
+            e.push(id, format!("{field}[{j}]"), msg);
         }
     }
 }

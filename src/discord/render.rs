@@ -360,16 +360,38 @@ pub(super) fn scoring_rows(
     vec![CreateActionRow::SelectMenu(menu), CreateActionRow::Buttons(buttons)]
 }
 
+/// Escapes Discord markdown in text the candidate wrote, so a quote shows as typed.
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '*' | '_' | '~' | '`' | '|' | '>' | '\\' | '#' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(if ch == '\n' { ' ' } else { ch });
+    }
+    out
+}
+
 fn feedback_card(f: &Feedback) -> Card {
     let c = &f.coverage;
-    let mut body: Vec<String> = c
-        .points
-        .iter()
-        .map(|p| match &p.evidence {
-            Some(e) => format!("✅ {} — you mentioned “{e}”", p.point),
-            None => format!("▫️ {}", p.point),
-        })
-        .collect();
+    let mut body: Vec<String> = Vec::new();
+    if c.off_topic {
+        body.push("Your answer did not get to this question's topic, so no talking point counted.".into());
+    }
+    body.extend(c.points.iter().map(|p| {
+        let hint = if p.hinted { " *(a hint gave this)*" } else { "" };
+        match &p.evidence {
+            Some(e) => format!("✅ {}{hint} — “{}”", p.point, escape_md(e)),
+            None => format!("▫️ {}{hint}", p.point),
+        }
+    }));
+    for m in &c.misconceptions {
+        body.push(format!(
+            "⚠️ **Check this:** {} (you wrote “{}”)",
+            m.correction,
+            escape_md(&m.evidence)
+        ));
+    }
     body.push(String::new());
     body.push(match f.rating {
         Some(r) => format!(
@@ -381,9 +403,12 @@ fn feedback_card(f: &Feedback) -> Card {
         ),
         None => "Self-score skipped.".into(),
     });
+    // The outline gets what the description (4,096) leaves, so its spoiler is never cut open.
+    let used: usize = body.iter().map(|l| l.chars().count() + 1).sum();
+    let room = 4096usize.saturating_sub(used + 60).min(3000);
     body.push(format!(
         "\n**Model answer outline** (tap to reveal)\n||{}||",
-        clip(f.outline.trim(), 3000)
+        clip(f.outline.trim(), room)
     ));
     Card {
         title: format!("Talking points covered: {} of {}", c.covered(), c.points.len()),

@@ -2,7 +2,7 @@
 //! the effects to show, or a [`Rejection`] and no change. No I/O happens here.
 
 use super::clock::{clock, pause, resume};
-use super::coverage::coverage;
+use super::coverage::assess;
 use super::io::{Effect, Input, Rejection, MAX_ANSWER_CHARS};
 use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
@@ -210,7 +210,7 @@ pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_c
         over_time,
     });
     let q = question(s, pack, item);
-    s.items[item].coverage = Some(coverage(&s.answer_text(item), &q.talking_points));
+    s.items[item].coverage = Some(assess(&s.answer_text(item), q, s.items[item].hints_used as usize));
     fx.push(Effect::Submitted {
         item,
         part,
@@ -352,7 +352,7 @@ pub(crate) fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
                 over_time: false,
             });
             let q = question(s, pack, item);
-            s.items[item].coverage = Some(coverage(&s.answer_text(item), &q.talking_points));
+            s.items[item].coverage = Some(assess(&s.answer_text(item), q, s.items[item].hints_used as usize));
         }
     }
 }

@@ -37,7 +37,11 @@ pub fn transcript(s: &Session, pack: &Pack) -> String {
             let _ = writeln!(out, "Talking points covered: {} of {}", c.covered(), c.points.len());
             for p in &c.points {
                 let mark = if p.evidence.is_some() { "x" } else { " " };
-                let _ = writeln!(out, "- [{mark}] {}", p.point);
+                let hint = if p.hinted { " (a hint gave this)" } else { "" };
+                let _ = writeln!(out, "- [{mark}] {}{hint}", p.point);
+            }
+            for m in &c.misconceptions {
+                let _ = writeln!(out, "- Check this: {}", m.correction);
             }
             out.push('\n');
         }

@@ -1,7 +1,7 @@
 //! Read-only views of a session for adapters: the question being asked, the current prompt, and
 //! the feedback shown after scoring.
 
-use super::coverage::coverage;
+use super::coverage::assess;
 use super::io::{Ask, Effect, Feedback};
 use super::state::{Session, Stage};
 use crate::bank::{Pack, Question};
@@ -28,10 +28,13 @@ fn missing() -> &'static Question {
         follow_ups: Vec::new(),
         hints: Vec::new(),
         checklist: vec!["(no checklist)".into()],
+        topic: Vec::new(),
         talking_points: Vec::new(),
+        misconceptions: Vec::new(),
         outline: "(no outline)".into(),
         example: None,
         complexity: None,
+        matcher: Default::default(),
     })
 }
 
@@ -89,7 +92,7 @@ pub(crate) fn feedback(s: &Session, pack: &Pack, item: usize) -> Feedback {
     Feedback {
         item,
         question_id: q.id.clone(),
-        coverage: rec.coverage.clone().unwrap_or_else(|| coverage("", &q.talking_points)),
+        coverage: rec.coverage.clone().unwrap_or_else(|| assess("", q, 0)),
         checklist: q.checklist.clone(),
         ticks: rec.self_score.as_ref().map(|sc| sc.ticks.clone()).unwrap_or_default(),
         rating: rec.self_score.as_ref().map(|sc| sc.rating),

@@ -134,12 +134,24 @@ fn rubric(st: &Style, checklist: &[String], area_rubric: &[String]) -> String {
 fn feedback(st: &Style, f: &Feedback) -> String {
     let c = &f.coverage;
     let mut out = format!("Talking points your answer covered: {} of {}\n", c.covered(), c.points.len());
+    if c.off_topic {
+        out.push_str("  Your answer did not get to this question's topic, so no talking point counted.\n");
+    }
     for p in &c.points {
+        let hint = if p.hinted { " (a hint gave this)" } else { "" };
         let line = match &p.evidence {
-            Some(e) => st.good(&format!("  + {} (you mentioned \"{e}\")", p.point)),
-            None => st.bad(&format!("  - {}", p.point)),
+            Some(e) => st.good(&format!("  + {}{hint}: \"{}\"", p.point, e.replace('\n', " "))),
+            None => st.bad(&format!("  - {}{hint}", p.point)),
         };
         let _ = writeln!(out, "{line}");
+    }
+    for m in &c.misconceptions {
+        let _ = writeln!(
+            out,
+            "  ! Check this: {} (you wrote \"{}\")",
+            m.correction,
+            m.evidence.replace('\n', " ")
+        );
     }
     match f.rating {
         Some(r) => {

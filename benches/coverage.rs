@@ -1,0 +1,110 @@
+//! Coverage speed: how long `assess` takes on a 300-word answer, every question with an answer
+//! set, the question's patterns already compiled (they are compiled once per process). Run with
+//! `cargo bench --bench coverage`; BENCHMARKS.md records the figures.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use panelist::bank::load_path;
+use panelist::interview::coverage::assess;
+
+#[derive(serde::Deserialize)]
+struct Set {
+    role: String,
+    question: String,
+    answers: Vec<Answer>,
+}
+
+#[derive(serde::Deserialize)]
+struct Answer {
+    kind: String,
+    text: String,
+}
+
+/// Exactly `n` words, repeating the answer if it is shorter.
+fn words(text: &str, n: usize) -> String {
+    let ws: Vec<&str> = text.split_whitespace().collect();
+    ws.iter().cycle().take(n).copied().collect::<Vec<_>>().join(" ")
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = load_path(&root.join("prompts")).expect("packs load");
+    let mut cases = Vec::new();
+    let mut dir: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/answer-sets"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dir.sort();
+    for path in dir {
+        let set: Set = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let q = bank
+            .role(&set.role)
+            .and_then(|p| p.question(&set.question))
+            .expect("question exists");
+        let strong = set.answers.iter().find(|a| a.kind == "strong").expect("a strong answer");
+        cases.push((q, words(&strong.text, 300)));
+    }
+    if std::env::var_os("PANELIST_BENCH_PARTS").is_some() {
+        let t = Instant::now();
+        for _ in 0..200 {
+            for (_, a) in &cases {
+                black_box(panelist::text::Doc::new(black_box(a)));
+            }
+        }
+        println!(
+            "Doc::new alone: {:.1} µs",
+            t.elapsed().as_secs_f64() * 1e6 / (200.0 * cases.len() as f64)
+        );
+        let t = Instant::now();
+        for _ in 0..200 {
+            for (_, a) in &cases {
+                use unicode_segmentation::UnicodeSegmentation;
+                black_box(black_box(a).unicode_word_indices().count());
+            }
+        }
+        println!(
+            "unicode_word_indices alone: {:.1} µs",
+            t.elapsed().as_secs_f64() * 1e6 / (200.0 * cases.len() as f64)
+        );
+    }
+    let compile = Instant::now();
+    for (q, _) in &cases {
+        black_box(q.matcher());
+    }
+    let compile = compile.elapsed();
+    // Cold: the stem cache emptied before every answer, as for a process's first answers.
+    let start = Instant::now();
+    for (q, a) in &cases {
+        panelist::text::clear_stem_cache();
+        black_box(assess(black_box(a), q, 1));
+    }
+    let cold = start.elapsed() / cases.len() as u32;
+    let rounds = 200;
+    let start = Instant::now();
+    let mut covered = 0;
+    for _ in 0..rounds {
+        for (q, a) in &cases {
+            covered += black_box(assess(black_box(a), q, 1)).covered();
+        }
+    }
+    let per = start.elapsed() / (rounds * cases.len() as u32);
+    println!(
+        "coverage of a 300-word answer, stem cache warm: {:.1} µs per answer (mean of {} calls over {} questions; {} points covered in all)",
+        per.as_secs_f64() * 1e6,
+        rounds as usize * cases.len(),
+        cases.len(),
+        covered
+    );
+    println!(
+        "the same with the stem cache emptied before each answer: {:.1} µs per answer",
+        cold.as_secs_f64() * 1e6
+    );
+    println!(
+        "compiling the patterns of {} questions: {:.1} µs per question (once per process)",
+        cases.len(),
+        compile.as_secs_f64() * 1e6 / cases.len() as f64
+    );
+}

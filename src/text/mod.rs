@@ -1,0 +1,349 @@
+//! Text handling shared by packs and the interview core: words (Unicode word boundaries, Snowball
+//! English stems), clauses, negation and echo. It knows nothing about questions; `pattern` builds
+//! the concept patterns that talking points are written in on top of it.
+
+pub mod matcher;
+pub mod pattern;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A word's identity after lowercasing and stemming, hashed so that comparisons are cheap.
+pub type Stem = u64;
+
+/// Longest run of words read as one place; longer clauses are read in overlapping windows.
+pub const WINDOW: usize = 24;
+/// Words before an alternative in which a negation cancels it.
+const NEGATION_REACH: usize = 3;
+/// Repeating this many consecutive words of the question (or a used hint) is echo.
+pub const ECHO_RUN: usize = 5;
+
+const NEGATIONS: &[&str] = &["not", "no", "never", "cannot", "nor", "neither"];
+/// Words that start a new clause: what follows them is a separate claim.
+const CONTRAST: &[&str] = &["whereas", "whilst", "unlike", "versus", "vs"];
+
+/// One word of a text: its stem, where it is in the text, and whether it negates.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub stem: Stem,
+    /// Byte range of the surface word in the text it came from.
+    pub span: Range<usize>,
+    pub negation: bool,
+}
+
+/// A text read into words and clauses.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub words: Vec<Word>,
+    /// Word ranges of the clauses, in order; every word is in exactly one.
+    pub clauses: Vec<Range<usize>>,
+    /// The clause index of each word.
+    pub clause_of: Vec<u32>,
+    /// Where each stem occurs, so matching costs what a pattern finds, not the text's length.
+    index: Index,
+}
+
+/// An open-addressing table from stem to its first position, with the later positions of the
+/// same stem chained through `next`: built in one pass, no allocation per word.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    slots: Vec<(Stem, u32)>,
+    next: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Index {
+    fn new(words: &[Word]) -> Index {
+        let cap = (words.len() * 2).next_power_of_two().max(8);
+        let mut index = Index {
+            slots: vec![(0, NONE); cap],
+            next: vec![NONE; words.len()],
+        };
+        // Backwards, so that each chain lists positions in order.
+        for (i, w) in words.iter().enumerate().rev() {
+            let slot = index.slot(w.stem);
+            let (key, head) = &mut index.slots[slot];
+            *key = w.stem;
+            index.next[i] = *head;
+            *head = i as u32;
+        }
+        index
+    }
+
+    /// The slot holding `stem`, or the empty slot where it would go.
+    fn slot(&self, stem: Stem) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (stem as usize) & mask;
+        while self.slots[i].1 != NONE && self.slots[i].0 != stem {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn positions(&self, stem: Stem) -> impl Iterator<Item = usize> + '_ {
+        let head = if self.slots.is_empty() {
+            NONE
+        } else {
+            self.slots[self.slot(stem)].1
+        };
+        std::iter::successors((head != NONE).then_some(head), |&p| {
+            let n = self.next[p as usize];
+            (n != NONE).then_some(n)
+        })
+        .map(|p| p as usize)
+    }
+}
+
+/// A set of word-run hashes (see [`Doc::runs`]).
+pub type Runs = HashSet<u64, BuildHasherDefault<StemHasher>>;
+
+/// Stems and runs are already hashes, so their sets use them as they are; other keys (the
+/// stem cache's words) get FNV-1a, which is quick on short strings.
+#[derive(Default)]
+pub struct StemHasher(u64);
+
+impl Hasher for StemHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let seed = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        self.0 = bytes.iter().fold(seed, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// Entries kept in a thread's stem cache before it starts over (a few MB at most).
+const STEM_CACHE_MAX: usize = 50_000;
+
+thread_local! {
+    /// Stemming costs far more than a lookup, and an interview's vocabulary repeats.
+    static STEM_CACHE: RefCell<HashMap<Box<str>, Stem, BuildHasherDefault<StemHasher>>> = RefCell::default();
+}
+
+/// The stem of one lowercased word, hashed (FNV-1a).
+pub fn stem_id(lower: &str) -> Stem {
+    STEM_CACHE.with(|c| {
+        if let Some(s) = c.borrow().get(lower) {
+            return *s;
+        }
+        let s = hash_str(&stemmer().stem(lower));
+        let mut c = c.borrow_mut();
+        if c.len() >= STEM_CACHE_MAX {
+            c.clear();
+        }
+        c.insert(lower.into(), s);
+        s
+    })
+}
+
+/// Empties this thread's stem cache (benchmarks measure the cold path with it).
+pub fn clear_stem_cache() {
+    STEM_CACHE.with(|c| c.borrow_mut().clear());
+}
+
+/// The stem of one word as text, for near-duplicate checks and diagnostics.
+pub fn stem(word: &str) -> String {
+    stems(word).join(" ")
+}
+
+fn hash_str(s: &str) -> Stem {
+    s.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Splits one lowercased Unicode word at the marks that join words in code and prose
+/// (`copy.deepcopy`, `__init__`, `it's`), with byte offsets into the word.
+fn pieces(word: &str, mut emit: impl FnMut(&str, Range<usize>)) {
+    let mut at = 0;
+    for part in word.split(['.', '_', '\'', '’']) {
+        let start = at;
+        at += part.len() + word[start + part.len()..].chars().next().map_or(0, char::len_utf8);
+        if part.chars().any(char::is_alphanumeric) {
+            emit(part, start..start + part.len());
+        }
+    }
+}
+
+/// `PRs`, `URLs`, `DBs`: an upper-case acronym with a plural `s`, which stemmers leave alone.
+fn acronym_plural(w: &str) -> bool {
+    let Some(head) = w.strip_suffix('s') else { return false };
+    head.chars().count() >= 2 && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Calls `emit` with each word of `text`, lowercased but not stemmed, and its byte span;
+/// `n't` becomes `not`.
+fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
+    let mut lower = String::new();
+    for (at, w) in text.unicode_word_indices() {
+        lower.clear();
+        if w.is_ascii() {
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        if lower.len() != w.len() {
+            // Lowercasing changed byte lengths (rare scripts): keep the word whole.
+            emit(&lower, at..at + w.len());
+            continue;
+        }
+        let end = at + w.len();
+        if acronym_plural(w) {
+            emit(&lower[..lower.len() - 1], at..end);
+            continue;
+        }
+        if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {
+            let base = match &lower[..lower.len() - cut] {
+                "ca" => "can",
+                "wo" => "will",
+                "sha" => "shall",
+                b => b,
+            };
+            if !base.is_empty() {
+                emit(base, at..end - cut);
+            }
+            emit("not", end - cut..end);
+            continue;
+        }
+        pieces(&lower, |p, span| emit(p, at + span.start..at + span.end));
+    }
+}
+
+/// Words of `text`, lowercased, with their byte spans.
+fn surface_words(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    each_word(text, |w, span| out.push((w.to_string(), span)));
+    out
+}
+
+/// Lowercased stems of `text` as strings (for near-duplicate detection of prompts).
+pub fn stems(text: &str) -> Vec<String> {
+    surface_words(text)
+        .into_iter()
+        .map(|(w, _)| stemmer().stem(&w).into_owned())
+        .collect()
+}
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are", "be", "you", "your", "how", "what", "when", "why",
+    "would", "do", "does", "it", "its", "that", "this", "as", "at", "by", "from", "which", "can", "we", "i", "they", "if", "into", "about",
+    "one",
+];
+
+/// Distinct stems without stop words: the content of a prompt, for near-duplicate detection.
+pub fn content_stems(text: &str) -> HashSet<String> {
+    let stop: HashSet<String> = STOP_WORDS.iter().map(|w| stem(w)).collect();
+    stems(text).into_iter().filter(|t| !stop.contains(t)).collect()
+}
+
+/// Stem ids of a short text such as a pattern alternative (no clauses, no spans).
+pub fn stem_ids(text: &str) -> Vec<Stem> {
+    surface_words(text).iter().map(|(w, _)| stem_id(w)).collect()
+}
+
+/// True when the text between two words ends a clause: a line break, or sentence punctuation
+/// followed by a space (so the dot of `copy.copy` or `3.14` does not). A colon does not: what
+/// follows it says something about what precedes it ("Drift: the inputs change").
+fn ends_clause(gap: &str) -> bool {
+    gap.contains('\n') || (gap.contains(['.', '!', '?', ';']) && gap.contains(char::is_whitespace))
+}
+
+impl Doc {
+    /// Reads `text` into stemmed words and clauses.
+    pub fn new(text: &str) -> Doc {
+        let mut doc = Doc {
+            words: Vec::with_capacity(text.len() / 5),
+            ..Doc::default()
+        };
+        let mut start = 0;
+        let mut prev_end = 0;
+        each_word(text, |w, span| {
+            let i = doc.words.len();
+            let gap = &text[prev_end.min(span.start)..span.start];
+            if i > start && (ends_clause(gap) || CONTRAST.contains(&w)) {
+                doc.clauses.push(start..i);
+                start = i;
+            }
+            prev_end = span.end;
+            doc.words.push(Word {
+                stem: stem_id(w),
+                span,
+                negation: NEGATIONS.contains(&w),
+            });
+        });
+        if start < doc.words.len() {
+            doc.clauses.push(start..doc.words.len());
+        }
+        doc.index = Index::new(&doc.words);
+        doc.clause_of = vec![0; doc.words.len()];
+        for (c, r) in doc.clauses.iter().enumerate() {
+            for i in r.clone() {
+                doc.clause_of[i] = c as u32;
+            }
+        }
+        doc
+    }
+
+    /// Positions of the words whose stem is `stem`.
+    pub fn positions(&self, stem: Stem) -> impl Iterator<Item = usize> + '_ {
+        self.index.positions(stem)
+    }
+
+    /// The negation word within reach before word `at`, in its clause, if any.
+    pub fn negated_by(&self, at: usize) -> Option<usize> {
+        let clause = &self.clauses[self.clause_of[at] as usize];
+        (clause.start.max(at.saturating_sub(NEGATION_REACH))..at)
+            .rev()
+            .find(|&i| self.words[i].negation)
+    }
+
+    /// Byte range of clause `c` in the source text.
+    pub fn clause_span(&self, c: usize) -> Range<usize> {
+        let r = &self.clauses[c];
+        self.words[r.start].span.start..self.words[r.end - 1].span.end
+    }
+
+    /// Hashes of every run of `ECHO_RUN` consecutive stems, for echo detection.
+    pub fn runs(&self) -> Runs {
+        self.words.windows(ECHO_RUN).map(run_hash).collect()
+    }
+
+    /// Marks each word that belongs to a run of `ECHO_RUN` words found in `sources`.
+    pub fn echo_mask(&self, sources: &[&Runs]) -> Vec<bool> {
+        let mut mask = vec![false; self.words.len()];
+        if sources.iter().all(|s| s.is_empty()) {
+            return mask;
+        }
+        for (i, w) in self.words.windows(ECHO_RUN).enumerate() {
+            let h = run_hash(w);
+            if sources.iter().any(|s| s.contains(&h)) {
+                mask[i..i + ECHO_RUN].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        mask
+    }
+}
+
+fn run_hash(words: &[Word]) -> u64 {
+    words.iter().fold(0x9e37_79b9_7f4a_7c15, |h, w| {
+        (h.rotate_left(17) ^ w.stem).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests;

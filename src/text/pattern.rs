@@ -1,0 +1,111 @@
+//! Concept patterns, the language talking points are written in: groups joined by ` + ` that must
+//! all occur in one clause, each group a list of alternatives joined by ` | `, each alternative a
+//! word or a phrase of consecutive words. `prompts/FORMAT.md` documents them for authors.
+
+use std::ops::Range;
+
+use super::{stem_ids, Doc, Stem, WINDOW};
+
+/// A parsed pattern, ready to match.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    groups: Vec<Vec<Alt>>,
+}
+
+#[derive(Debug, Clone)]
+struct Alt {
+    stems: Vec<Stem>,
+    /// The alternative starts with a negation ("not thread safe"), so a negation is its meaning.
+    negative: bool,
+}
+
+/// Where a pattern matched: the clause and, per group, the word range that satisfied it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub clause: usize,
+    pub words: Vec<Range<usize>>,
+}
+
+impl Pattern {
+    /// Parses `source`; the error says what is wrong, for pack validation.
+    pub fn parse(source: &str) -> Result<Pattern, String> {
+        let mut groups = Vec::new();
+        for group in source.split('+') {
+            let mut alts = Vec::new();
+            for alt in group.split('|') {
+                let stems = stem_ids(alt);
+                if stems.is_empty() {
+                    let what = if alt.trim().is_empty() {
+                        "an empty alternative"
+                    } else {
+                        "an alternative without words"
+                    };
+                    return Err(format!("pattern '{source}' has {what} ('{}')", alt.trim()));
+                }
+                let negative = super::NEGATIONS.iter().any(|n| super::stem_id(n) == stems[0]);
+                alts.push(Alt { stems, negative });
+            }
+            groups.push(alts);
+        }
+        Ok(Pattern { groups })
+    }
+
+    /// The first place in `doc` where every group occurs in one clause, within `WINDOW` words of
+    /// the first group's word. Occurrences made only of echo words (`echo[i]` true) do not count,
+    /// nor negated ones, unless the negation belongs to another group's negative alternative
+    /// ("does not copy + nested": the `not` is the first group's, not a denial of `nested`).
+    pub fn find(&self, doc: &Doc, echo: &[bool]) -> Option<Hit> {
+        let occurrences: Vec<Vec<Occ>> = self.groups.iter().map(|g| occurrences(g, doc, echo)).collect();
+        let negatives: Vec<&Range<usize>> = occurrences.iter().flatten().filter(|o| o.negative).map(|o| &o.words).collect();
+        let counts = |o: &Occ| o.negated_by.is_none_or(|n| negatives.iter().any(|r| r.contains(&n)));
+        let (first, rest) = occurrences.split_first()?;
+        first.iter().filter(|o| counts(o)).find_map(|anchor| {
+            let clause = doc.clause_of[anchor.words.start] as usize;
+            let mut words = vec![anchor.words.clone()];
+            for occ in rest {
+                // Each group needs words of its own: one word cannot make two ideas.
+                let near = occ.iter().find(|o| {
+                    counts(o)
+                        && doc.clause_of[o.words.start] as usize == clause
+                        && o.words.start.abs_diff(anchor.words.start) <= WINDOW
+                        && words.iter().all(|w| w.end <= o.words.start || o.words.end <= w.start)
+                })?;
+                words.push(near.words.clone());
+            }
+            Some(Hit { clause, words })
+        })
+    }
+}
+
+/// One place where an alternative of a group stands.
+struct Occ {
+    words: Range<usize>,
+    /// The alternative is itself a negation ("not thread safe").
+    negative: bool,
+    /// The negation word that denies it, if any.
+    negated_by: Option<usize>,
+}
+
+/// Places in `doc` where any alternative of `group` stands, echo excluded.
+fn occurrences(group: &[Alt], doc: &Doc, echo: &[bool]) -> Vec<Occ> {
+    let mut out = Vec::new();
+    for alt in group {
+        for p in doc.positions(alt.stems[0]) {
+            let end = p + alt.stems.len();
+            if end > doc.words.len() {
+                continue;
+            }
+            let same = doc.words[p..end].iter().zip(&alt.stems).all(|(w, s)| w.stem == *s);
+            let one_clause = doc.clause_of[p] == doc.clause_of[end - 1];
+            if !same || !one_clause || echo[p..end].iter().all(|e| *e) {
+                continue;
+            }
+            out.push(Occ {
+                words: p..end,
+                negative: alt.negative,
+                negated_by: if alt.negative { None } else { doc.negated_by(p) },
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,107 @@
+use super::pattern::Pattern;
+use super::*;
+
+fn matches(pattern: &str, text: &str) -> bool {
+    let doc = Doc::new(text);
+    Pattern::parse(pattern).unwrap().find(&doc, &vec![false; doc.words.len()]).is_some()
+}
+
+#[test]
+fn inflections_plurals_and_units_share_a_stem() {
+    for group in [
+        &["cache", "caches", "cached", "caching"][..],
+        &["process", "processes", "processing", "processed"],
+        &["queue", "queues"],
+        &["thread", "threads", "threading", "threaded"],
+        &["commit", "commits", "committed", "committing"],
+        &["query", "queries"],
+        &["PR", "PRs"],
+        &["write", "writes"],
+    ] {
+        let stems: HashSet<String> = group.iter().map(|w| stem(w)).collect();
+        assert_eq!(stems.len(), 1, "{group:?} stem to {stems:?}");
+    }
+    assert!(matches("write + per second | s", "about 5k writes/s at peak"));
+    assert!(matches("tb + year", "roughly 2 TB/year of logs"));
+    assert!(matches("pr", "we review PRs within a day"));
+}
+
+#[test]
+fn code_and_contractions_split_into_words() {
+    assert_eq!(stems("copy.deepcopy()"), vec!["copi", "deepcopi"]);
+    assert_eq!(stems("__init__"), vec!["init"]);
+    assert_eq!(stems("doesn't"), vec!["doe", "not"]);
+    assert_eq!(stems("can't"), vec!["can", "not"]);
+    assert!(matches("deepcopy", "use copy.deepcopy here"));
+    assert!(matches("copy copy", "copy.copy(x) makes a shallow one"));
+}
+
+#[test]
+fn a_keyword_never_matches_inside_a_longer_word() {
+    assert!(!matches("gil", "a vigil"));
+    assert!(!matches("index", "reindexing the table"));
+    assert!(matches("gil", "The GIL!"));
+}
+
+#[test]
+fn groups_must_meet_in_one_clause() {
+    let p = "shallow + share | same object + nested | inner";
+    assert!(matches(p, "A shallow copy shares the nested lists with the original."));
+    assert!(!matches(p, "A shallow copy is quick. Nested lists are shared by reference."));
+    assert!(!matches(p, "a shallow copy is fast; the inner items are the same object"));
+    // A contrast word starts a new claim.
+    assert!(!matches(
+        "deep + share + nested",
+        "A deep copy duplicates everything, whereas a shallow one shares nested lists"
+    ));
+}
+
+#[test]
+fn negation_cancels_an_alternative_unless_written_into_it() {
+    assert!(!matches("thread safe", "a dict is not thread safe for that"));
+    assert!(matches("not thread safe | unsafe", "a dict is not thread safe for that"));
+    assert!(!matches("copy + nested", "it doesn't copy the nested objects"));
+    assert!(matches("not copy + nested", "it doesn't copy the nested objects"));
+    assert!(matches("lock", "no lock is needed. Take the lock first"));
+}
+
+#[test]
+fn long_clauses_are_read_in_windows() {
+    let filler = "and then we went on talking about many other unrelated things for quite a while ".repeat(3);
+    assert!(!matches("cache + invalidation", &format!("the cache {filler} invalidation")));
+    assert!(matches("cache + invalidation", "the cache needs explicit invalidation on write"));
+}
+
+#[test]
+fn echo_marks_runs_repeated_from_a_source() {
+    let q = Doc::new("What is the difference between a shallow copy and a deep copy in Python?");
+    let a = Doc::new("The difference between a shallow copy and a deep copy is sharing.");
+    let mask = a.echo_mask(&[&q.runs()]);
+    assert!(mask[..9].iter().all(|m| *m), "{mask:?}");
+    assert!(!mask[10], "{mask:?}");
+    assert!(Doc::new("short").echo_mask(&[&q.runs()]).iter().all(|m| !m));
+}
+
+#[test]
+fn patterns_without_words_are_errors() {
+    assert!(Pattern::parse("a + + b").is_err());
+    assert!(Pattern::parse("==").is_err());
+    assert!(Pattern::parse("x | ").is_err());
+    assert!(Pattern::parse("gil | global interpreter lock").is_ok());
+}
+
+#[test]
+fn one_word_cannot_satisfy_two_groups() {
+    assert!(!matches("wraps + wrapped | wrap", "functools.wraps copies the name"));
+    assert!(matches(
+        "wraps + wrapped | wrap",
+        "functools.wraps copies the name of the wrapped function"
+    ));
+}
+
+#[test]
+fn a_colon_and_a_dot_inside_a_word_do_not_end_a_clause() {
+    assert!(matches("drift + input | feature", "Data drift: the input features change"));
+    assert!(matches("functools wraps", "use functools.wraps on the inner function"));
+    assert!(!matches("drift + input", "It drifted. The input is new"));
+}
