@@ -70,7 +70,8 @@ impl fmt::Display for Target {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Half {
     Tuning,
     HeldOut,
@@ -99,6 +100,10 @@ struct SetAnswer {
     kind: AnswerKind,
     #[serde(default)]
     style: String,
+    /// Set for answers written later for tuning only; otherwise the kind's odd answers tune
+    /// and its even ones are held out.
+    #[serde(default)]
+    half: Option<Half>,
     text: String,
 }
 
@@ -212,7 +217,7 @@ pub fn check_fixtures(bank: &Bank, dir: &Path) -> std::io::Result<FixtureReport>
                 kind: a.kind,
                 number: *n,
                 style: a.style,
-                half: if *n % 2 == 1 { Half::Tuning } else { Half::HeldOut },
+                half: a.half.unwrap_or(if *n % 2 == 1 { Half::Tuning } else { Half::HeldOut }),
                 covered: c.covered(),
                 points: c.points.len(),
                 fraction,

@@ -232,6 +232,13 @@ fn complete_question(q: &Question, e: &mut Errors) {
             );
         }
     }
+    if q.topic.is_empty() {
+        e.push(
+            id,
+            "topic",
+            "complete questions name their topic, so off-topic answers cover nothing",
+        );
+    }
     let words = q.outline.split_whitespace().count();
     if words >= 200 {
         e.push(id, "outline", format!("is {words} words; keep it under 200"));

@@ -355,7 +355,7 @@ fn coverage_is_recorded_with_the_answer() {
     let s = simple();
     let q = p.question(&s.plan.items[0].question).unwrap();
     let words: Vec<String> = q.talking_points.iter().map(|t| t.phrases[0].clone()).collect();
-    let s = answer(&s, &format!("I would mention {}.", words.join(" and ")));
+    let s = answer(&s, &format!("It comes down to {}.", words.join(" and ")));
     let cov = s.items[0].coverage.as_ref().unwrap();
     assert_eq!(cov.covered(), q.talking_points.len());
 }

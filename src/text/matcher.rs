@@ -97,7 +97,10 @@ impl Matcher {
         let used = &self.hints[..hints_used.min(self.hints.len())];
         let mut sources: Vec<&Runs> = vec![&self.question_runs];
         sources.extend(used.iter().map(|(runs, _)| runs));
-        let echo = doc.echo_mask(&sources);
+        let mut echo = doc.echo_mask(&sources);
+        for (e, a) in echo.iter_mut().zip(doc.announcement_mask(answer)) {
+            *e |= a;
+        }
         let n = self.points.len();
         let hinted = (0..n).map(|i| used.iter().any(|(_, covers)| covers[i])).collect();
         let misconceptions: Vec<(usize, Hit)> = self
@@ -120,7 +123,8 @@ impl Matcher {
                 }
             }
         }
-        let off_topic = !self.topic.is_empty() && first_hit(&self.topic, &doc, &vec![false; doc.words.len()]).is_none();
+        // The topic must be in the candidate's own words: echoing the question does not open it.
+        let off_topic = !self.topic.is_empty() && first_hit(&self.topic, &doc, &echo).is_none();
         let points = (0..n)
             .map(|i| {
                 if off_topic || contradicted[i] {
@@ -148,15 +152,11 @@ const DISCLAIMERS: &[&str] = &[
     "myth",
     "mistake",
     "mistaken",
-    "mistakenly",
-    "wrongly",
-    "incorrectly",
     "misunderstand",
     "misunderstanding",
     "fallacy",
     "pitfall",
     "gotcha",
-    "trap",
 ];
 
 fn disclaims(doc: &Doc, clause: usize) -> bool {

@@ -167,10 +167,10 @@ fn hash_str(s: &str) -> Stem {
 }
 
 /// Splits one lowercased Unicode word at the marks that join words in code and prose
-/// (`copy.deepcopy`, `__init__`, `it's`), with byte offsets into the word.
+/// (`copy.deepcopy`, `__init__`, `it's`, `[2,8]`), with byte offsets into the word.
 fn pieces(word: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut at = 0;
-    for part in word.split(['.', '_', '\'', '’']) {
+    for part in word.split(['.', '_', '\'', '’', ',']) {
         let start = at;
         at += part.len() + word[start + part.len()..].chars().next().map_or(0, char::len_utf8);
         if part.chars().any(char::is_alphanumeric) {
@@ -318,6 +318,37 @@ impl Doc {
         self.words[r.start].span.start..self.words[r.end - 1].span.end
     }
 
+    /// Marks the words of clauses that announce what the candidate would talk about ("I'd cover
+    /// the GIL and threads") instead of saying it: a plan to answer is not an answer. The mark
+    /// stops at a colon or dash after the announcement ("I'd cover two things: ..."), and a verb
+    /// followed by "that" states a claim ("I'd mention that the GIL is released").
+    pub fn announcement_mask(&self, text: &str) -> Vec<bool> {
+        let cues = announcement_cues();
+        let mut mask = vec![false; self.words.len()];
+        for clause in &self.clauses {
+            let at = |i: usize, phrase: &[Stem]| {
+                i + phrase.len() <= clause.end && self.words[i..i + phrase.len()].iter().zip(phrase).all(|(w, s)| w.stem == *s)
+            };
+            let verb_end = clause.clone().find_map(|i| {
+                let modal = cues.modals.iter().find(|m| at(i, m))?;
+                let from = i + modal.len();
+                (from..(from + 4).min(clause.end)).find_map(|j| cues.verbs.iter().find(|v| at(j, v)).map(|v| j + v.len()))
+            });
+            let Some(end) = verb_end else { continue };
+            if end < clause.end && self.words[end].stem == cues.that {
+                continue;
+            }
+            let stop = (end..clause.end)
+                .find(|&k| {
+                    let gap = &text[self.words[k - 1].span.end..self.words[k].span.start];
+                    gap.contains([':', '-', '—', '–'])
+                })
+                .unwrap_or(clause.end);
+            mask[clause.start..stop].iter_mut().for_each(|m| *m = true);
+        }
+        mask
+    }
+
     /// Hashes of every run of `ECHO_RUN` consecutive stems, for echo detection.
     pub fn runs(&self) -> Runs {
         self.words.windows(ECHO_RUN).map(run_hash).collect()
@@ -337,6 +368,31 @@ impl Doc {
         }
         mask
     }
+}
+
+struct Cues {
+    modals: Vec<Vec<Stem>>,
+    verbs: Vec<Vec<Stem>>,
+    that: Stem,
+}
+
+const MODALS: &[&str] = &[
+    "i would", "i'd", "i will", "i'll", "we would", "we'd", "we will", "we'll", "i could", "we could", "i can", "we can",
+    "i want to", "i plan to", "let me", "going to", "i should", "i might", "we should", "we might",
+];
+const META_VERBS: &[&str] = &[
+    "talk about", "talk through", "cover", "discuss", "touch on", "go over", "go into", "go through", "mention",
+    "walk through", "walk you through", "get into", "dive into", "explain", "describe", "elaborate", "summarize",
+    "summarise", "outline",
+];
+
+fn announcement_cues() -> &'static Cues {
+    static CUES: OnceLock<Cues> = OnceLock::new();
+    CUES.get_or_init(|| Cues {
+        modals: MODALS.iter().map(|m| stem_ids(m)).collect(),
+        verbs: META_VERBS.iter().map(|v| stem_ids(v)).collect(),
+        that: stem_id("that"),
+    })
 }
 
 fn run_hash(words: &[Word]) -> u64 {

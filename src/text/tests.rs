@@ -105,3 +105,22 @@ fn a_colon_and_a_dot_inside_a_word_do_not_end_a_clause() {
     assert!(matches("functools wraps", "use functools.wraps on the inner function"));
     assert!(!matches("drift + input", "It drifted. The input is new"));
 }
+
+#[test]
+fn announcing_what_one_would_say_is_not_saying_it() {
+    let text = "I'd talk about how shallow copies share nested lists. A shallow copy shares nested lists.";
+    let doc = Doc::new(text);
+    let mask = doc.announcement_mask(text);
+    let first = doc.clauses[0].clone();
+    assert!(mask[first.clone()].iter().all(|m| *m) && mask[first.end..].iter().all(|m| !m), "{mask:?}");
+    for claim in [
+        "I'd mention that shallow copies share nested lists.",
+        "I would cover two things: a shallow copy shares nested lists.",
+        "I used a shallow copy and the nested lists were shared.",
+    ] {
+        let doc = Doc::new(claim);
+        let mask = doc.announcement_mask(claim);
+        let shared = doc.words.iter().position(|w| w.stem == stem_id("shared")).unwrap();
+        assert!(!mask[shared], "{claim}: {mask:?}");
+    }
+}
