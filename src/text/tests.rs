@@ -112,7 +112,10 @@ fn announcing_what_one_would_say_is_not_saying_it() {
     let doc = Doc::new(text);
     let mask = doc.announcement_mask(text);
     let first = doc.clauses[0].clone();
-    assert!(mask[first.clone()].iter().all(|m| *m) && mask[first.end..].iter().all(|m| !m), "{mask:?}");
+    assert!(
+        mask[first.clone()].iter().all(|m| *m) && mask[first.end..].iter().all(|m| !m),
+        "{mask:?}"
+    );
     for claim in [
         "I'd mention that shallow copies share nested lists.",
         "I would cover two things: a shallow copy shares nested lists.",
