@@ -31,7 +31,8 @@ pub(crate) fn resume(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Eff
     s.stage = stage;
     fx.push(Effect::Resumed);
     if show {
-        fx.push(current_prompt(s, pack, true).expect("resumed stage has a prompt"));
+        // A lobby paused and resumed has no prompt to show again.
+        fx.extend(current_prompt(s, pack, true));
     }
     Ok(())
 }

@@ -10,6 +10,9 @@
 //! - [`peer`], `rounds`, [`aggregate`]: peer review (reviewers and rules, scoring rounds,
 //!   aggregates and the report).
 
+// Input an adapter may send must never panic the core: refuse it with a Rejection instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
+
 pub mod aggregate;
 mod clock;
 pub mod coverage;

@@ -107,7 +107,7 @@ pub fn is_peer_input(input: &Input) -> bool {
 /// Applies a peer input to `s` (already cloned by the caller).
 pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if s.peer.is_none() {
-        return Err(Rejection::new("This is not a peer-review session."));
+        return Err(not_peer());
     }
     match input {
         Input::Join => join(s, actor, now, fx),
@@ -156,12 +156,23 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
             close(s, pack, *item, now, fx);
             Ok(())
         }
-        _ => unreachable!("not a peer input: {input:?}"),
+        _ => Err(Rejection::new(format!("'{}' is not a peer-review action.", input.name()))),
     }
 }
 
-pub(super) fn peer(s: &mut Session) -> &mut Peer {
-    s.peer.as_mut().expect("checked by apply")
+fn not_peer() -> Rejection {
+    Rejection::new("This is not a peer-review session.")
+}
+
+/// The session's peer-review state, or the refusal for a session that has none.
+pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
+    s.peer.as_mut().ok_or_else(not_peer)
+}
+
+/// The open round of `item`, to change.
+fn open_round_mut(s: &mut Session, item: usize) -> Result<&mut Round, Rejection> {
+    open_round(s, item)?;
+    peer(s)?.rounds.get_mut(item).and_then(Option::as_mut).ok_or_else(not_peer)
 }
 
 fn host_only(s: &Session, actor: &str, what: &str) -> Result<(), Rejection> {
@@ -185,7 +196,7 @@ fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Resu
             "You are the candidate: you answer, and your teammates score. You can self-score on your own rubric.",
         ));
     }
-    let p = peer(s);
+    let p = peer(s)?;
     match p.reviewers.iter_mut().find(|r| r.actor == actor) {
         Some(r) if r.removed => return Err(Rejection::new("The host removed you from this review, so you can't rejoin it.")),
         Some(r) if r.active => return Err(Rejection::new("You are already a reviewer here.")),
@@ -209,9 +220,9 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
     if removed && who == s.candidate {
         return Err(Rejection::new("The candidate is not a reviewer."));
     }
-    let p = peer(s);
-    let r = match p.reviewers.iter().position(|r| r.actor == who) {
-        Some(i) if removed || p.reviewers[i].active => &mut p.reviewers[i],
+    let p = peer(s)?;
+    let i = match p.reviewers.iter().position(|r| r.actor == who) {
+        Some(i) if removed || p.reviewers[i].active => i,
         // The host may bar someone who has not joined (or already left) from scoring.
         None if removed => {
             p.reviewers.push(Reviewer {
@@ -220,10 +231,11 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
                 active: false,
                 removed: false,
             });
-            p.reviewers.last_mut().expect("just pushed")
+            p.reviewers.len() - 1
         }
         _ => return Err(Rejection::new("You are not a reviewer here.")),
     };
+    let r = &mut p.reviewers[i];
     if removed && r.removed {
         return Err(Rejection::new("That person was already removed."));
     }
@@ -237,7 +249,7 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
     });
     // Their scores stay; a round may now be complete.
     for item in 0..p.rounds.len() {
-        if round_complete(peer(s), item) {
+        if round_complete(peer(s)?, item) {
             close(s, pack, item, now, fx);
         }
     }
@@ -249,7 +261,7 @@ fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &
     if s.stage != Stage::Lobby {
         return Err(Rejection::new("The interview has already started."));
     }
-    if peer(s).active().count() == 0 {
+    if peer(s)?.active().count() == 0 {
         return Err(Rejection::new("At least one reviewer must join before the interview starts."));
     }
     s.stage = Stage::Asking {
@@ -260,7 +272,7 @@ fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &
     };
     s.items[0].asked = true;
     s.last_activity = now; // the candidate's idle clock starts with the interview, not the lobby
-    fx.push(Effect::Ask(super::view::ask(s, pack, false)));
+    fx.extend(super::view::ask(s, pack, false).map(Effect::Ask));
     Ok(())
 }
 
@@ -292,7 +304,7 @@ fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Ve
         ));
     }
     open_round(s, item)?;
-    let p = s.peer.as_ref().expect("peer session");
+    let p = s.peer.as_ref().ok_or_else(not_peer)?;
     match p.reviewer(actor) {
         Some(r) if r.removed => Err(Rejection::new("The host removed you from this review; you can't score any more.")),
         Some(r) if r.active => Ok(()),
@@ -310,7 +322,7 @@ fn draft(
     f: impl FnOnce(&mut (Actor, Vec<u8>, Option<String>)),
 ) -> Result<(), Rejection> {
     may_score(s, actor, item, now, fx)?;
-    let round = peer(s).rounds[item].as_mut().expect("open round");
+    let round = open_round_mut(s, item)?;
     let i = match round.drafts.iter().position(|d| d.0 == actor) {
         Some(i) => i,
         None => {
@@ -325,8 +337,7 @@ fn draft(
 fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let rating = Rating::new(rating).ok_or_else(|| Rejection::new(format!("A rating is 1 to 4; got {rating}.")))?;
     may_score(s, actor, item, now, fx)?;
-    let p = peer(s);
-    let round = p.rounds[item].as_mut().expect("open round");
+    let round = open_round_mut(s, item)?;
     let (ticks, note) = round
         .drafts
         .iter()
@@ -350,7 +361,7 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
         }
     };
     let scored = round.scores.len();
-    let of = expected(peer(s), item).max(scored);
+    let of = expected(peer(s)?, item).max(scored);
     fx.push(Effect::ScoreSaved {
         item,
         reviewer: actor.to_string(),
@@ -358,7 +369,7 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
         scored,
         of,
     });
-    if round_complete(peer(s), item) {
+    if round_complete(peer(s)?, item) {
         close(s, pack, item, now, fx);
     }
     Ok(())

@@ -256,3 +256,74 @@ fn ending_in_the_lobby_sends_no_empty_report() {
     let (_, fx) = ok(&s, HOST, Input::End);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "{fx:?}");
 }
+
+mod any_input {
+    //! Every input, from every actor, in every stage of a peer-review session: applied (version
+    //! +1) or refused, never a panic, and no submitted answer ever lost.
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const ACTORS: [&str; 6] = [HOST, CAND, R1, R2, "discord:stranger", SYSTEM];
+
+    fn input() -> impl Strategy<Value = Input> {
+        let text = prop_oneof![Just(String::new()), "[a-z ]{1,30}", Just("threads for I/O".to_string())];
+        let item = 0usize..4;
+        prop_oneof![
+            3 => text.clone().prop_map(|text| Input::Answer { text }),
+            2 => Just(Input::Submit),
+            2 => text.clone().prop_map(|text| Input::SubmitForm { text }),
+            1 => Just(Input::Hint),
+            1 => Just(Input::Skip),
+            1 => Just(Input::Repeat),
+            1 => Just(Input::Pause),
+            1 => Just(Input::Resume),
+            1 => Just(Input::End),
+            1 => Just(Input::Clock),
+            1 => prop::collection::vec(0u8..9, 0..3).prop_map(|ticks| Input::Checklist { ticks }),
+            1 => (0u8..6).prop_map(|rating| Input::Rate { rating }),
+            3 => Just(Input::Join),
+            1 => Just(Input::Leave),
+            1 => (0usize..6).prop_map(|i| Input::RemoveReviewer { reviewer: ACTORS[i].to_string() }),
+            2 => Just(Input::StartInterview),
+            1 => (item.clone(), prop::collection::vec(0u8..9, 0..3)).prop_map(|(item, ticks)| Input::PeerTicks { item, ticks }),
+            1 => (item.clone(), text).prop_map(|(item, note)| Input::PeerNote { item, note }),
+            2 => (item.clone(), 0u8..6).prop_map(|(item, rating)| Input::PeerRate { item, rating }),
+            1 => item.prop_map(|item| Input::CloseScoring { item }),
+        ]
+    }
+
+    fn answers(s: &Session) -> Vec<Vec<String>> {
+        s.items.iter().map(|r| r.answers.iter().map(|a| a.text.clone()).collect()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn peer_sessions_apply_or_refuse_every_input(
+            steps in prop::collection::vec((0usize..6, input(), 0i64..900_000), 1..60),
+            asynchronous in any::<bool>(),
+        ) {
+            let p = pack();
+            let opts = PlanOptions { areas: vec!["python".into(), "concurrency".into()], per_area: 1, follow_ups: 1, seed: 3 };
+            let settings = Settings { time_limit_secs: Some(300), idle_pause_secs: 600, idle_abandon_secs: 7200 };
+            let (mut s, _) = start_peer("p".into(), CAND.into(), HOST.into(), &p, &opts, settings, 600, T0).unwrap();
+            if asynchronous {
+                s.peer.as_mut().unwrap().asynchronous = true;
+            }
+            let mut now = T0;
+            for (who, input, dt) in steps {
+                now += dt;
+                let before = answers(&s);
+                if let Ok((next, _)) = step(&s, ACTORS[who], &input, &p, now) {
+                    prop_assert_eq!(next.version, s.version + 1);
+                    s = next;
+                }
+                let after = answers(&s);
+                for (b, a) in before.iter().zip(&after) {
+                    prop_assert!(a.starts_with(b), "a submitted answer was lost: {:?} -> {:?}", b, a);
+                }
+            }
+        }
+    }
+}

@@ -61,7 +61,9 @@ pub(super) fn round_complete(p: &Peer, item: usize) -> bool {
 }
 
 pub(super) fn close(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
-    let round = peer(s).rounds[item].as_mut().expect("round to close");
+    let Some(round) = peer(s).ok().and_then(|p| p.rounds.get_mut(item)).and_then(Option::as_mut) else {
+        return;
+    };
     round.closed_at = Some(now);
     let scores = round.scores.clone();
     fx.push(Effect::Aggregate(aggregate(s, pack, item, &scores)));
@@ -108,7 +110,9 @@ pub fn maybe_report(s: &mut Session, pack: &Pack, fx: &mut Vec<Effect>) {
     let any_round = p.rounds.iter().any(Option::is_some);
     if over && any_round && !p.reported && p.all_closed() {
         let rep = report(s, pack, &p.scores());
-        peer(s).reported = true;
+        if let Some(p) = s.peer.as_mut() {
+            p.reported = true;
+        }
         fx.push(Effect::Report(rep));
     }
 }

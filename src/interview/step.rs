@@ -54,7 +54,7 @@ pub fn start(
         questions: s.plan.items.len(),
         time_limit_secs: s.settings.time_limit_secs,
     }];
-    fx.push(Effect::Ask(ask(&s, pack, false)));
+    fx.extend(ask(&s, pack, false).map(Effect::Ask));
     Ok((s, fx))
 }
 
@@ -141,7 +141,9 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
             Ok(())
         }
         (Input::Repeat, _) => {
-            fx.push(current_prompt(s, pack, true).expect("active stage has a prompt"));
+            let prompt = current_prompt(s, pack, true)
+                .ok_or_else(|| Rejection::new("There is no question to repeat yet: the interview hasn't started."))?;
+            fx.push(prompt);
             Ok(())
         }
         (Input::Checklist { ticks }, Stage::Scoring { item, .. }) => checklist(s, pack, item, ticks, fx),
@@ -155,6 +157,10 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
         }
         (other, stage) => Err(Rejection::new(format!("'{}' is not possible while {}.", other.name(), stage.name()))),
     }
+}
+
+fn not_asking() -> Rejection {
+    Rejection::new("No question is waiting for an answer right now.")
 }
 
 fn check_len(text: &str) -> Result<(), Rejection> {
@@ -177,7 +183,7 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
         return Err(Rejection::new("That message is empty, so it was not added to your answer."));
     }
     let Stage::Asking { draft, .. } = &mut s.stage else {
-        unreachable!("append is only called while asking")
+        return Err(not_asking());
     };
     let joined = if draft.is_empty() {
         text.to_string()
@@ -198,7 +204,7 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
 pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     check_len(text)?;
     let Stage::Asking { item, part, asked_at, .. } = s.stage else {
-        unreachable!("submit is only called while asking")
+        return Err(not_asking());
     };
     let over_time = !by_clock && s.settings.time_limit_secs.is_some_and(|l| now > asked_at + l as i64 * 1000);
     let text = text.trim().to_string();
@@ -230,10 +236,10 @@ pub(crate) fn advance_part(s: &mut Session, pack: &Pack, item: usize, part: usiz
             draft: String::new(),
             asked_at: now,
         };
-        fx.push(Effect::Ask(ask(s, pack, false)));
+        fx.extend(ask(s, pack, false).map(Effect::Ask));
     } else {
         s.stage = Stage::Scoring { item, ticks: None };
-        fx.push(current_prompt(s, pack, false).expect("scoring has a prompt"));
+        fx.extend(current_prompt(s, pack, false));
         peer::open(s, item, now, fx);
     }
 }
@@ -322,7 +328,7 @@ pub(crate) fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, 
             asked_at: now,
         };
         s.items[item + 1].asked = true;
-        fx.push(Effect::Ask(ask(s, pack, false)));
+        fx.extend(ask(s, pack, false).map(Effect::Ask));
     } else {
         finish(s, pack, now, fx);
     }

@@ -38,10 +38,10 @@ fn missing() -> &'static Question {
     })
 }
 
-/// The question being asked, as an [`Ask`].
-pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
+/// The question being asked, as an [`Ask`]; `None` outside the asking stage.
+pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Option<Ask> {
     let Stage::Asking { item, part, draft, .. } = &s.stage else {
-        panic!("ask() outside the asking stage")
+        return None;
     };
     let q = question(s, pack, *item);
     let plan_item = &s.plan.items[*item];
@@ -54,7 +54,7 @@ pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
             .cloned()
             .unwrap_or_default(),
     };
-    Ask {
+    Some(Ask {
         item: *item,
         total: s.plan.items.len(),
         part: *part,
@@ -68,13 +68,13 @@ pub fn ask(s: &Session, pack: &Pack, repeat: bool) -> Ask {
         repeat,
         draft_chars: draft.chars().count(),
         time_limit_secs: s.settings.time_limit_secs,
-    }
+    })
 }
 
 /// What the candidate should be looking at now: the question or the rubric. `None` otherwise.
 pub fn current_prompt(s: &Session, pack: &Pack, repeat: bool) -> Option<Effect> {
     match &s.stage {
-        Stage::Asking { .. } => Some(Effect::Ask(ask(s, pack, repeat))),
+        Stage::Asking { .. } => ask(s, pack, repeat).map(Effect::Ask),
         Stage::Scoring { item, ticks } => Some(Effect::Rubric {
             item: *item,
             question_id: s.plan.items[*item].question.clone(),

@@ -2,6 +2,9 @@
 //! English stems), clauses, negation and echo. It knows nothing about questions; `pattern` builds
 //! the concept patterns that talking points are written in on top of it.
 
+// Input an adapter may send must never panic the core: refuse it with a Rejection instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
+
 pub mod matcher;
 pub mod pattern;
 
