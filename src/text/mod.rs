@@ -27,7 +27,7 @@ const NEGATION_REACH: usize = 3;
 /// Repeating this many consecutive words of the question (or a used hint) is echo.
 pub const ECHO_RUN: usize = 5;
 
-const NEGATIONS: &[&str] = &["not", "no", "never", "cannot", "nor", "neither"];
+const NEGATIONS: &[&str] = &["not", "no", "never", "nor", "neither"];
 /// Words that start a new clause: what follows them is a separate claim.
 const CONTRAST: &[&str] = &["whereas", "whilst", "unlike", "versus", "vs"];
 
@@ -208,6 +208,11 @@ fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
         let end = at + w.len();
         if acronym_plural(w) {
             emit(&lower[..lower.len() - 1], at..end);
+            continue;
+        }
+        if lower == "cannot" {
+            emit("can", at..at + 3);
+            emit("not", at + 3..end);
             continue;
         }
         if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {

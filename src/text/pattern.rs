@@ -15,7 +15,8 @@ pub struct Pattern {
 #[derive(Debug, Clone)]
 struct Alt {
     stems: Vec<Stem>,
-    /// The alternative starts with a negation ("not thread safe"), so a negation is its meaning.
+    /// The alternative contains a negation ("not thread safe", "did not"): the negation is part
+    /// of its meaning, not a denial of it.
     negative: bool,
 }
 
@@ -42,7 +43,7 @@ impl Pattern {
                     };
                     return Err(format!("pattern '{source}' has {what} ('{}')", alt.trim()));
                 }
-                let negative = super::NEGATIONS.iter().any(|n| super::stem_id(n) == stems[0]);
+                let negative = stems.iter().any(|s| super::NEGATIONS.iter().any(|n| super::stem_id(n) == *s));
                 alts.push(Alt { stems, negative });
             }
             groups.push(alts);
@@ -80,7 +81,7 @@ impl Pattern {
 /// One place where an alternative of a group stands.
 struct Occ {
     words: Range<usize>,
-    /// The alternative is itself a negation ("not thread safe").
+    /// The alternative contains a negation ("not thread safe", "did not").
     negative: bool,
     /// The negation word that denies it, if any.
     negated_by: Option<usize>,

@@ -127,3 +127,10 @@ fn announcing_what_one_would_say_is_not_saying_it() {
         assert!(!mask[shared], "{claim}: {mask:?}");
     }
 }
+
+#[test]
+fn a_negation_inside_an_alternative_belongs_to_it() {
+    assert!(matches("did not + take over", "I did not take over the project"));
+    assert!(matches("not + share", "it cannot share state"));
+    assert_eq!(stems("cannot"), stems("can't"));
+}
