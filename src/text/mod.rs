@@ -28,7 +28,8 @@ const NEGATION_REACH: usize = 3;
 pub const ECHO_RUN: usize = 5;
 
 const NEGATIONS: &[&str] = &["not", "no", "never", "nor", "neither"];
-/// Words that start a new clause: what follows them is a separate claim.
+/// Words that start a new clause: what follows them is a separate claim. So does "while" after
+/// a comma (", while a deep copy..."), but not the "while" of time ("released while waiting").
 const CONTRAST: &[&str] = &["whereas", "whilst", "unlike", "versus", "vs"];
 
 /// One word of a text: its stem, where it is in the text, and whether it negates.
@@ -283,7 +284,8 @@ impl Doc {
         each_word(text, |w, span| {
             let i = doc.words.len();
             let gap = &text[prev_end.min(span.start)..span.start];
-            if i > start && (ends_clause(gap) || CONTRAST.contains(&w)) {
+            let contrast = CONTRAST.contains(&w) || (w == "while" && gap.contains(','));
+            if i > start && (ends_clause(gap) || contrast) {
                 doc.clauses.push(start..i);
                 start = i;
             }

@@ -134,3 +134,9 @@ fn a_negation_inside_an_alternative_belongs_to_it() {
     assert!(matches("not + share", "it cannot share state"));
     assert_eq!(stems("cannot"), stems("can't"));
 }
+
+#[test]
+fn a_contrastive_while_splits_and_a_temporal_one_does_not() {
+    assert!(!matches("shallow + share", "a deep copy shares nothing, while a shallow one duplicates"));
+    assert!(matches("release + i o", "the GIL is released while waiting on I/O"));
+}
