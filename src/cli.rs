@@ -1,4 +1,4 @@
-//! Command-line parsing (clap) and dispatch: `practice`, `packs check` (and later `serve`).
+//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `packs check` and `packs lab`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -53,7 +53,8 @@ pub fn intents() -> GatewayIntents {
 pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let mut builder = HttpBuilder::new(cfg.token.expose());
     if let Some(base) = &cfg.api_base {
-        // serenity ignores `proxy` while its rate limiter is on (see shared/notes/fake-discord.md).
+        // `proxy` swaps Discord's base URL in each request, but serenity's rate limiter sends to
+        // the real base and ignores it, so a redirected base (the tests' fake) runs without it.
         builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
     }
     let http = builder.build();

@@ -1,6 +1,7 @@
 //! An in-process fake Discord (REST under `/api/v10` + WebSocket gateway) on 127.0.0.1 that
 //! the real serenity/poise client talks to; `FakeDiscord` is the handle tests hold.
-//! See `notes/fake-discord.md` for how it works and the pitfalls it avoids.
+//! The bot reaches it through `DISCORD_API_BASE` (serenity's `proxy`, with its rate limiter off);
+//! serenity finds the gateway through `GET /api/v10/gateway`, so a broken fake shows as a hang.
 
 mod gateway;
 mod guild;
