@@ -272,6 +272,31 @@ fn ends_clause(gap: &str) -> bool {
     gap.contains('\n') || (gap.contains(['.', '!', '?', ';']) && gap.contains(char::is_whitespace))
 }
 
+/// Items of at most this many words on average make a clause a list, not a sentence.
+const LIST_ITEM_WORDS: usize = 3;
+/// A list needs at least this many items.
+const LIST_ITEMS: usize = 4;
+
+/// A clause that is a list of short comma-separated items ("mocks, stubs, in-memory fakes,
+/// contract tests") relates none of them to another, so each item is read as a clause of its
+/// own; a sentence with commas stays whole.
+fn split_list(clause: Range<usize>, after_comma: &[bool]) -> Vec<Range<usize>> {
+    let mut items = Vec::new();
+    let mut from = clause.start;
+    for i in clause.start + 1..clause.end {
+        if after_comma[i] {
+            items.push(from..i);
+            from = i;
+        }
+    }
+    items.push(from..clause.end);
+    if items.len() >= LIST_ITEMS && clause.len() <= LIST_ITEM_WORDS * items.len() {
+        items
+    } else {
+        vec![clause]
+    }
+}
+
 impl Doc {
     /// Reads `text` into stemmed words and clauses.
     pub fn new(text: &str) -> Doc {
@@ -281,9 +306,12 @@ impl Doc {
         };
         let mut start = 0;
         let mut prev_end = 0;
+        // Whether a comma precedes each word, to find keyword lists.
+        let mut after_comma = Vec::new();
         each_word(text, |w, span| {
             let i = doc.words.len();
             let gap = &text[prev_end.min(span.start)..span.start];
+            after_comma.push(gap.contains(','));
             let contrast = CONTRAST.contains(&w) || (w == "while" && gap.contains(','));
             if i > start && (ends_clause(gap) || contrast) {
                 doc.clauses.push(start..i);
@@ -299,6 +327,7 @@ impl Doc {
         if start < doc.words.len() {
             doc.clauses.push(start..doc.words.len());
         }
+        doc.clauses = doc.clauses.iter().flat_map(|c| split_list(c.clone(), &after_comma)).collect();
         doc.index = Index::new(&doc.words);
         doc.clause_of = vec![0; doc.words.len()];
         for (c, r) in doc.clauses.iter().enumerate() {
