@@ -137,13 +137,25 @@ fn a_negation_inside_an_alternative_belongs_to_it() {
 
 #[test]
 fn a_contrastive_while_splits_and_a_temporal_one_does_not() {
-    assert!(!matches("shallow + share", "a deep copy shares nothing, while a shallow one duplicates"));
+    assert!(!matches(
+        "shallow + share",
+        "a deep copy shares nothing, while a shallow one duplicates"
+    ));
     assert!(matches("release + i o", "the GIL is released while waiting on I/O"));
 }
 
 #[test]
 fn a_keyword_list_relates_none_of_its_items() {
-    assert!(!matches("fake + in memory", "mocks, stubs, fakes, in-memory repository, contract tests"));
-    assert!(matches("fake + in memory", "a fake is a real in-memory implementation, like a dict-backed repository"));
-    assert!(matches("dict + linked list", "dict plus a doubly linked list, O(1) get and put, evict the tail"));
+    assert!(!matches(
+        "fake + in memory",
+        "mocks, stubs, fakes, in-memory repository, contract tests"
+    ));
+    assert!(matches(
+        "fake + in memory",
+        "a fake is a real in-memory implementation, like a dict-backed repository"
+    ));
+    assert!(matches(
+        "dict + linked list",
+        "dict plus a doubly linked list, O(1) get and put, evict the tail"
+    ));
 }
