@@ -1,5 +1,6 @@
 //! The pack authors' commands end to end: `packs lab` explains an answer clause by clause, and
-//! `packs check --fixtures` prints a line per answer and fails on a held-out answer off target.
+//! `packs check --fixtures` prints a line per answer, fails on a tuning answer off target and
+//! reports held-out ones.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -101,7 +102,7 @@ fn the_lab_refuses_an_unknown_question() {
 }
 
 #[test]
-fn fixtures_print_every_answer_and_fail_on_a_held_out_miss() {
+fn fixtures_print_every_answer_and_fail_on_a_tuning_miss() {
     let dir = setup();
     std::fs::create_dir(dir.path().join("sets")).unwrap();
     let set = r#"
@@ -118,7 +119,8 @@ text = "Copies are copies."
     std::fs::write(dir.path().join("sets/py-copy.toml"), set).unwrap();
     let out = panelist(dir.path(), &["packs", "check", "--fixtures", "sets", "prompts"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{text}");
+    assert!(out.status.success(), "a held-out miss is reported, not a finding: {text}");
+    assert!(text.contains("held-out answers off target: 1"), "{text}");
     assert!(
         text.contains("py-copy") && text.contains("#1 tuning   100% (2/2) >= 70% ok"),
         "{text}"
@@ -126,4 +128,19 @@ text = "Copies are copies."
     assert!(text.contains("#2 held-out   0% (0/2) >= 70% MISS  (too thin)"), "{text}");
     let held_out = &text[text.find("held-out half:").unwrap()..];
     assert!(held_out.contains("strong     0/1   met"), "{text}");
+}
+
+#[test]
+fn a_tuning_answer_off_target_is_a_finding() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("sets")).unwrap();
+    let set = "role = \"copy-role\"\nquestion = \"py-copy\"\n[[answers]]\nkind = \"strong\"\ntext = \"Copies.\"\n";
+    std::fs::write(dir.path().join("sets/py-copy.toml"), set).unwrap();
+    let out = panelist(dir.path(), &["packs", "check", "--fixtures", "sets", "prompts"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 finding(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -9,7 +9,7 @@ use crate::text::content_stems as content_tokens;
 use crate::text::pattern::Pattern;
 
 /// Largest pack file accepted (server uploads included).
-pub const MAX_PACK_BYTES: usize = 1024 * 1024;
+pub const MAX_PACK_BYTES: usize = 2 * 1024 * 1024;
 const MAX_QUESTIONS: usize = 500;
 const MAX_AREAS: usize = 20;
 /// Longest checklist item or talking point accepted at all.

@@ -10,9 +10,13 @@ const R1: &str = "discord:r1";
 const R2: &str = "discord:r2";
 const T0: Millis = 5_000_000;
 
-fn pack() -> Pack {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/senior-python-developer.toml")).unwrap();
-    parse_pack(&text, "spd").unwrap()
+/// The shipped pack, parsed once: it is large, and every step reads it.
+fn pack() -> &'static Pack {
+    static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/senior-python-developer.toml")).unwrap();
+        parse_pack(&text, "spd").unwrap()
+    })
 }
 
 fn ok(s: &Session, actor: &str, input: Input) -> (Session, Vec<Effect>) {

@@ -109,7 +109,7 @@ impl Index {
 pub type Runs = HashSet<u64, BuildHasherDefault<StemHasher>>;
 
 /// Stems and runs are already hashes, so their sets use them as they are; other keys (the
-/// stem cache's words) get FNV-1a, which is quick on short strings.
+/// stem cache's words) get a multiply-rotate hash over eight bytes at a time.
 #[derive(Default)]
 pub struct StemHasher(u64);
 
@@ -118,8 +118,18 @@ impl Hasher for StemHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let seed = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        self.0 = bytes.iter().fold(seed, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3));
+        // Eight bytes at a time (the stem cache hashes every word of every answer).
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+        self.0 = h;
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
@@ -173,6 +183,11 @@ fn hash_str(s: &str) -> Stem {
 /// Splits one lowercased Unicode word at the marks that join words in code and prose
 /// (`copy.deepcopy`, `__init__`, `it's`, `[2,8]`), with byte offsets into the word.
 fn pieces(word: &str, mut emit: impl FnMut(&str, Range<usize>)) {
+    if !word.bytes().any(|b| matches!(b, b'.' | b'_' | b'\'' | b',' | 0xE2)) {
+        // Nothing joins words here (0xE2 leads the UTF-8 of the typographic apostrophe).
+        emit(word, 0..word.len());
+        return;
+    }
     let mut at = 0;
     for part in word.split(['.', '_', '\'', '’', ',']) {
         let start = at;
@@ -269,6 +284,9 @@ pub fn stem_ids(text: &str) -> Vec<Stem> {
 /// followed by a space (so the dot of `copy.copy` or `3.14` does not). A colon does not: what
 /// follows it says something about what precedes it ("Drift: the inputs change").
 fn ends_clause(gap: &str) -> bool {
+    if gap == " " {
+        return false;
+    }
     gap.contains('\n') || (gap.contains(['.', '!', '?', ';']) && gap.contains(char::is_whitespace))
 }
 
@@ -364,33 +382,35 @@ impl Doc {
     pub fn announcement_mask(&self, text: &str) -> Vec<bool> {
         let cues = announcement_cues();
         let mut mask = vec![false; self.words.len()];
-        for clause in &self.clauses {
-            let at = |i: usize, phrase: &[Stem]| {
-                i + phrase.len() <= clause.end && self.words[i..i + phrase.len()].iter().zip(phrase).all(|(w, s)| w.stem == *s)
-            };
-            let verb_end = clause.clone().find_map(|i| {
-                let modal = cues.modals.iter().find(|m| at(i, m))?;
+        let at = |i: usize, end: usize, phrase: &[Stem]| {
+            i + phrase.len() <= end && self.words[i..i + phrase.len()].iter().zip(phrase).all(|(w, s)| w.stem == *s)
+        };
+        // Only where a modal's first word stands (the index finds them), not at every word.
+        for modal in &cues.modals {
+            for i in self.positions(modal[0]) {
+                let clause = self.clauses[self.clause_of[i] as usize].clone();
+                if mask[i] || !at(i, clause.end, modal) {
+                    continue;
+                }
                 let from = i + modal.len();
-                (from..(from + 4).min(clause.end)).find_map(|j| cues.verbs.iter().find(|v| at(j, v)).map(|v| j + v.len()))
-            });
-            let Some(end) = verb_end else { continue };
-            if end < clause.end && self.words[end].stem == cues.that {
-                continue;
+                let verb_end =
+                    (from..(from + 4).min(clause.end)).find_map(|j| cues.verbs.iter().find(|v| at(j, clause.end, v)).map(|v| j + v.len()));
+                let Some(end) = verb_end else { continue };
+                if end < clause.end && self.words[end].stem == cues.that {
+                    continue;
+                }
+                let stop = (end..clause.end)
+                    .find(|&k| text[self.words[k - 1].span.end..self.words[k].span.start].contains([':', '-', '—', '–']))
+                    .unwrap_or(clause.end);
+                mask[clause.start..stop].iter_mut().for_each(|m| *m = true);
             }
-            let stop = (end..clause.end)
-                .find(|&k| {
-                    let gap = &text[self.words[k - 1].span.end..self.words[k].span.start];
-                    gap.contains([':', '-', '—', '–'])
-                })
-                .unwrap_or(clause.end);
-            mask[clause.start..stop].iter_mut().for_each(|m| *m = true);
         }
         mask
     }
 
     /// Hashes of every run of `ECHO_RUN` consecutive stems, for echo detection.
     pub fn runs(&self) -> Runs {
-        self.words.windows(ECHO_RUN).map(run_hash).collect()
+        self.run_hashes().map(|(_, h)| h).collect()
     }
 
     /// Marks each word that belongs to a run of `ECHO_RUN` words found in `sources`.
@@ -399,13 +419,27 @@ impl Doc {
         if sources.iter().all(|s| s.is_empty()) {
             return mask;
         }
-        for (i, w) in self.words.windows(ECHO_RUN).enumerate() {
-            let h = run_hash(w);
+        for (i, h) in self.run_hashes() {
             if sources.iter().any(|s| s.contains(&h)) {
                 mask[i..i + ECHO_RUN].iter_mut().for_each(|m| *m = true);
             }
         }
         mask
+    }
+
+    /// (start, hash) of every run of `ECHO_RUN` consecutive stems: a polynomial hash rolled one
+    /// word at a time, so the cost is one multiply per word whatever the run length.
+    fn run_hashes(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        const P: u64 = 0x0100_0000_01b3;
+        let out_weight = (0..ECHO_RUN - 1).fold(1u64, |w, _| w.wrapping_mul(P));
+        let mut h = 0u64;
+        self.words.iter().enumerate().filter_map(move |(i, w)| {
+            if i >= ECHO_RUN {
+                h = h.wrapping_sub(self.words[i - ECHO_RUN].stem.wrapping_mul(out_weight));
+            }
+            h = h.wrapping_mul(P).wrapping_add(w.stem);
+            (i + 1 >= ECHO_RUN).then(|| (i + 1 - ECHO_RUN, h))
+        })
     }
 }
 
@@ -465,12 +499,6 @@ fn announcement_cues() -> &'static Cues {
         modals: MODALS.iter().map(|m| stem_ids(m)).collect(),
         verbs: META_VERBS.iter().map(|v| stem_ids(v)).collect(),
         that: stem_id("that"),
-    })
-}
-
-fn run_hash(words: &[Word]) -> u64 {
-    words.iter().fold(0x9e37_79b9_7f4a_7c15, |h, w| {
-        (h.rotate_left(17) ^ w.stem).wrapping_mul(0x0100_0000_01b3)
     })
 }
 

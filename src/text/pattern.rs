@@ -56,10 +56,18 @@ impl Pattern {
     /// nor negated ones, unless the negation belongs to another group's negative alternative
     /// ("does not copy + nested": the `not` is the first group's, not a denial of `nested`).
     pub fn find(&self, doc: &Doc, echo: &[bool]) -> Option<Hit> {
-        let occurrences: Vec<Vec<Occ>> = self.groups.iter().map(|g| occurrences(g, doc, echo)).collect();
-        let negatives: Vec<&Range<usize>> = occurrences.iter().flatten().filter(|o| o.negative).map(|o| &o.words).collect();
+        // Most patterns fail because a group is absent: stop at the first such group.
+        let mut found: Vec<Vec<Occ>> = Vec::new();
+        for g in &self.groups {
+            let occ = occurrences(g, doc, echo);
+            if occ.is_empty() {
+                return None;
+            }
+            found.push(occ);
+        }
+        let negatives: Vec<&Range<usize>> = found.iter().flatten().filter(|o| o.negative).map(|o| &o.words).collect();
         let counts = |o: &Occ| o.negated_by.is_none_or(|n| negatives.iter().any(|r| r.contains(&n)));
-        let (first, rest) = occurrences.split_first()?;
+        let (first, rest) = found.split_first()?;
         first.iter().filter(|o| counts(o)).find_map(|anchor| {
             let clause = doc.clause_of[anchor.words.start] as usize;
             let mut words = vec![anchor.words.clone()];
