@@ -20,13 +20,13 @@ fn pack() -> &'static Pack {
 }
 
 fn ok(s: &Session, actor: &str, input: Input) -> (Session, Vec<Effect>) {
-    let (n, fx) = step(s, actor, &input, &pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} by {actor}: {r}"));
+    let (n, fx) = step(s, actor, &input, pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} by {actor}: {r}"));
     assert_eq!(n.version, s.version + 1);
     (n, fx)
 }
 
 fn no(s: &Session, actor: &str, input: Input) -> String {
-    step(s, actor, &input, &pack(), T0 + 1000).expect_err("refused").message
+    step(s, actor, &input, pack(), T0 + 1000).expect_err("refused").message
 }
 
 fn peer(s: &Session) -> &Peer {
@@ -41,7 +41,7 @@ fn answered() -> Session {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, fx) = start_peer("p1".into(), CAND.into(), HOST.into(), &pack(), &opts, Settings::default(), 600, T0).unwrap();
+    let (s, fx) = start_peer("p1".into(), CAND.into(), HOST.into(), pack(), &opts, Settings::default(), 600, T0).unwrap();
     assert_eq!(fx, vec![Effect::Lobby { host: HOST.into() }]);
     assert!(no(&s, HOST, Input::StartInterview).contains("At least one reviewer"));
     assert!(no(&s, CAND, Input::Join).contains("You are the candidate"));
@@ -177,7 +177,7 @@ fn the_clock_closes_overdue_rounds() {
     let s = answered();
     let p = pack();
     assert_eq!(s.next_deadline(), Some(T0 + 1000 + 600_000));
-    let (s, fx) = step(&s, SYSTEM, &Input::Clock, &p, T0 + 1000 + 600_000).unwrap();
+    let (s, fx) = step(&s, SYSTEM, &Input::Clock, p, T0 + 1000 + 600_000).unwrap();
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 0)), "{fx:?}");
     assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("closed"));
 }
@@ -190,7 +190,7 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, _) = start("o1".into(), CAND.into(), &pack(), &opts, Settings::default(), T0).unwrap();
+    let (s, _) = start("o1".into(), CAND.into(), pack(), &opts, Settings::default(), T0).unwrap();
     assert!(peer::share(&s, "x".into(), 60, T0)
         .unwrap_err()
         .message
@@ -210,7 +210,7 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         !fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
         "asynchronous rounds stay open until their deadline"
     );
-    let (_, fx) = step(&shared, SYSTEM, &Input::Clock, &pack(), T0 + 5000 + 7 * 86_400_000).unwrap();
+    let (_, fx) = step(&shared, SYSTEM, &Input::Clock, pack(), T0 + 5000 + 7 * 86_400_000).unwrap();
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Aggregate(_))) && fx.iter().any(|e| matches!(e, Effect::Report(_))),
         "{fx:?}"
@@ -221,7 +221,7 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
 fn a_late_reviewer_scores_from_then_on_without_holding_up_earlier_answers() {
     let s = answered();
     let p = pack();
-    let (s, _) = step(&s, "discord:late", &Input::Join, &p, T0 + 2000).unwrap();
+    let (s, _) = step(&s, "discord:late", &Input::Join, p, T0 + 2000).unwrap();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
     let (s, fx) = ok(&s, R2, Input::PeerRate { item: 0, rating: 3 });
     assert!(
@@ -256,7 +256,7 @@ fn ending_in_the_lobby_sends_no_empty_report() {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, _) = start_peer("p2".into(), CAND.into(), HOST.into(), &pack(), &opts, Settings::default(), 600, T0).unwrap();
+    let (s, _) = start_peer("p2".into(), CAND.into(), HOST.into(), pack(), &opts, Settings::default(), 600, T0).unwrap();
     let (_, fx) = ok(&s, HOST, Input::End);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "{fx:?}");
 }
@@ -311,7 +311,7 @@ mod any_input {
             let p = pack();
             let opts = PlanOptions { areas: vec!["python".into(), "concurrency".into()], per_area: 1, follow_ups: 1, seed: 3 };
             let settings = Settings { time_limit_secs: Some(300), idle_pause_secs: 600, idle_abandon_secs: 7200 };
-            let (mut s, _) = start_peer("p".into(), CAND.into(), HOST.into(), &p, &opts, settings, 600, T0).unwrap();
+            let (mut s, _) = start_peer("p".into(), CAND.into(), HOST.into(), p, &opts, settings, 600, T0).unwrap();
             if asynchronous {
                 s.peer.as_mut().unwrap().asynchronous = true;
             }
@@ -319,7 +319,7 @@ mod any_input {
             for (who, input, dt) in steps {
                 now += dt;
                 let before = answers(&s);
-                if let Ok((next, _)) = step(&s, ACTORS[who], &input, &p, now) {
+                if let Ok((next, _)) = step(&s, ACTORS[who], &input, p, now) {
                     prop_assert_eq!(next.version, s.version + 1);
                     s = next;
                 }
