@@ -437,3 +437,7 @@ fn summary_card(s: &Summary) -> Card {
         colour: GREEN,
     }
 }
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;
