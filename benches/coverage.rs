@@ -47,29 +47,6 @@ fn main() {
         let strong = set.answers.iter().find(|a| a.kind == "strong").expect("a strong answer");
         cases.push((q, words(&strong.text, 300)));
     }
-    if std::env::var_os("PANELIST_BENCH_PARTS").is_some() {
-        let t = Instant::now();
-        for _ in 0..200 {
-            for (_, a) in &cases {
-                black_box(panelist::text::Doc::new(black_box(a)));
-            }
-        }
-        println!(
-            "Doc::new alone: {:.1} µs",
-            t.elapsed().as_secs_f64() * 1e6 / (200.0 * cases.len() as f64)
-        );
-        let t = Instant::now();
-        for _ in 0..200 {
-            for (_, a) in &cases {
-                use unicode_segmentation::UnicodeSegmentation;
-                black_box(black_box(a).unicode_word_indices().count());
-            }
-        }
-        println!(
-            "unicode_word_indices alone: {:.1} µs",
-            t.elapsed().as_secs_f64() * 1e6 / (200.0 * cases.len() as f64)
-        );
-    }
     let compile = Instant::now();
     for (q, _) in &cases {
         black_box(q.matcher());

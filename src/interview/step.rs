@@ -159,6 +159,12 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
     }
 }
 
+/// Coverage of everything answered for `item` so far, given the hints the candidate used.
+fn record_coverage(s: &mut Session, pack: &Pack, item: usize) {
+    let coverage = assess(&s.answer_text(item), question(s, pack, item), s.items[item].hints_used as usize);
+    s.items[item].coverage = Some(coverage);
+}
+
 fn not_asking() -> Rejection {
     Rejection::new("No question is waiting for an answer right now.")
 }
@@ -215,8 +221,7 @@ pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_c
         submitted_at: now,
         over_time,
     });
-    let q = question(s, pack, item);
-    s.items[item].coverage = Some(assess(&s.answer_text(item), q, s.items[item].hints_used as usize));
+    record_coverage(s, pack, item);
     fx.push(Effect::Submitted {
         item,
         part,
@@ -357,8 +362,7 @@ pub(crate) fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
                 submitted_at: now,
                 over_time: false,
             });
-            let q = question(s, pack, item);
-            s.items[item].coverage = Some(assess(&s.answer_text(item), q, s.items[item].hints_used as usize));
+            record_coverage(s, pack, item);
         }
     }
 }

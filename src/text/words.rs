@@ -156,19 +156,11 @@ pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     }
 }
 
-/// Words of `text`, lowercased, with their byte spans.
-fn surface_words(text: &str) -> Vec<(String, Range<usize>)> {
-    let mut out = Vec::new();
-    each_word(text, |w, span| out.push((w.to_string(), span)));
-    out
-}
-
 /// Lowercased stems of `text` as strings (for near-duplicate detection of prompts).
 pub fn stems(text: &str) -> Vec<String> {
-    surface_words(text)
-        .into_iter()
-        .map(|(w, _)| stemmer().stem(&w).into_owned())
-        .collect()
+    let mut out = Vec::new();
+    each_word(text, |w, _| out.push(stemmer().stem(w).into_owned()));
+    out
 }
 
 const STOP_WORDS: &[&str] = &[
@@ -179,11 +171,14 @@ const STOP_WORDS: &[&str] = &[
 
 /// Distinct stems without stop words: the content of a prompt, for near-duplicate detection.
 pub fn content_stems(text: &str) -> HashSet<String> {
-    let stop: HashSet<String> = STOP_WORDS.iter().map(|w| stem(w)).collect();
+    static STOP: OnceLock<HashSet<String>> = OnceLock::new();
+    let stop = STOP.get_or_init(|| STOP_WORDS.iter().map(|w| stem(w)).collect());
     stems(text).into_iter().filter(|t| !stop.contains(t)).collect()
 }
 
 /// Stem ids of a short text such as a pattern alternative (no clauses, no spans).
 pub fn stem_ids(text: &str) -> Vec<Stem> {
-    surface_words(text).iter().map(|(w, _)| stem_id(w)).collect()
+    let mut out = Vec::new();
+    each_word(text, |w, _| out.push(stem_id(w)));
+    out
 }
