@@ -3,6 +3,7 @@
 //!
 //! - [`plan`]: which questions an interview asks, from a seed.
 //! - [`state`]: the session snapshot the store persists after every input.
+//! - [`ids`]: who acts, where a session lives and how it runs.
 //! - [`io`]: inputs, effects and rejections.
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
@@ -16,6 +17,7 @@
 pub mod aggregate;
 mod clock;
 pub mod coverage;
+pub mod ids;
 pub mod io;
 pub mod peer;
 pub mod plan;
@@ -26,6 +28,7 @@ pub mod summary;
 pub mod transcript;
 mod view;
 
+pub use ids::{ActorId, Mode, Scope};
 pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};
 pub use state::{Actor, Millis, Rating, Session, Settings, Stage, SYSTEM};
