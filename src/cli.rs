@@ -125,7 +125,7 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url).await?;
     let engine = Engine::new(store, bank, config.settings);
     let result = practice::run(&engine, &args).await;
-    engine.store.close().await;
+    engine.close().await;
     result
 }
 

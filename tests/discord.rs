@@ -44,7 +44,7 @@ fn thread_origin(fake: &FakeDiscord, thread: u64, user: &FakeUser) -> Origin {
 
 async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {
     sqlx::query("SELECT scope, mode, status FROM sessions ORDER BY created_at")
-        .fetch_all(bot.engine.store.pool())
+        .fetch_all(bot.store.pool())
         .await
         .unwrap()
         .iter()
@@ -53,7 +53,7 @@ async fn sessions(bot: &Bot) -> Vec<(String, String, String)> {
 }
 
 async fn count(bot: &Bot, sql: &str) -> i64 {
-    sqlx::query(sql).fetch_one(bot.engine.store.pool()).await.unwrap().get(0)
+    sqlx::query(sql).fetch_one(bot.store.pool()).await.unwrap().get(0)
 }
 
 /// Answers the current question and its follow-up by typing, then scores it through the rubric.
@@ -125,7 +125,7 @@ async fn a_channel_interview_from_start_to_summary() {
     );
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 2);
     let score = sqlx::query("SELECT ticks, rating, kind FROM scores")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -215,7 +215,7 @@ async fn an_answer_given_in_the_form() {
         "the form answer is visible in the thread: {text}"
     );
     let body: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -254,7 +254,7 @@ async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
     type_answer(&fake, &origin.place, &cand, "my answer").await;
     // ...while the stranger's changed nothing: one event more, the candidate's.
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM events").await, events_before + 1);
-    let live = bot.engine.store.by_channel(&thread.to_string()).await.unwrap().unwrap();
+    let live = bot.engine.by_channel(thread).await.unwrap().unwrap();
     assert!(
         matches!(&live.session.stage, panelist::interview::Stage::Asking { draft, .. } if draft == "my answer"),
         "{:?}",
@@ -281,7 +281,7 @@ async fn a_restart_mid_interview_continues_where_it_was() {
     let next = response(&fake, &submit).await;
     assert!(text_of(&next).contains("Follow-up 1 of 1"), "{}", text_of(&next));
     let body: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -316,7 +316,7 @@ async fn the_same_interaction_twice_and_a_double_click_apply_once() {
     let key = format!("ix:{}", interaction_id(&submit));
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key = $1")
         .bind(&key)
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -347,7 +347,7 @@ async fn a_long_answer_with_everyone_is_sent_without_mentions() {
     let shown = callback(&fake, &interaction_id(&submit)).await;
     assert!(text_of(&shown.body["data"]).contains("@everyone"), "the answer is echoed");
     let stored: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -394,7 +394,7 @@ async fn the_sweeper_pauses_an_idle_interview_and_says_so() {
         )
         .await;
     assert_eq!(notice.body["allowed_mentions"]["parse"], json!([]));
-    let live = bot.engine.store.by_channel(&thread.to_string()).await.unwrap().unwrap();
+    let live = bot.engine.by_channel(thread).await.unwrap().unwrap();
     assert_eq!(live.status_name(), "paused");
     bot.stop().await;
 }
@@ -461,7 +461,7 @@ async fn status_end_and_history_commands() {
     assert!(!summary.files.is_empty(), "the transcript is attached");
     assert_eq!(sessions(&bot).await[0].2, "finished");
     let body: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -572,7 +572,7 @@ async fn a_private_thread_a_time_limit_and_a_message_without_content() {
     )
     .await;
     let body: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);

@@ -79,7 +79,7 @@ async fn a_whole_interview_through_piped_stdin() {
     assert!(!stdout.contains("\x1b["), "no colour codes when stdout is not a terminal");
 
     let st = store(dir.path()).await;
-    let history = st.history("local", "local:pat", 10).await.unwrap();
+    let history = st.history(panelist::interview::Scope::Terminal, "local:pat", 10).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].status, "finished");
     let rows = sqlx::query("SELECT item, part, body FROM answers ORDER BY item, part")
@@ -116,7 +116,11 @@ async fn bad_input_is_explained_and_changes_nothing() {
     assert!(stdout.contains("not valid UTF-8"), "{stdout}");
     assert!(stdout.contains("the limit is 20000"), "{stdout}");
     let st = store(dir.path()).await;
-    let live = st.live("local", "local:pat").await.unwrap().expect("session still live");
+    let live = st
+        .live(panelist::interview::Scope::Terminal, "local:pat")
+        .await
+        .unwrap()
+        .expect("session still live");
     assert_eq!(live.session.items[0].answers[0].text, "caf\u{fffd} \u{fffd} answer");
     assert!(
         matches!(&live.session.stage, Stage::Asking { part: 1, draft, .. } if draft.is_empty()),
@@ -185,7 +189,7 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     let drafted = |s: &Stage| matches!(s, Stage::Asking { part: 1, draft, .. } if draft == "half a follow-up answer");
     let mut stored = false;
     for _ in 0..400 {
-        let live = st.live("local", "local:pat").await.unwrap();
+        let live = st.live(panelist::interview::Scope::Terminal, "local:pat").await.unwrap();
         if live.is_some_and(|l| drafted(&l.session.stage)) {
             stored = true;
             break;
@@ -205,7 +209,11 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
         "the same follow-up is asked again: {follow_up}\n{stdout}"
     );
     assert!(stdout.contains("Your draft so far (23 characters) is kept"), "{stdout}");
-    let live = st.live("local", "local:pat").await.unwrap().expect("still live");
+    let live = st
+        .live(panelist::interview::Scope::Terminal, "local:pat")
+        .await
+        .unwrap()
+        .expect("still live");
     let answers: Vec<&str> = live.session.items[0].answers.iter().map(|a| a.text.as_str()).collect();
     assert_eq!(answers, vec!["The main answer before the crash.", "half a follow-up answer"]);
     assert!(matches!(live.session.stage, Stage::Scoring { item: 0, .. }));
@@ -255,7 +263,7 @@ async fn quit_leaves_the_session_to_resume_later() {
     );
     let live = store(dir.path())
         .await
-        .live("local", "local:pat")
+        .live(panelist::interview::Scope::Terminal, "local:pat")
         .await
         .unwrap()
         .expect("still live");

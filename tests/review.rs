@@ -101,7 +101,7 @@ async fn rate(fake: &FakeDiscord, thread: u64, who: &FakeUser, rubric: &Value, n
 
 async fn peer_scores(bot: &Bot) -> Vec<(String, i64)> {
     sqlx::query("SELECT scorer, rating FROM scores WHERE kind = 'peer' ORDER BY scorer")
-        .fetch_all(bot.engine.store.pool())
+        .fetch_all(bot.store.pool())
         .await
         .unwrap()
         .iter()
@@ -252,7 +252,7 @@ async fn a_full_peer_review_to_the_report() {
     assert_eq!(peer_scores(&bot).await, ids);
     let note: Option<String> = sqlx::query("SELECT note FROM scores WHERE scorer = $1")
         .bind(format!("discord:{}", r[0].id))
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -287,7 +287,7 @@ async fn simultaneous_and_double_submissions() {
     fake.push_interaction(again.clone());
     let events: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key = $1")
         .bind(format!("ix:{}", interaction_id(&again)))
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0);
@@ -417,7 +417,7 @@ async fn an_asynchronous_review_of_a_shared_session() {
     )
     .await;
     let row = sqlx::query("SELECT s.mode, sc.rating FROM scores sc JOIN sessions s ON s.id = sc.session_id WHERE sc.kind = 'peer'")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap();
     assert_eq!((row.get::<String, _>(0), row.get::<i64, _>(1)), ("async".to_string(), 4));

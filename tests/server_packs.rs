@@ -57,7 +57,7 @@ async fn upload(fake: &FakeDiscord, origin: &Origin, name: &str, body: &str) -> 
 
 async fn stored_packs(bot: &Bot) -> i64 {
     sqlx::query("SELECT COUNT(*) FROM server_packs")
-        .fetch_one(bot.engine.store.pool())
+        .fetch_one(bot.store.pool())
         .await
         .unwrap()
         .get(0)

@@ -11,11 +11,28 @@ use sqlx::Executor;
 
 use panelist::bank::load_path;
 use panelist::engine::{Engine, NewSession, Outcome};
-use panelist::interview::{Input, PlanOptions, Session, Settings, Stage};
+use panelist::interview::{ActorId, Input, Mode, PlanOptions, Scope, Session, Settings, Stage};
 use panelist::store::Store;
 use sqlx::Row;
 
 const ME: &str = "local:tester";
+
+fn me() -> ActorId {
+    ActorId::local("tester")
+}
+
+/// The engine under test and a handle on its database, for assertions on what it stored.
+struct Env {
+    engine: Engine,
+    store: Store,
+}
+
+impl std::ops::Deref for Env {
+    type Target = Engine;
+    fn deref(&self) -> &Engine {
+        &self.engine
+    }
+}
 const T0: i64 = 1_700_000_000_000;
 
 /// A fresh, empty database of one backend.
@@ -78,26 +95,32 @@ on_both!(
     server_packs_are_stored_per_server,
 );
 
-async fn engine(db: &Db) -> Engine {
-    let store = Store::connect(&db.url).await.expect("open database");
-    let bank = load_path(Path::new(concat!(
+fn bank() -> panelist::bank::Bank {
+    load_path(Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/prompts/senior-python-developer.toml"
     )))
-    .expect("pack");
-    Engine::new(store, bank, Settings::default())
+    .expect("pack")
+}
+
+async fn engine(db: &Db) -> Env {
+    let store = Store::connect(&db.url).await.expect("open database");
+    Env {
+        engine: Engine::new(store.clone(), bank(), Settings::default()),
+        store,
+    }
 }
 
 async fn start(e: &Engine, key: &str) -> Session {
-    start_in(e, "local", key).await
+    start_in(e, Scope::Terminal, key).await
 }
 
-async fn start_in(e: &Engine, scope: &str, key: &str) -> Session {
+async fn start_in(e: &Engine, scope: Scope, key: &str) -> Session {
     let new = NewSession {
         scope,
-        candidate: ME,
-        mode: "practice",
-        role: "senior-python-developer",
+        candidate: me(),
+        mode: Mode::Terminal,
+        role: "senior-python-developer".into(),
         options: PlanOptions {
             areas: vec!["python".into(), "concurrency".into()],
             per_area: 1,
@@ -105,18 +128,18 @@ async fn start_in(e: &Engine, scope: &str, key: &str) -> Session {
             seed: 5,
         },
         time_limit_secs: None,
-        channel_id: None,
-        key,
+        channel: None,
+        key: key.into(),
         peer: None,
     };
-    e.start(new, T0).await.unwrap().expect("started").0
+    e.start(new, T0).await.unwrap().expect("started").stored.session
 }
 
 async fn apply(e: &Engine, s: &str, input: Input, key: &str) -> Outcome {
-    e.apply(s, ME, &input, key, T0 + 1000).await.unwrap()
+    e.apply(s, &me(), &input, key, T0 + 1000).await.unwrap()
 }
 
-async fn count(e: &Engine, sql: &str, id: &str) -> i64 {
+async fn count(e: &Env, sql: &str, id: &str) -> i64 {
     sqlx::query(sql)
         .bind(id)
         .fetch_one(e.store.pool())
@@ -128,7 +151,7 @@ async fn count(e: &Engine, sql: &str, id: &str) -> i64 {
 
 fn applied(o: Outcome) -> Session {
     match o {
-        Outcome::Applied { session, .. } => session,
+        Outcome::Applied(a) => a.stored.session,
         other => panic!("expected Applied, got {other:?}"),
     }
 }
@@ -179,7 +202,8 @@ async fn every_accepted_input_is_one_event_and_one_version(db: Db) {
 async fn a_stale_write_rolls_back_the_whole_transaction(db: Db) {
     let e = engine(&db).await;
     let s = start(&e, "k0").await;
-    let pack = e.bank.role("senior-python-developer").unwrap();
+    let bank = bank();
+    let pack = bank.role("senior-python-developer").unwrap();
     let (next, _) = panelist::interview::step(&s, ME, &Input::SubmitForm { text: "answer".into() }, pack, T0).unwrap();
     // Someone else moves the session on first.
     applied(apply(&e, &s.id, Input::Answer { text: "other".into() }, "other").await);
@@ -210,18 +234,18 @@ async fn a_redelivered_input_is_applied_once(db: Db) {
     assert_eq!(count(&e, "SELECT COUNT(*) FROM answers WHERE session_id = $1", &s.id).await, 1);
     // The same start delivered twice starts one session.
     let again = NewSession {
-        scope: "local",
-        candidate: ME,
-        mode: "practice",
-        role: "senior-python-developer",
+        scope: Scope::Terminal,
+        candidate: me(),
+        mode: Mode::Terminal,
+        role: "senior-python-developer".into(),
         options: PlanOptions::default(),
         time_limit_secs: None,
-        channel_id: None,
-        key: "k0",
+        channel: None,
+        key: "k0".into(),
         peer: None,
     };
     let refused = e.start(again, T0).await.unwrap().unwrap_err();
-    assert!(refused.message.contains("already have an interview"), "{refused}");
+    assert!(refused.to_string().contains("already have an interview"), "{refused}");
 }
 
 async fn concurrent_writers_are_serialised_by_version(db: Db) {
@@ -229,11 +253,17 @@ async fn concurrent_writers_are_serialised_by_version(db: Db) {
     let s = start(&e, "k0").await;
     let mut tasks = Vec::new();
     for i in 0..8 {
-        let (e, id) = (e.clone(), s.id.clone());
+        let (e, id) = (e.engine.clone(), s.id.clone());
         tasks.push(tokio::spawn(async move {
-            e.apply(&id, ME, &Input::Answer { text: format!("line {i}") }, &format!("line-{i}"), T0 + i)
-                .await
-                .unwrap()
+            e.apply(
+                &id,
+                &me(),
+                &Input::Answer { text: format!("line {i}") },
+                &format!("line-{i}"),
+                T0 + i,
+            )
+            .await
+            .unwrap()
         }));
     }
     for t in tasks {
@@ -273,32 +303,39 @@ async fn reopening_the_database_resumes_the_session(db: Db) {
             )
             .await,
         );
-        e.store.close().await;
+        e.close().await;
         s.id
     };
     let e = engine(&db).await;
-    let live = e.live("local", ME).await.unwrap().expect("the unfinished session is found");
+    let live = e
+        .live(Scope::Terminal, &me())
+        .await
+        .unwrap()
+        .expect("the unfinished session is found");
     assert_eq!(live.session.id, id);
     assert_eq!(live.session.version, 3);
     assert_eq!(live.session.items[0].answers[0].text, "kept across restarts");
     assert!(matches!(&live.session.stage, Stage::Asking { item: 0, part: 1, draft, .. } if draft == "draft of the follow-up"));
     assert!(
-        e.live("local", "local:someone-else").await.unwrap().is_none(),
+        e.live(Scope::Terminal, &ActorId::local("someone-else")).await.unwrap().is_none(),
         "reads are scoped to the candidate"
     );
-    assert!(e.live("guild:1", ME).await.unwrap().is_none(), "reads are scoped to the scope");
+    assert!(
+        e.live(Scope::Server(1), &me()).await.unwrap().is_none(),
+        "reads are scoped to the scope"
+    );
 }
 
 async fn the_sweeper_pauses_idle_sessions_from_the_database(db: Db) {
     let e = engine(&db).await;
     let local = start(&e, "k-local").await;
-    let s = start_in(&e, "guild:1", "k0").await;
+    let s = start_in(&e, Scope::Server(1), "k0").await;
     assert!(e.sweep(T0 + 60_000).await.unwrap().is_empty(), "nothing is due after a minute");
     let idle = T0 + Settings::default().idle_pause_secs as i64 * 1000;
     let done = e.sweep(idle).await.unwrap();
     assert_eq!(done.len(), 1);
-    assert_eq!(done[0].0.session.id, s.id);
-    assert!(matches!(done[0].0.session.stage, Stage::Paused { idle: true, .. }));
+    assert_eq!(done[0].stored.session.id, s.id);
+    assert!(matches!(done[0].stored.session.stage, Stage::Paused { idle: true, .. }));
     let stored = e.store.load(&s.id).await.unwrap().unwrap();
     assert!(matches!(stored.session.stage, Stage::Paused { .. }));
     assert!(e.sweep(idle).await.unwrap().is_empty(), "a swept deadline is not applied twice");
@@ -312,27 +349,28 @@ async fn the_sweeper_pauses_idle_sessions_from_the_database(db: Db) {
 async fn server_packs_are_stored_per_server(db: Db) {
     use panelist::store::PackUpload;
     let e = engine(&db).await;
-    let up = |guild: &'static str, body: &'static str| PackUpload {
+    let by = ActorId::discord(1);
+    let up = |guild: u64, body: &'static str| PackUpload {
         guild,
         role_id: "sre",
         name: "SRE",
         body,
         questions: 1,
-        uploaded_by: "discord:1",
+        uploaded_by: &by,
     };
-    assert_eq!(e.store.put_server_pack(&up("g1", "first"), T0).await.unwrap(), 1);
+    assert_eq!(e.store.put_server_pack(&up(1, "first"), T0).await.unwrap(), 1);
     assert_eq!(
-        e.store.put_server_pack(&up("g1", "second"), T0).await.unwrap(),
+        e.store.put_server_pack(&up(1, "second"), T0).await.unwrap(),
         2,
         "a replacement bumps the version"
     );
-    assert_eq!(e.store.put_server_pack(&up("g2", "other"), T0).await.unwrap(), 1);
-    assert_eq!(e.store.server_pack("g1", "sre").await.unwrap().unwrap().body, "second");
-    assert!(e.store.remove_server_pack("g1", "sre", T0).await.unwrap());
-    assert!(!e.store.remove_server_pack("g1", "sre", T0).await.unwrap());
-    assert!(e.store.server_packs("g1").await.unwrap().is_empty());
+    assert_eq!(e.store.put_server_pack(&up(2, "other"), T0).await.unwrap(), 1);
+    assert_eq!(e.store.server_pack(1, "sre").await.unwrap().unwrap().body, "second");
+    assert!(e.store.remove_server_pack(1, "sre", T0).await.unwrap());
+    assert!(!e.store.remove_server_pack(1, "sre", T0).await.unwrap());
+    assert!(e.store.server_packs(1).await.unwrap().is_empty());
     assert_eq!(
-        e.store.server_packs("g2").await.unwrap().len(),
+        e.store.server_packs(2).await.unwrap().len(),
         1,
         "servers never see each other's packs"
     );
@@ -352,8 +390,8 @@ async fn a_session_whose_pack_lost_its_question_is_refused_not_crashed() {
     let pack = panelist::bank::parse_pack(&text, "edited").unwrap();
     let bank = panelist::bank::Bank::new(vec![("edited".into(), pack)]).unwrap();
     let edited = Engine::new(e.store.clone(), bank, Settings::default());
-    match edited.apply(&s.id, ME, &Input::Submit, "k1", T0).await.unwrap() {
-        Outcome::Rejected(r) => assert!(r.message.contains("question pack changed"), "{r}"),
+    match edited.apply(&s.id, &me(), &Input::Submit, "k1", T0).await.unwrap() {
+        Outcome::Rejected(r) => assert!(r.to_string().contains("question pack changed"), "{r}"),
         other => panic!("{other:?}"),
     }
 }

@@ -1,33 +1,30 @@
-//! The candidate's buttons, checklist select menu and answer form. Each click is checked (is it
-//! ours, is it the candidate, is it for the current question, also after a reload) before it
-//! becomes a core input. Peer-review components are routed to `review.rs`.
+//! The candidate's buttons, checklist select menu and answer form become core inputs. Each
+//! click is checked (is it the candidate's, is it for the current question, also after a
+//! reload) before it is applied; the outcome goes to the one delivery path.
 
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
-use serenity::{
-    ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, CreateActionRow, CreateInputText, CreateInteractionResponse,
-    CreateModal, InputTextStyle, Interaction, ModalInteraction, UserId,
-};
+use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction, UserId};
 
+use super::card::Reply;
+use super::components::{answer_form, modal_text, selected, FORM_MAX};
+use super::deliver::{deliver, returned, Origin};
 use super::ids::{ComponentId, QuestionAction, RubricAction};
-use super::render::{clip, render, Reply};
-use super::send::{respond, response_message};
-use super::{actor, review, Data};
+use super::render::render;
+use super::send::respond;
+use super::{actor, Data};
 use crate::bank::Pack;
-use crate::engine::{now_millis, Outcome};
-use crate::interview::{current_prompt, Effect, Input, Rejection, Session, Stage};
+use crate::engine::now_millis;
+use crate::interview::{current_prompt, Input, Rejection, Session, Stage};
 use crate::store::Stored;
-
-/// The form's text box holds at most this (Discord's limit for a paragraph input).
-const FORM_MAX: usize = 4000;
 
 /// The common checks; `Err(reply)` is a private message to the clicker and nothing changes.
 async fn load(data: &Data, id: &ComponentId, user: UserId) -> anyhow::Result<Result<Stored, Reply>> {
-    let Some(stored) = data.engine.store.load(id.session()).await? else {
+    let Some(stored) = data.engine.load(id.session()).await? else {
         return Ok(Err(Reply::text("This interview no longer exists.").ephemeral()));
     };
-    if stored.session.candidate != actor(user) {
-        let owner = stored.session.candidate.trim_start_matches("discord:");
+    if stored.session.candidate.as_str() != actor(user).as_str() {
+        let owner = stored.session.candidate.as_str().trim_start_matches("discord:");
         let msg = format!("This is <@{owner}>'s interview: only they can answer or score it. Start your own with `/interview start`.");
         return Ok(Err(Reply::text(msg).ephemeral()));
     }
@@ -67,24 +64,15 @@ fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
     replies
 }
 
-pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction) -> anyhow::Result<()> {
-    let Some(id) = ComponentId::parse(&ci.data.custom_id) else {
-        return Ok(());
-    };
-    let key = format!("ix:{}", ci.id);
-    if data.engine.store.event_exists(&key).await? {
-        return Ok(()); // a re-delivered interaction: applied once already, answered once already
-    }
-    if matches!(id, ComponentId::Lobby { .. } | ComponentId::Peer { .. }) {
-        return review::on_component(ctx, data, ci, id).await;
-    }
+/// A click on a question's buttons or the self-scoring rubric.
+pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, id: ComponentId) -> anyhow::Result<()> {
     let stored = match load(data, &id, ci.user.id).await? {
         Ok(s) => s,
         Err(reply) => return Ok(respond(&ctx.http, ci.id, &ci.token, vec![reply]).await?),
     };
     let s = &stored.session;
-    let pack = data.engine.session_pack(&stored).await?;
     if !is_current(s, &id) {
+        let pack = data.engine.session_pack(&stored).await?;
         return Ok(respond(&ctx.http, ci.id, &ci.token, stale(s, &pack)).await?);
     }
     let input = match &id {
@@ -114,74 +102,19 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         } => Input::Skip,
         _ => return Ok(()),
     };
-    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
+    let guard = |now: &Stored| {
+        if is_current(&now.session, &id) {
+            Ok(())
+        } else {
+            Err(Rejection::new(STALE))
+        }
+    };
+    let key = format!("ix:{}", ci.id);
     let outcome = data
         .engine
         .apply_if(&s.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    if matches!(input, Input::Checklist { .. }) {
-        return acknowledge_ticks(ctx, ci, outcome).await;
-    }
-    answer(ctx, data, &stored, &pack, ci.id, &ci.token, outcome, None).await
-}
-
-pub fn selected(ci: &ComponentInteraction) -> Vec<u8> {
-    match &ci.data.kind {
-        ComponentInteractionDataKind::StringSelect { values } => values.iter().filter_map(|v| v.parse().ok()).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The checklist choice updates the rubric message in place (no new message in the thread).
-async fn acknowledge_ticks(ctx: &serenity::Context, ci: &ComponentInteraction, outcome: Outcome) -> anyhow::Result<()> {
-    let response = match outcome {
-        Outcome::Applied { effects, .. } => {
-            let line = effects.iter().find_map(|e| match e {
-                Effect::AskRating { ticked, of, .. } => Some(format!("Ticked {ticked} of {of}. Now rate your answer 1-4.")),
-                _ => None,
-            });
-            let msg = serenity::CreateInteractionResponseMessage::new()
-                .content(line.unwrap_or_default())
-                .allowed_mentions(super::render::no_mentions());
-            CreateInteractionResponse::UpdateMessage(msg)
-        }
-        Outcome::Rejected(r) => CreateInteractionResponse::Message(response_message(Reply::text(r.message).ephemeral())),
-        Outcome::Duplicate => return Ok(()),
-    };
-    response.execute(&ctx.http, (ci.id, &ci.token)).await?;
-    Ok(())
-}
-
-/// Shows the effects of an applied input (and delivers any peer report), or the rejection
-/// privately.
-#[allow(clippy::too_many_arguments)]
-async fn answer(
-    ctx: &serenity::Context,
-    data: &Data,
-    stored: &Stored,
-    pack: &Pack,
-    id: serenity::InteractionId,
-    token: &str,
-    outcome: Outcome,
-    echo: Option<&str>,
-) -> anyhow::Result<()> {
-    match outcome {
-        Outcome::Applied { session, effects } => {
-            // In a live review the candidate's own feedback (self-score, coverage, model outline)
-            // is private: shown in the thread it would anchor reviewers who have not scored yet.
-            let reviewed = session.peer.is_some();
-            let (mine, shared): (Vec<Effect>, Vec<Effect>) =
-                effects.iter().cloned().partition(|e| reviewed && matches!(e, Effect::Feedback(_)));
-            let mut replies = render(&session, pack, &shared, echo);
-            replies.extend(render(&session, pack, &mine, None).into_iter().map(Reply::ephemeral));
-            let sent = respond(&ctx.http, id, token, replies).await;
-            review::after(&ctx.http, &data.engine, stored, &session, &effects).await;
-            sent?;
-        }
-        Outcome::Rejected(r) => respond(&ctx.http, id, token, vec![Reply::text(r.message).ephemeral()]).await?,
-        Outcome::Duplicate => {}
-    }
-    Ok(())
+    deliver(&ctx.http, Origin::Component(ci), outcome).await
 }
 
 /// Opens the answer form, pre-filled with the draft typed so far. A draft longer than the form
@@ -198,104 +131,37 @@ async fn open_form(ctx: &serenity::Context, ci: &ComponentInteraction, s: &Sessi
         );
         return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(msg).ephemeral()]).await?);
     }
-    let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", "answer")
-        .max_length(FORM_MAX as u16)
-        .required(true);
-    if !draft.is_empty() {
-        input = input.value(draft);
-    }
-    let title = if part == 0 {
-        format!("Answer to question {}", item + 1)
-    } else {
-        format!("Answer to follow-up {part}")
-    };
-    let modal = CreateModal::new(
-        ComponentId::Form {
-            session: s.id.clone(),
-            item,
-            part,
-        }
-        .encode(),
-        title,
-    )
-    .components(vec![CreateActionRow::InputText(input)]);
-    CreateInteractionResponse::Modal(modal)
+    CreateInteractionResponse::Modal(answer_form(&s.id, item, part, &draft))
         .execute(&ctx.http, (ci.id, &ci.token))
         .await?;
     Ok(())
 }
 
-/// The text of a modal's input `field`.
-pub fn modal_text(mi: &ModalInteraction, field: &str) -> String {
-    mi.data
-        .components
-        .iter()
-        .flat_map(|row| row.components.iter())
-        .find_map(|c| match c {
-            ActionRowComponent::InputText(t) if t.custom_id == field => t.value.clone(),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction) -> anyhow::Result<()> {
-    let Some(id) = ComponentId::parse(&mi.data.custom_id) else {
-        return Ok(());
-    };
-    let key = format!("ix:{}", mi.id);
-    if data.engine.store.event_exists(&key).await? {
-        return Ok(());
-    }
-    if let ComponentId::Note { .. } = id {
-        return review::on_note(ctx, data, mi, id).await;
-    }
+/// A submitted answer form.
+pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction, id: ComponentId) -> anyhow::Result<()> {
     let text = modal_text(mi, "answer");
     let stored = match load(data, &id, mi.user.id).await? {
         Ok(s) => s,
         Err(reply) => return Ok(respond(&ctx.http, mi.id, &mi.token, vec![returned(reply, &text)]).await?),
     };
-    let pack = data.engine.session_pack(&stored).await?;
     if !is_current(&stored.session, &id) {
+        let pack = data.engine.session_pack(&stored).await?;
         let mut replies = stale(&stored.session, &pack);
         replies[0] = returned(replies[0].clone(), &text);
         return Ok(respond(&ctx.http, mi.id, &mi.token, replies).await?);
     }
     let input = Input::SubmitForm { text: text.clone() };
-    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
+    let guard = |now: &Stored| {
+        if is_current(&now.session, &id) {
+            Ok(())
+        } else {
+            Err(Rejection::new(STALE))
+        }
+    };
+    let key = format!("ix:{}", mi.id);
     let outcome = data
         .engine
         .apply_if(&stored.session.id, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    answer(ctx, data, &stored, &pack, mi.id, &mi.token, outcome, Some(&text)).await
-}
-
-/// A refusal of a form answer carries the text back, so nothing typed is lost.
-fn returned(mut reply: Reply, text: &str) -> Reply {
-    if !text.trim().is_empty() {
-        let head = reply.content.take().unwrap_or_default();
-        reply.content = Some(clip(
-            &format!(
-                "{head}\nYour text was not saved; here it is to copy:\n```\n{}\n```",
-                text.replace("```", "'''")
-            ),
-            2000,
-        ));
-        if text.chars().count() > 1800 {
-            reply
-                .files
-                .push(serenity::CreateAttachment::bytes(text.as_bytes().to_vec(), "your-answer.txt"));
-        }
-    }
-    reply
-}
-
-/// After an internal error: a private apology with an id to quote (best effort).
-pub async fn apologise(ctx: &serenity::Context, interaction: &Interaction, id: &str) {
-    let msg = format!("Something went wrong on my side (error {id}). Nothing you typed was lost; please try again.");
-    let (iid, token) = match interaction {
-        Interaction::Component(c) => (c.id, c.token.as_str()),
-        Interaction::Modal(m) => (m.id, m.token.as_str()),
-        _ => return,
-    };
-    let _ = respond(&ctx.http, iid, token, vec![Reply::text(msg).ephemeral()]).await;
+    deliver(&ctx.http, Origin::Modal(mi, &text), outcome).await
 }

@@ -2,12 +2,15 @@
 //! and forms become core inputs; effects become messages. `run` is the single entry point, so
 //! tests start the real client in-process against a fake Discord.
 
+mod card;
 mod commands;
+mod components;
+mod deliver;
 mod ids;
 mod interactions;
 mod messages;
 mod render;
-pub(crate) mod review;
+mod review;
 mod review_render;
 mod send;
 mod sweeper;
@@ -21,6 +24,7 @@ use serenity::{GatewayIntents, GuildId, HttpBuilder, UserId};
 
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
+use crate::interview::{ActorId, Scope};
 
 pub use ids::ComponentId;
 pub use sweeper::sweep_once;
@@ -34,13 +38,13 @@ pub type Error = anyhow::Error;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// The actor id the core sees for a Discord user.
-pub fn actor(user: UserId) -> String {
-    format!("discord:{user}")
+pub fn actor(user: UserId) -> ActorId {
+    ActorId::discord(user.get())
 }
 
 /// Sessions are scoped by server; DMs share one scope per user.
-pub fn scope(guild: Option<GuildId>) -> String {
-    guild.map_or_else(|| "dm".to_string(), |g| format!("guild:{g}"))
+pub fn scope(guild: Option<GuildId>) -> Scope {
+    guild.map_or(Scope::Dm, |g| Scope::Server(g.get()))
 }
 
 /// The intents panelist needs: servers and their messages, DMs, and message text for typed answers.
@@ -115,9 +119,23 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
     let data = fw.user_data;
     let result = match event {
         serenity::FullEvent::Message { new_message } => messages::on_message(ctx, data, new_message).await,
+        // A re-delivered interaction was applied and answered once already.
+        serenity::FullEvent::InteractionCreate { interaction }
+            if data.engine.seen(&format!("ix:{}", interaction.id())).await.unwrap_or(false) =>
+        {
+            Ok(())
+        }
         serenity::FullEvent::InteractionCreate { interaction } => match interaction {
-            serenity::Interaction::Component(c) => interactions::on_component(ctx, data, c).await,
-            serenity::Interaction::Modal(m) => interactions::on_modal(ctx, data, m).await,
+            serenity::Interaction::Component(c) => match ComponentId::parse(&c.data.custom_id) {
+                Some(id @ (ComponentId::Lobby { .. } | ComponentId::Peer { .. })) => review::on_component(ctx, data, c, id).await,
+                Some(id) => interactions::on_component(ctx, data, c, id).await,
+                None => Ok(()),
+            },
+            serenity::Interaction::Modal(m) => match ComponentId::parse(&m.data.custom_id) {
+                Some(id @ ComponentId::Note { .. }) => review::on_note(ctx, data, m, id).await,
+                Some(id) => interactions::on_modal(ctx, data, m, id).await,
+                None => Ok(()),
+            },
             _ => Ok(()),
         },
         _ => Ok(()),
@@ -126,7 +144,7 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
         let id = uuid::Uuid::new_v4().simple().to_string();
         tracing::error!(error = ?e, error_id = %&id[..8], "handling a Discord event failed");
         if let serenity::FullEvent::InteractionCreate { interaction } = event {
-            interactions::apologise(ctx, interaction, &id[..8]).await;
+            deliver::apologise(&ctx.http, interaction, &id[..8]).await;
         }
     }
     Ok(())

@@ -1,89 +1,18 @@
-//! Effects -> Discord messages: embeds, buttons and select menus. Every message is built with
-//! mentions disabled, since answers and packs are user text.
+//! Effects -> Discord messages: the cards of an interview (questions, hints, rubric, feedback,
+//! summary), with peer-review cards from `review_render` and components from `components`.
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed, CreateEmbedFooter, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption,
-};
+use serenity::CreateAttachment;
 
-use super::ids::{ComponentId, QuestionAction, RubricAction};
+use super::card::{clip, Card, Reply, BLUE, GREEN, GREY, MAX_EMBED_CHARS};
+use super::components::{ask_components, lobby_components, rubric_components, scoring_components};
+use super::review_render::{aggregate_card, line, lobby_card, report_card, scoring_card};
 use crate::bank::Pack;
 use crate::interview::summary::{Summary, Totals};
 use crate::interview::transcript::transcript;
 use crate::interview::{Ask, Effect, Feedback, Session};
 
-pub(super) const BLUE: u32 = 0x5865F2;
-pub(super) const GREEN: u32 = 0x57F287;
-pub(super) const GREY: u32 = 0x99AAB5;
-/// Stay under the 6,000 characters Discord allows across a message's embeds.
-const MAX_EMBED_CHARS: usize = 5500;
 const MAX_ECHO: usize = 1500;
-
-/// One message to send: what adapters turn into a response, follow-up or channel message.
-#[derive(Debug, Clone, Default)]
-pub struct Reply {
-    pub content: Option<String>,
-    pub embeds: Vec<CreateEmbed>,
-    pub components: Vec<CreateActionRow>,
-    pub files: Vec<CreateAttachment>,
-    pub ephemeral: bool,
-    pub(super) embed_chars: usize,
-}
-
-impl Reply {
-    /// A plain message; clipped to Discord's 2,000 characters (rejections may echo user input).
-    pub fn text(s: impl Into<String>) -> Reply {
-        Reply {
-            content: Some(clip(&s.into(), 2000)),
-            ..Reply::default()
-        }
-    }
-
-    pub fn ephemeral(mut self) -> Reply {
-        self.ephemeral = true;
-        self
-    }
-}
-
-pub fn no_mentions() -> CreateAllowedMentions {
-    CreateAllowedMentions::new().replied_user(false)
-}
-
-/// Cuts `s` to `max` characters, marking the cut.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
-
-pub(super) struct Card {
-    pub title: String,
-    pub body: String,
-    pub footer: Option<String>,
-    pub colour: u32,
-}
-
-impl Card {
-    fn chars(&self) -> usize {
-        self.title.chars().count() + self.body.chars().count() + self.footer.as_ref().map_or(0, |f| f.chars().count())
-    }
-
-    pub fn embed(self) -> CreateEmbed {
-        let mut e = CreateEmbed::new()
-            .title(clip(&self.title, 256))
-            .description(clip(&self.body, 4096))
-            .colour(self.colour);
-        if let Some(f) = self.footer {
-            e = e.footer(CreateEmbedFooter::new(f));
-        }
-        e
-    }
-}
 
 /// Renders the effects of one accepted input. `echo` is answer text to show (form answers are
 /// not otherwise visible in the channel).
@@ -181,8 +110,8 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 None
             }
             Effect::Lobby { host } => {
-                push(&mut out, super::review_render::lobby_card(session, host));
-                out.last_mut().unwrap().components = super::review_render::lobby_components(&session.id);
+                push(&mut out, lobby_card(session, host));
+                out.last_mut().unwrap().components = lobby_components(&session.id);
                 continue;
             }
             Effect::ScoringOpened {
@@ -190,21 +119,18 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 reviewers,
                 closes_at,
             } => {
-                push(
-                    &mut out,
-                    super::review_render::scoring_card(session, *item, 0, *reviewers, *closes_at),
-                );
-                out.last_mut().unwrap().components = super::review_render::scoring_components(&session.id, *item);
+                push(&mut out, scoring_card(session, *item, 0, *reviewers, *closes_at));
+                out.last_mut().unwrap().components = scoring_components(&session.id, *item);
                 continue;
             }
-            Effect::Aggregate(a) => Some(super::review_render::aggregate_card(a)),
-            Effect::Report(r) => Some(super::review_render::report_card(r)),
+            Effect::Aggregate(a) => Some(aggregate_card(a)),
+            Effect::Report(r) => Some(report_card(r)),
             Effect::ReviewerJoined { .. }
             | Effect::ReviewerLeft { .. }
             | Effect::PeerDraft { .. }
             | Effect::NoteSaved { .. }
             | Effect::ScoreSaved { .. } => {
-                lines.push(super::review_render::line(fx));
+                lines.push(line(fx));
                 None
             }
         };
@@ -264,33 +190,6 @@ fn ask_card(a: &Ask) -> Card {
     }
 }
 
-fn ask_components(session: &str, a: &Ask) -> Vec<CreateActionRow> {
-    let id = |action| {
-        ComponentId::Question {
-            action,
-            session: session.to_string(),
-            item: a.item,
-            part: a.part,
-        }
-        .encode()
-    };
-    vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(id(QuestionAction::Submit))
-            .label("Submit answer")
-            .style(ButtonStyle::Success),
-        CreateButton::new(id(QuestionAction::Form))
-            .label("Answer in a form")
-            .style(ButtonStyle::Primary),
-        CreateButton::new(id(QuestionAction::Hint))
-            .label("Hint")
-            .style(ButtonStyle::Secondary),
-        CreateButton::new(id(QuestionAction::Skip))
-            .label("Skip")
-            .style(ButtonStyle::Secondary),
-        CreateButton::new(id(QuestionAction::End)).label("End").style(ButtonStyle::Danger),
-    ])]
-}
-
 fn rubric_card(checklist: &[String], area_rubric: &[String]) -> Card {
     let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
     let general = if area_rubric.is_empty() {
@@ -307,57 +206,6 @@ fn rubric_card(checklist: &[String], area_rubric: &[String]) -> Card {
         footer: Some("1 strong no hire · 2 lean no hire · 3 lean hire · 4 strong hire".into()),
         colour: BLUE,
     }
-}
-
-fn rubric_components(session: &str, item: usize, checklist: &[String]) -> Vec<CreateActionRow> {
-    let id = |action| {
-        ComponentId::Rubric {
-            action,
-            session: session.to_string(),
-            item,
-        }
-        .encode()
-    };
-    let skip = CreateButton::new(id(RubricAction::SkipScore))
-        .label("Skip scoring")
-        .style(ButtonStyle::Secondary);
-    scoring_rows(
-        &id(RubricAction::Ticks),
-        "Checklist: what did your answer do?",
-        checklist,
-        |n| id(RubricAction::Rate(n)),
-        skip,
-    )
-}
-
-/// A checklist multi-select and a row of the four rating buttons (plus one more button): the
-/// rubric, for self-scoring and for a reviewer's private score alike.
-pub(super) fn scoring_rows(
-    select_id: &str,
-    placeholder: &str,
-    checklist: &[String],
-    rate_id: impl Fn(u8) -> String,
-    last: CreateButton,
-) -> Vec<CreateActionRow> {
-    let options = checklist
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CreateSelectMenuOption::new(clip(&format!("{}. {c}", i + 1), 100), i.to_string()))
-        .collect();
-    let menu = CreateSelectMenu::new(select_id, CreateSelectMenuKind::String { options })
-        .placeholder(placeholder)
-        .min_values(0)
-        .max_values(checklist.len() as u8);
-    let bands = ["strong no hire", "lean no hire", "lean hire", "strong hire"];
-    let mut buttons: Vec<CreateButton> = (1..=4u8)
-        .map(|n| {
-            CreateButton::new(rate_id(n))
-                .label(format!("{n} · {}", bands[n as usize - 1]))
-                .style(ButtonStyle::Secondary)
-        })
-        .collect();
-    buttons.push(last);
-    vec![CreateActionRow::SelectMenu(menu), CreateActionRow::Buttons(buttons)]
 }
 
 /// Escapes Discord markdown in text the candidate wrote, so a quote shows as typed.

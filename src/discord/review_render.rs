@@ -1,11 +1,7 @@
 //! How peer-review effects look in Discord: the lobby, the "Score this answer" message with its
 //! progress, the private rubric a reviewer fills in, aggregates and the final report.
 
-use poise::serenity_prelude as serenity;
-use serenity::{ButtonStyle, CreateActionRow, CreateButton};
-
-use super::ids::{ComponentId, LobbyAction, PeerAction};
-use super::render::{clip, scoring_rows, Card, BLUE, GREEN, GREY};
+use super::card::{clip, Card, BLUE, GREEN, GREY};
 use crate::interview::aggregate::{Aggregate, Report, ReportRow};
 use crate::interview::state::band;
 use crate::interview::{Effect, Session};
@@ -34,27 +30,6 @@ pub fn lobby_card(s: &Session, host: &str) -> Card {
     }
 }
 
-pub fn lobby_components(session: &str) -> Vec<CreateActionRow> {
-    let id = |action| {
-        ComponentId::Lobby {
-            action,
-            session: session.to_string(),
-        }
-        .encode()
-    };
-    vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(id(LobbyAction::Join))
-            .label("Join as reviewer")
-            .style(ButtonStyle::Primary),
-        CreateButton::new(id(LobbyAction::Leave))
-            .label("Leave")
-            .style(ButtonStyle::Secondary),
-        CreateButton::new(id(LobbyAction::Start))
-            .label("Start interview")
-            .style(ButtonStyle::Success),
-    ])]
-}
-
 /// The public message of an answer's scoring round; `scored` of `of` is the only score
 /// information anyone sees before it closes.
 pub fn scoring_card(s: &Session, item: usize, scored: usize, of: usize, closes_at: i64) -> Card {
@@ -73,49 +48,10 @@ pub fn progress_text(scored: usize, of: usize, closes_at: i64) -> String {
     )
 }
 
-pub fn scoring_components(session: &str, item: usize) -> Vec<CreateActionRow> {
-    let id = |action| {
-        ComponentId::Peer {
-            action,
-            session: session.to_string(),
-            item,
-            message: 0,
-        }
-        .encode()
-    };
-    vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(id(PeerAction::Score))
-            .label("Score this answer")
-            .style(ButtonStyle::Primary),
-        CreateButton::new(id(PeerAction::Close))
-            .label("Close scoring")
-            .style(ButtonStyle::Secondary),
-    ])]
-}
-
-/// The private rubric for one reviewer: checklist select, rating buttons, note form.
-pub fn reviewer_rubric(session: &str, item: usize, message: u64, checklist: &[String]) -> (Card, Vec<CreateActionRow>) {
-    let id = |action| {
-        ComponentId::Peer {
-            action,
-            session: session.to_string(),
-            item,
-            message,
-        }
-        .encode()
-    };
-    let note = CreateButton::new(id(PeerAction::Note))
-        .label("Add a note")
-        .style(ButtonStyle::Secondary);
-    let rows = scoring_rows(
-        &id(PeerAction::Ticks),
-        "Checklist: what did the answer do?",
-        checklist,
-        |n| id(PeerAction::Rate(n)),
-        note,
-    );
+/// The card of a reviewer's private rubric (its rows: `components::reviewer_rubric_rows`).
+pub fn reviewer_rubric_card(item: usize, checklist: &[String]) -> Card {
     let items: Vec<String> = checklist.iter().enumerate().map(|(i, c)| format!("{}. {c}", i + 1)).collect();
-    let card = Card {
+    Card {
         title: format!("Your private score · question {}", item + 1),
         body: format!(
             "Tick what the answer did, optionally add a note, then pick a rating to submit. Only the aggregate is shown to others.\n\n{}",
@@ -123,8 +59,7 @@ pub fn reviewer_rubric(session: &str, item: usize, message: u64, checklist: &[St
         ),
         footer: Some("A new submission before scoring closes replaces your earlier one.".into()),
         colour: GREY,
-    };
-    (card, rows)
+    }
 }
 
 pub fn line(fx: &Effect) -> String {
@@ -145,7 +80,7 @@ pub fn line(fx: &Effect) -> String {
             mention(reviewer)
         ),
         Effect::PeerDraft { ticked, of, .. } => format!("Ticked {ticked} of {of}. Pick a rating to submit."),
-        Effect::NoteSaved { .. } => "Note saved. Pick a rating to submit.".into(),
+        Effect::NoteSaved { .. } => "Note saved. Pick a rating in your private rubric to submit your score.".into(),
         Effect::ScoreSaved { item, replaced: true, .. } => format!("Your new score for question {} replaced your earlier one.", item + 1),
         Effect::ScoreSaved { item, .. } => format!("Your score for question {} is in. Thank you!", item + 1),
         _ => String::new(),

@@ -1,5 +1,6 @@
 //! Delivering [`Reply`]s: through an interaction (response, then follow-ups: exempt from the
-//! global rate limit) or as channel messages (background notices, threads, DMs).
+//! global rate limit), through poise for slash commands, or as channel messages (background
+//! notices, threads, DMs).
 
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
@@ -8,7 +9,8 @@ use serenity::{
     InteractionId,
 };
 
-use super::render::{no_mentions, Reply};
+use super::card::{no_mentions, Reply};
+use super::Context;
 
 pub fn response_message(r: Reply) -> CreateInteractionResponseMessage {
     let mut m = CreateInteractionResponseMessage::new()
@@ -70,4 +72,29 @@ pub fn discord_code(e: &serenity::Error) -> Option<isize> {
         serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
         _ => None,
     }
+}
+
+/// Sends one reply to a slash command through poise (mentions disabled).
+pub async fn say(ctx: Context<'_>, reply: Reply) -> anyhow::Result<()> {
+    let mut r = poise::CreateReply::default()
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(no_mentions());
+    if let Some(c) = reply.content {
+        r = r.content(c);
+    }
+    for e in reply.embeds {
+        r = r.embed(e);
+    }
+    for f in reply.files {
+        r = r.attachment(f);
+    }
+    ctx.send(r.components(reply.components)).await?;
+    Ok(())
+}
+
+pub async fn say_all(ctx: Context<'_>, replies: Vec<Reply>) -> anyhow::Result<()> {
+    for r in replies {
+        say(ctx, r).await?;
+    }
+    Ok(())
 }

@@ -5,11 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, Http};
+use serenity::Http;
 
-use super::render::render;
-use super::send::post;
-use crate::engine::{now_millis, Engine};
+use super::deliver::{deliver, Origin};
+use crate::engine::{now_millis, Engine, Outcome};
 use crate::interview::Millis;
 
 /// Sweeps every `every` until `stop` turns true (the client stopped).
@@ -30,18 +29,12 @@ pub async fn run(http: Arc<Http>, engine: Engine, every: Duration, mut stop: tok
 /// Applies every deadline due at `now` and posts what happened; returns how many sessions moved.
 pub async fn sweep_once(http: &Http, engine: &Engine, now: Millis) -> anyhow::Result<usize> {
     let moved = engine.sweep(now).await?;
-    for (stored, effects) in &moved {
-        let (Some(channel), Ok(pack)) = (&stored.channel_id, engine.session_pack(stored).await) else {
-            continue;
-        };
-        let Ok(channel) = channel.parse::<u64>() else {
-            continue;
-        };
-        let replies = render(&stored.session, &pack, effects, None);
-        if let Err(e) = post(http, ChannelId::new(channel), replies).await {
-            tracing::warn!(error = %e, session = %stored.session.id, "could not tell the candidate about a deadline");
+    let n = moved.len();
+    for applied in moved {
+        let id = applied.session().id.clone();
+        if let Err(e) = deliver(http, Origin::Background, Outcome::Applied(applied)).await {
+            tracing::warn!(error = %e, session = %id, "could not tell the candidate about a deadline");
         }
-        super::review::after(http, engine, stored, &stored.session, effects).await;
     }
-    Ok(moved.len())
+    Ok(n)
 }

@@ -5,6 +5,7 @@
 //! - [`state`]: the session snapshot the store persists after every input.
 //! - [`ids`]: who acts, where a session lives and how it runs.
 //! - [`io`]: inputs, effects and rejections.
+//! - [`audience`]: who may see each effect.
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
 //! - [`summary`]: per-area and overall results.
@@ -15,6 +16,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
 
 pub mod aggregate;
+pub mod audience;
 mod clock;
 pub mod coverage;
 pub mod ids;
@@ -28,6 +30,7 @@ pub mod summary;
 pub mod transcript;
 mod view;
 
+pub use audience::{address, Addressed, Audience};
 pub use ids::{ActorId, Mode, Scope};
 pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};

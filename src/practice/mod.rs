@@ -9,10 +9,8 @@ use clap::Args;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::engine::{now_millis, Engine, NewSession, Outcome};
-use crate::interview::{current_prompt, Effect, Input, PlanOptions, Session, Stage};
+use crate::interview::{current_prompt, ActorId, Addressed, Audience, Effect, Input, Mode, PlanOptions, Scope, Session, Stage};
 use render::Style;
-
-const SCOPE: &str = "local";
 
 #[derive(Args, Debug, Clone)]
 pub struct PracticeArgs {
@@ -58,6 +56,14 @@ impl Term {
             self.print(&text);
         }
     }
+    /// The terminal user is the actor and the whole audience; copies meant for the
+    /// candidate's DMs would only repeat what the channel shows.
+    fn addressed(&mut self, fx: &[Addressed]) {
+        for a in fx.iter().filter(|a| a.to != Audience::CandidateDm) {
+            let text = render::effect(&self.style, &a.effect);
+            self.print(&text);
+        }
+    }
     fn error(&mut self, msg: &str) {
         let text = format!("{}\n", self.style.error(msg));
         self.print(&text);
@@ -73,7 +79,7 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
         },
         out: stdout,
     };
-    let candidate = format!("local:{}", args.user);
+    let candidate = ActorId::local(&args.user);
     let Some(mut session) = open(engine, args, &candidate, &mut term).await? else {
         return Ok(());
     };
@@ -109,8 +115,8 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
 }
 
 /// Resumes the unfinished session, or starts a new one.
-async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut Term) -> anyhow::Result<Option<Session>> {
-    if let Some(live) = engine.live(SCOPE, candidate).await? {
+async fn open(engine: &Engine, args: &PracticeArgs, candidate: &ActorId, term: &mut Term) -> anyhow::Result<Option<Session>> {
+    if let Some(live) = engine.live(Scope::Terminal, candidate).await? {
         if !args.new {
             let pack = engine.session_pack(&live).await?;
             let s = live.session;
@@ -127,7 +133,7 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut 
         }
         apply(engine, &live.session, candidate, Input::End, term).await?;
     }
-    let role = args.role.clone().unwrap_or_else(|| default_role(engine));
+    let role = args.role.clone().unwrap_or_else(|| engine.default_role());
     let options = PlanOptions {
         areas: args.areas.clone(),
         per_area: args.per_area,
@@ -136,48 +142,44 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut 
     };
     let key = format!("local:start:{}", uuid::Uuid::new_v4().simple());
     let new = NewSession {
-        key: &key,
+        key,
         peer: None,
-        scope: SCOPE,
-        candidate,
-        mode: "practice",
-        role: &role,
+        scope: Scope::Terminal,
+        candidate: candidate.clone(),
+        mode: Mode::Terminal,
+        role,
         options,
         time_limit_secs: args.time_limit.map(|m| m * 60),
-        channel_id: None,
+        channel: None,
     };
     match engine.start(new, now_millis()).await? {
-        Ok((session, fx)) => {
-            term.effects(&fx);
-            Ok(Some(session))
+        Ok(applied) => {
+            term.addressed(&applied.effects);
+            Ok(Some(applied.stored.session))
         }
         Err(r) => {
-            term.error(&r.message);
+            term.error(&rejection_text(&r));
             anyhow::bail!("could not start the interview")
         }
     }
 }
 
-fn default_role(engine: &Engine) -> String {
-    let packs = engine.bank.packs();
-    packs
-        .iter()
-        .find(|p| p.role.id == "senior-python-developer")
-        .or(packs.first())
-        .map_or_else(String::new, |p| p.role.id.clone())
+/// How a refusal reads in the terminal.
+fn rejection_text(r: &crate::interview::Rejection) -> String {
+    r.to_string()
 }
 
-async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term: &mut Term) -> anyhow::Result<Session> {
+async fn apply(engine: &Engine, s: &Session, candidate: &ActorId, input: Input, term: &mut Term) -> anyhow::Result<Session> {
     let key = format!("local:{}:{}", s.id, uuid::Uuid::new_v4().simple());
     match engine.apply(&s.id, candidate, &input, &key, now_millis()).await? {
-        Outcome::Applied { session, effects } => {
-            term.effects(&effects);
-            Ok(session)
+        Outcome::Applied(applied) => {
+            term.addressed(&applied.effects);
+            Ok(applied.stored.session)
         }
         Outcome::Rejected(r) => {
-            term.error(&r.message);
+            term.error(&rejection_text(&r));
             // Another writer (a second terminal of the same user) may have moved it on.
-            Ok(engine.store.load(&s.id).await?.map_or_else(|| s.clone(), |st| st.session))
+            Ok(engine.load(&s.id).await?.map_or_else(|| s.clone(), |st| st.session))
         }
         Outcome::Duplicate => Ok(s.clone()),
     }

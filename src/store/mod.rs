@@ -2,6 +2,7 @@
 //! idempotency keys, and answer and score rows. One code path for SQLite (the embedded default)
 //! and PostgreSQL through sqlx's `Any` driver; the SQL is kept portable.
 
+mod codec;
 mod packs;
 mod sessions;
 

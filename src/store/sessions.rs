@@ -4,16 +4,18 @@
 use anyhow::Context;
 use sqlx::Row;
 
+use super::codec::{channel_from, channel_text, mode_from, mode_text, scope_from, scope_text, TERMINAL_SCOPE};
 use super::Store;
-use crate::interview::{Input, Millis, Session, Stage};
+use crate::interview::{Input, Millis, Mode, Scope, Session, Stage};
 
 /// A session as stored, with where it lives.
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub session: Session,
-    pub scope: String,
-    pub mode: String,
-    pub channel_id: Option<String>,
+    pub scope: Scope,
+    pub mode: Mode,
+    /// The Discord channel, thread or DM channel it lives in (none in the terminal).
+    pub channel: Option<u64>,
 }
 
 impl Stored {
@@ -25,9 +27,9 @@ impl Stored {
 
 /// Where a new session lives, and the start event that created it.
 pub struct NewRow<'a> {
-    pub scope: &'a str,
-    pub mode: &'a str,
-    pub channel_id: Option<&'a str>,
+    pub scope: Scope,
+    pub mode: Mode,
+    pub channel: Option<u64>,
     /// Idempotency key of the start (a Discord interaction id, or a local one).
     pub key: &'a str,
     /// JSON of what was asked for (role and plan options).
@@ -48,7 +50,7 @@ pub enum Persisted {
 pub struct HistoryRow {
     pub id: String,
     pub role_id: String,
-    pub mode: String,
+    pub mode: Mode,
     pub status: String,
     pub created_at: Millis,
     pub session: Session,
@@ -73,9 +75,9 @@ fn stored(row: &sqlx::any::AnyRow) -> anyhow::Result<Stored> {
     let state: String = row.try_get("state")?;
     Ok(Stored {
         session: serde_json::from_str(&state).context("decoding a session snapshot")?,
-        scope: row.try_get("scope")?,
-        mode: row.try_get("mode")?,
-        channel_id: row.try_get("channel_id")?,
+        scope: scope_from(&row.try_get::<String, _>("scope")?)?,
+        mode: mode_from(&row.try_get::<String, _>("mode")?)?,
+        channel: channel_from(row.try_get("channel_id")?)?,
     })
 }
 
@@ -89,11 +91,11 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&s.id)
-        .bind(new.scope)
-        .bind(&s.candidate)
-        .bind(new.mode)
+        .bind(scope_text(new.scope))
+        .bind(s.candidate.as_str())
+        .bind(mode_text(new.mode))
         .bind(&s.plan.role)
-        .bind(new.channel_id)
+        .bind(channel_text(new.channel))
         .bind(status(&s.stage))
         .bind(s.version as i64)
         .bind(serde_json::to_string(s)?)
@@ -113,7 +115,7 @@ impl Store {
         .bind(&s.id)
         .bind(s.version as i64)
         .bind(new.key)
-        .bind(&s.candidate)
+        .bind(s.candidate.as_str())
         .bind(new.start_input)
         .bind(now)
         .execute(&mut *tx)
@@ -132,11 +134,11 @@ impl Store {
     }
 
     /// The candidate's unfinished session in this scope, if any.
-    pub async fn live(&self, scope: &str, candidate: &str) -> anyhow::Result<Option<Stored>> {
+    pub async fn live(&self, scope: Scope, candidate: &str) -> anyhow::Result<Option<Stored>> {
         let row = sqlx::query(&format!(
             "{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')"
         ))
-        .bind(scope)
+        .bind(scope_text(scope))
         .bind(candidate)
         .fetch_optional(&self.pool)
         .await?;
@@ -144,17 +146,17 @@ impl Store {
     }
 
     /// The newest session living in a Discord channel (thread or DM).
-    pub async fn by_channel(&self, channel_id: &str) -> anyhow::Result<Option<Stored>> {
+    pub async fn by_channel(&self, channel: u64) -> anyhow::Result<Option<Stored>> {
         let row = sqlx::query(&format!("{SELECT} WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1"))
-            .bind(channel_id)
+            .bind(channel.to_string())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(stored).transpose()
     }
 
-    pub async fn set_channel(&self, id: &str, channel_id: &str) -> anyhow::Result<()> {
+    pub async fn set_channel(&self, id: &str, channel: u64) -> anyhow::Result<()> {
         sqlx::query("UPDATE sessions SET channel_id = $1 WHERE id = $2")
-            .bind(channel_id)
+            .bind(channel.to_string())
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -233,9 +235,10 @@ impl Store {
     /// the terminal, which applies its own clock while it runs.
     pub async fn due(&self, now: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
         let rows = sqlx::query(&format!(
-            "{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> 'local' ORDER BY next_deadline LIMIT $2"
+            "{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> $2 ORDER BY next_deadline LIMIT $3"
         ))
         .bind(now)
+        .bind(TERMINAL_SCOPE)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
@@ -243,11 +246,11 @@ impl Store {
     }
 
     /// The candidate's sessions in this scope, newest first.
-    pub async fn history(&self, scope: &str, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
+    pub async fn history(&self, scope: Scope, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
         let rows = sqlx::query(
             "SELECT id, role_id, mode, status, created_at, state FROM sessions WHERE scope = $1 AND candidate = $2 ORDER BY created_at DESC LIMIT $3",
         )
-        .bind(scope)
+        .bind(scope_text(scope))
         .bind(candidate)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -258,7 +261,7 @@ impl Store {
                 Ok(HistoryRow {
                     id: r.try_get("id")?,
                     role_id: r.try_get("role_id")?,
-                    mode: r.try_get("mode")?,
+                    mode: mode_from(&r.try_get::<String, _>("mode")?)?,
                     status: r.try_get("status")?,
                     created_at: r.try_get("created_at")?,
                     session: serde_json::from_str(&state)?,
@@ -329,7 +332,7 @@ async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Session,
             )
             .bind(&after.id)
             .bind(i as i64)
-            .bind(&after.candidate)
+            .bind(after.candidate.as_str())
             .bind(serde_json::to_string(&score.ticks)?)
             .bind(score.rating.get() as i64)
             .bind(now)

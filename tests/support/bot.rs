@@ -21,15 +21,22 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// A running bot; `stop` shuts its shards down like Ctrl-C would.
 pub struct Bot {
     pub engine: Engine,
+    /// The bot's database, for assertions on what it stored.
+    pub store: Store,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
 pub async fn engine(db_dir: &Path) -> Engine {
+    with_store(db_dir).await.0
+}
+
+/// The bot's engine and a handle on its database.
+pub async fn with_store(db_dir: &Path) -> (Engine, Store) {
     let url = format!("sqlite://{}?mode=rwc", db_dir.join("bot.db").display());
     let store = Store::connect(&url).await.expect("database");
     let bank = load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).expect("packs");
-    Engine::new(store, bank, Settings::default())
+    (Engine::new(store.clone(), bank, Settings::default()), store)
 }
 
 pub fn config(fake: &FakeDiscord) -> DiscordConfig {
@@ -45,7 +52,7 @@ impl Bot {
     /// Starts the bot and waits until it has registered its commands in the fake guild.
     pub async fn start(fake: &FakeDiscord, db_dir: &Path) -> Bot {
         let registered = commands_put(fake);
-        let engine = engine(db_dir).await;
+        let (engine, store) = with_store(db_dir).await;
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(panelist::discord::run(config(fake), engine.clone(), async move {
             let _ = rx.await;
@@ -56,6 +63,7 @@ impl Bot {
         .await;
         Bot {
             engine,
+            store,
             stop: Some(tx),
             task,
         }
@@ -70,7 +78,7 @@ impl Bot {
             .expect("the bot stops in time")
             .expect("bot task");
         result.expect("the bot stopped cleanly");
-        self.engine.store.close().await;
+        self.engine.close().await;
     }
 }
 

@@ -1,10 +1,12 @@
 //! Managing your interview: `/interview status`, `/interview end`, `/interview resume`,
 //! `/interview history`.
 
-use super::{say, say_all};
-use crate::discord::render::{clip, render, totals_line, Reply};
+use crate::discord::card::{clip, Reply};
+use crate::discord::deliver::{deliver, Origin};
+use crate::discord::render::{render, totals_line};
+use crate::discord::send::{say, say_all};
 use crate::discord::{actor, scope, Context, Error};
-use crate::engine::{now_millis, Outcome};
+use crate::engine::now_millis;
 use crate::interview::summary::summarize;
 use crate::interview::{current_prompt, Input, Stage};
 use crate::store::Stored;
@@ -16,20 +18,16 @@ const NONE_LIVE: &str = "You have no interview in progress here. Start one with 
 async fn find(ctx: Context<'_>) -> Result<Option<Stored>, Error> {
     let engine = &ctx.data().engine;
     let me = actor(ctx.author().id);
-    if let Some(s) = engine.store.by_channel(&ctx.channel_id().to_string()).await? {
-        if s.session.candidate == me && !s.session.stage.is_over() {
+    if let Some(s) = engine.by_channel(ctx.channel_id().get()).await? {
+        if s.session.candidate.as_str() == me.as_str() && !s.session.stage.is_over() {
             return Ok(Some(s));
         }
     }
-    engine.live(&scope(ctx.guild_id()), &me).await
+    engine.live(scope(ctx.guild_id()), &me).await
 }
 
-/// Public where the session lives, private anywhere else.
-fn visibility(ctx: &Context<'_>, s: &Stored, mut replies: Vec<Reply>) -> Vec<Reply> {
-    if s.channel_id.as_deref() != Some(ctx.channel_id().to_string().as_str()) {
-        replies.iter_mut().for_each(|r| r.ephemeral = true);
-    }
-    replies
+fn lives_here(ctx: &Context<'_>, s: &Stored) -> bool {
+    s.channel == Some(ctx.channel_id().get())
 }
 
 /// Where you are in your interview; shows the current question again.
@@ -40,7 +38,7 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     };
     let pack = ctx.data().engine.session_pack(&s).await?;
     let item = s.session.stage.item().map_or(0, |i| i + 1);
-    let place = s.channel_id.as_ref().map_or(String::new(), |c| format!(" in <#{c}>"));
+    let place = s.channel.map_or(String::new(), |c| format!(" in <#{c}>"));
     let paused = if matches!(s.session.stage, Stage::Paused { .. }) {
         " It is paused: `/interview resume` continues it."
     } else {
@@ -75,7 +73,9 @@ pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     let fx: Vec<_> = current_prompt(&s.session, &pack, true).into_iter().collect();
     let mut replies = vec![Reply::text("Your interview is not paused; here is where you are.")];
     replies.extend(render(&s.session, &pack, &fx, None));
-    say_all(ctx, visibility(&ctx, &s, replies)).await
+    let here = lives_here(&ctx, &s);
+    replies.iter_mut().for_each(|r| r.ephemeral |= !here);
+    say_all(ctx, replies).await
 }
 
 async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
@@ -83,27 +83,18 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
         return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
     };
     // Decide visibility before deferring: the first message after a defer keeps the defer's.
-    let here = s.channel_id.as_deref() == Some(ctx.channel_id().to_string().as_str());
-    if here {
+    if lives_here(&ctx, &s) {
         ctx.defer().await?;
     } else {
         ctx.defer_ephemeral().await?;
     }
-    let engine = &ctx.data().engine;
     let key = format!("ix:{}", ctx.id());
-    match engine
+    let outcome = ctx
+        .data()
+        .engine
         .apply(&s.session.id, &actor(ctx.author().id), &input, &key, now_millis())
-        .await?
-    {
-        Outcome::Applied { session, effects } => {
-            let pack = engine.session_pack(&s).await?;
-            say_all(ctx, visibility(&ctx, &s, render(&session, &pack, &effects, None))).await?;
-            crate::discord::review::after(ctx.http(), engine, &s, &session, &effects).await;
-            Ok(())
-        }
-        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
-        Outcome::Duplicate => Ok(()),
-    }
+        .await?;
+    deliver(ctx.http(), Origin::Command(ctx), outcome).await
 }
 
 /// Your recent interviews here, with their scores.
@@ -111,7 +102,7 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     let engine = &ctx.data().engine;
     let scope = scope(ctx.guild_id());
-    let rows = engine.store.history(&scope, &actor(ctx.author().id), 10).await?;
+    let rows = engine.history(scope, &actor(ctx.author().id), 10).await?;
     if rows.is_empty() {
         return say(
             ctx,
@@ -121,7 +112,7 @@ pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     }
     let mut lines = Vec::new();
     for h in &rows {
-        let line = match engine.pack_in(&scope, &h.role_id, false).await? {
+        let line = match engine.pack_in(scope, &h.role_id, false).await? {
             Ok(p) => format!(
                 "**{}** · {} · {}",
                 p.role.name,

@@ -10,7 +10,7 @@ mod start;
 use poise::serenity_prelude as serenity;
 use serenity::{AutocompleteChoice, CreateAutocompleteResponse};
 
-use super::render::{clip, no_mentions, Reply};
+use super::card::clip;
 use super::{scope, Context, Data, Error};
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
@@ -27,43 +27,9 @@ pub async fn interview(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sends one reply through poise (mentions disabled).
-async fn say(ctx: Context<'_>, reply: Reply) -> Result<(), Error> {
-    let mut r = poise::CreateReply::default()
-        .ephemeral(reply.ephemeral)
-        .allowed_mentions(no_mentions());
-    if let Some(c) = reply.content {
-        r = r.content(c);
-    }
-    for e in reply.embeds {
-        r = r.embed(e);
-    }
-    for f in reply.files {
-        r = r.attachment(f);
-    }
-    ctx.send(r.components(reply.components)).await?;
-    Ok(())
-}
-
-async fn say_all(ctx: Context<'_>, replies: Vec<Reply>) -> Result<(), Error> {
-    for r in replies {
-        say(ctx, r).await?;
-    }
-    Ok(())
-}
-
-fn default_role(data: &Data) -> String {
-    let packs = data.engine.bank.packs();
-    packs
-        .iter()
-        .find(|p| p.role.id == "senior-python-developer")
-        .or(packs.first())
-        .map_or_else(String::new, |p| p.role.id.clone())
-}
-
 async fn ac_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let p = partial.to_lowercase();
-    let packs = ctx.data().engine.packs_in(&scope(ctx.guild_id())).await.unwrap_or_default();
+    let packs = ctx.data().engine.packs_in(scope(ctx.guild_id())).await.unwrap_or_default();
     let choices = packs
         .iter()
         .filter(|pk| pk.role.id.contains(&p) || pk.role.name.to_lowercase().contains(&p))
@@ -75,8 +41,8 @@ async fn ac_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse 
 
 /// Suggests areas of the role chosen so far, completing the last comma-separated entry.
 async fn ac_areas(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let role = chosen_role(&ctx).unwrap_or_else(|| default_role(ctx.data()));
-    let Ok(Ok(pack)) = ctx.data().engine.pack_in(&scope(ctx.guild_id()), &role, true).await else {
+    let role = chosen_role(&ctx).unwrap_or_else(|| ctx.data().engine.default_role());
+    let Ok(Ok(pack)) = ctx.data().engine.pack_in(scope(ctx.guild_id()), &role, true).await else {
         return CreateAutocompleteResponse::new();
     };
     let (done, last) = partial.rsplit_once(',').unwrap_or(("", partial));

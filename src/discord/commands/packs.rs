@@ -5,15 +5,11 @@
 use poise::serenity_prelude as serenity;
 use serenity::{Attachment, AutocompleteChoice, CreateAutocompleteResponse, GuildId};
 
-use super::say;
-use crate::bank::{parse_pack, MAX_PACK_BYTES};
-use crate::discord::render::{clip, Reply};
-use crate::discord::{actor, scope, Context, Error};
-use crate::engine::now_millis;
-use crate::store::PackUpload;
-
-/// Most packs one server may have.
-pub const MAX_SERVER_PACKS: usize = 25;
+use crate::bank::MAX_PACK_BYTES;
+use crate::discord::card::{clip, Reply};
+use crate::discord::send::say;
+use crate::discord::{actor, Context, Error};
+use crate::engine::{now_millis, PackRefusal, MAX_SERVER_PACKS};
 
 /// Question packs of this server: upload, list, remove.
 #[poise::command(slash_command, guild_only, subcommands("upload", "list", "remove"), subcommand_required)]
@@ -38,7 +34,9 @@ pub async fn upload(ctx: Context<'_>, #[description = "The pack: a .toml file"] 
     if !is_admin(ctx).await {
         return say(ctx, Reply::text(NOT_ADMIN).ephemeral()).await;
     }
-    let guild = ctx.guild_id().expect("guild_only");
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
     let msg = match check_and_store(ctx, guild, &file).await? {
         Ok(m) | Err(m) => m,
     };
@@ -63,54 +61,17 @@ async fn check_and_store(ctx: Context<'_>, guild: GuildId, file: &Attachment) ->
     let Ok(text) = String::from_utf8(bytes) else {
         return Ok(Err(format!("`{}` is not UTF-8 text. Nothing was stored.", file.filename)));
     };
-    let pack = match parse_pack(&text, &file.filename) {
-        Ok(p) => p,
-        Err(errors) => {
-            let shown: Vec<String> = errors.iter().take(10).map(|e| format!("• {e}")).collect();
-            let more = if errors.len() > 10 {
-                format!("\n…and {} more.", errors.len() - 10)
-            } else {
-                String::new()
-            };
-            return Ok(Err(format!(
-                "The pack has {} problem(s); nothing was stored:\n{}{more}",
-                errors.len(),
-                shown.join("\n")
-            )));
-        }
+    let uploaded = ctx
+        .data()
+        .engine
+        .upload_pack(guild.get(), &text, &file.filename, &actor(ctx.author().id), now_millis())
+        .await?;
+    let up = match uploaded {
+        Ok(up) => up,
+        Err(refusal) => return Ok(Err(refusal_text(&refusal))),
     };
-    let engine = &ctx.data().engine;
-    let role = &pack.role.id;
-    if engine.bank.role(role).is_some() {
-        return Ok(Err(format!(
-            "The role id `{role}` belongs to a built-in pack; give your pack another `role.id`."
-        )));
-    }
-    let g = guild.to_string();
-    let existing = engine.store.server_packs(&g).await?;
-    let replaces = existing.iter().any(|p| &p.role_id == role);
-    if !replaces && existing.len() >= MAX_SERVER_PACKS {
-        return Ok(Err(format!(
-            "This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first."
-        )));
-    }
-    let live = engine.store.sessions_using(&scope(Some(guild)), role).await?;
-    // Also for a removed pack: interviews started before the removal still use it.
-    if live > 0 {
-        return Ok(Err(format!(
-            "{live} interview(s) in progress or open for scoring use `{role}`; replace it once they have ended."
-        )));
-    }
-    let upload = PackUpload {
-        guild: &g,
-        role_id: role,
-        name: &pack.role.name,
-        body: &text,
-        questions: pack.questions.len() as i64,
-        uploaded_by: &actor(ctx.author().id),
-    };
-    engine.store.put_server_pack(&upload, now_millis()).await?;
-    let verb = if replaces { "replaced" } else { "added" };
+    let (pack, role) = (&up.pack, &up.pack.role.id);
+    let verb = if up.replaced { "replaced" } else { "added" };
     Ok(Ok(format!(
         "Pack **{}** (`{role}`) {verb}: {} questions in {} areas. Start it with `/interview start role:{role}`; it is available in this server only.",
         pack.role.name,
@@ -119,12 +80,40 @@ async fn check_and_store(ctx: Context<'_>, guild: GuildId, file: &Attachment) ->
     )))
 }
 
+/// Why nothing was stored, in Discord's words.
+fn refusal_text(r: &PackRefusal) -> String {
+    match r {
+        PackRefusal::Invalid(errors) => {
+            let shown: Vec<String> = errors.iter().take(10).map(|e| format!("• {e}")).collect();
+            let more = if errors.len() > 10 {
+                format!("\n…and {} more.", errors.len() - 10)
+            } else {
+                String::new()
+            };
+            format!(
+                "The pack has {} problem(s); nothing was stored:\n{}{more}",
+                errors.len(),
+                shown.join("\n")
+            )
+        }
+        PackRefusal::BuiltIn { role } => {
+            format!("The role id `{role}` belongs to a built-in pack; give your pack another `role.id`.")
+        }
+        PackRefusal::TooMany => {
+            format!("This server already has {MAX_SERVER_PACKS} packs, the limit. Remove one with `/packs remove` first.")
+        }
+        PackRefusal::InUse { role, sessions } => {
+            format!("{sessions} interview(s) in progress or open for scoring use `{role}`; replace it once they have ended.")
+        }
+    }
+}
+
 /// The question packs available in this server.
 #[poise::command(slash_command, guild_only)]
 pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let engine = &ctx.data().engine;
     let mut lines = vec!["**Built-in packs**".to_string()];
-    for p in engine.bank.packs() {
+    for p in engine.builtin_packs() {
         lines.push(format!(
             "• {} (`{}`): {} questions, {} areas",
             p.role.name,
@@ -133,13 +122,16 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
             p.areas.len()
         ));
     }
-    let own = engine.store.server_packs(&ctx.guild_id().expect("guild_only").to_string()).await?;
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let own = engine.server_packs(guild.get()).await?;
     lines.push("**This server's packs**".into());
     if own.is_empty() {
         lines.push("none yet: admins can add one with `/packs upload`".into());
     }
     for p in own {
-        let by = p.uploaded_by.trim_start_matches("discord:");
+        let by = p.uploaded_by.as_str().trim_start_matches("discord:");
         lines.push(format!(
             "• {} (`{}`): {} questions, uploaded by <@{by}> <t:{}:R>",
             p.name,
@@ -162,13 +154,10 @@ pub async fn remove(
     if !is_admin(ctx).await {
         return say(ctx, Reply::text(NOT_ADMIN).ephemeral()).await;
     }
-    let guild = ctx.guild_id().expect("guild_only").to_string();
-    let removed = ctx
-        .data()
-        .engine
-        .store
-        .remove_server_pack(&guild, role.trim(), now_millis())
-        .await?;
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    let removed = ctx.data().engine.remove_pack(guild.get(), &role, now_millis()).await?;
     let msg = if removed {
         format!("Pack `{}` removed. Interviews already using it can still finish.", role.trim())
     } else {
@@ -181,7 +170,7 @@ async fn ac_server_pack(ctx: Context<'_>, partial: &str) -> CreateAutocompleteRe
     let Some(guild) = ctx.guild_id() else {
         return CreateAutocompleteResponse::new();
     };
-    let packs = ctx.data().engine.store.server_packs(&guild.to_string()).await.unwrap_or_default();
+    let packs = ctx.data().engine.server_packs(guild.get()).await.unwrap_or_default();
     let choices = packs
         .into_iter()
         .filter(|p| p.role_id.contains(partial))

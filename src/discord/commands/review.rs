@@ -4,13 +4,16 @@
 use poise::serenity_prelude as serenity;
 use serenity::{ChannelId, ChannelType, CreateThread, User};
 
-use super::start::{precheck, Request};
-use super::{ac_areas, ac_role, say};
-use crate::discord::render::{clip, render, Reply};
-use crate::discord::send::post;
+use super::start::{start_session, Request};
+use super::{ac_areas, ac_role};
+use crate::discord::card::{clip, Card, Reply, GREY};
+use crate::discord::deliver::{deliver, rejection_text, Origin};
+use crate::discord::render::render;
+use crate::discord::send::{post, say};
 use crate::discord::{actor, scope, Context, Error};
-use crate::engine::{now_millis, Outcome};
-use crate::interview::Input;
+use crate::engine::now_millis;
+use crate::interview::audience::for_audience;
+use crate::interview::{Audience, Effect, Input, Mode, Scope};
 
 /// Peer review: a teammate answers, colleagues score each answer privately.
 #[poise::command(slash_command, guild_only, subcommands("start", "remove", "share"), subcommand_required)]
@@ -58,21 +61,17 @@ pub async fn start(
     if candidate.bot {
         return say(ctx, Reply::text("The candidate must be a person, not a bot.").ephemeral()).await;
     }
-    let engine = &ctx.data().engine;
     let scope = scope(ctx.guild_id());
     let req = Request::new(&ctx, role, areas, per_area.unwrap_or(1), None);
-    let pack = match precheck(&ctx, &req, &scope).await? {
+    let cand = actor(candidate.id);
+    if candidate.id != ctx.author().id && ctx.data().engine.live(scope, &cand).await?.is_some() {
+        let msg = format!("<@{}> already has an interview in progress in this server.", candidate.id);
+        return say(ctx, Reply::text(msg).ephemeral()).await;
+    }
+    let pack = match req.check(&ctx, scope, &cand).await? {
         Ok(p) => p,
         Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
-    let cand = actor(candidate.id);
-    if engine.live(&scope, &cand).await?.is_some() {
-        return say(
-            ctx,
-            Reply::text(format!("<@{}> already has an interview in progress in this server.", candidate.id)).ephemeral(),
-        )
-        .await;
-    }
     let thread = match open_thread(ctx, format!("Peer review · {} · {}", candidate.name, pack.role.name)).await? {
         Ok(t) => t,
         Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
@@ -80,19 +79,13 @@ pub async fn start(
     for u in [candidate.id, ctx.author().id] {
         thread.add_thread_member(ctx.http(), u).await.ok();
     }
-    let host = actor(ctx.author().id);
-    let thread_id = thread.to_string();
     let secs = scoring_minutes.unwrap_or(10) * 60;
-    let new = req.session(&scope, "peer", &cand, &thread_id, Some((&host, secs)));
-    let (session, effects) = match engine.start(new, now_millis()).await? {
-        Ok(x) => x,
-        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+    let new = req.session(scope, Mode::Peer, cand, thread, Some((actor(ctx.author().id), secs)));
+    let msg = match start_session(ctx, new).await? {
+        Ok(()) => format!("The review lobby is open in <#{thread}>."),
+        Err(m) => m,
     };
-    if let Err(e) = post(ctx.http(), thread, render(&session, &pack, &effects, None)).await {
-        engine.store.discard(&session.id).await?;
-        return Err(e.into());
-    }
-    say(ctx, Reply::text(format!("The review lobby is open in <#{thread}>.")).ephemeral()).await
+    say(ctx, Reply::text(msg).ephemeral()).await
 }
 
 /// Host only: remove a reviewer from your review session (their scores so far stay).
@@ -100,37 +93,20 @@ pub async fn start(
 pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] reviewer: User) -> Result<(), Error> {
     let engine = &ctx.data().engine;
     let Some(stored) = engine
-        .store
-        .by_channel(&ctx.channel_id().to_string())
+        .by_channel(ctx.channel_id().get())
         .await?
         .filter(|s| s.session.peer.is_some())
     else {
         return say(ctx, Reply::text("Use `/review remove` inside the review's thread.").ephemeral()).await;
     };
     let input = Input::RemoveReviewer {
-        reviewer: actor(reviewer.id),
+        reviewer: actor(reviewer.id).as_str().into(),
     };
+    let key = format!("ix:{}", ctx.id());
     let outcome = engine
-        .apply(
-            &stored.session.id,
-            &actor(ctx.author().id),
-            &input,
-            &format!("ix:{}", ctx.id()),
-            now_millis(),
-        )
+        .apply(&stored.session.id, &actor(ctx.author().id), &input, &key, now_millis())
         .await?;
-    match outcome {
-        Outcome::Applied { session, effects } => {
-            let pack = engine.session_pack(&stored).await?;
-            for r in render(&session, &pack, &effects, None) {
-                say(ctx, r).await?;
-            }
-            crate::discord::review::after(ctx.http(), engine, &stored, &session, &effects).await;
-            Ok(())
-        }
-        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
-        Outcome::Duplicate => Ok(()),
-    }
+    deliver(ctx.http(), Origin::Command(ctx), outcome).await
 }
 
 /// Share a finished interview of yours (from a server or your DMs) here for teammates to score.
@@ -149,17 +125,11 @@ pub async fn share(
     let here = scope(ctx.guild_id());
     // Your newest finished interview from this server; DM practice only when asked for by name,
     // since nothing from a DM is shown in a server unless its owner shares it explicitly.
-    let from = if from_dm.unwrap_or(false) { "dm" } else { here.as_str() };
-    let newest = engine
-        .store
-        .history(from, &me, 10)
-        .await?
-        .into_iter()
-        .find(|h| h.mode != "async" && h.session.stage.is_over());
-    let Some(original) = newest else {
+    let from = if from_dm.unwrap_or(false) { Scope::Dm } else { here };
+    let Some(original) = engine.newest_shareable(from, &me).await? else {
         return say(
             ctx,
-            Reply::text(if from == "dm" {
+            Reply::text(if from == Scope::Dm {
                 "You have no finished DM practice to share. Finish one with `/interview end` in your DMs first."
             } else {
                 "You have no finished interview in this server to share (use `from_dm:True` to share a DM practice). Finish one with `/interview end` first."
@@ -168,12 +138,7 @@ pub async fn share(
         )
         .await;
     };
-    let original = engine
-        .store
-        .load(&original.id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("session vanished"))?;
-    let pack = match engine.pack_in(&here, &original.session.plan.role, false).await? {
+    let pack = match engine.pack_in(here, &original.session.plan.role, false).await? {
         Ok(p) => p,
         Err(_) => {
             return say(
@@ -189,13 +154,11 @@ pub async fn share(
     };
     let secs = days.unwrap_or(7) * 24 * 3600;
     let key = format!("ix:{}", ctx.id());
-    let (session, effects) = match engine
-        .share(&original, &here, &thread.to_string(), &key, secs, now_millis())
-        .await?
-    {
-        Ok(x) => x,
-        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+    let applied = match engine.share(&original, here, thread.get(), &key, secs, now_millis()).await? {
+        Ok(a) => a,
+        Err(r) => return say(ctx, Reply::text(rejection_text(&r)).ephemeral()).await,
     };
+    let session = applied.session();
     let intro = Reply::text(format!(
         "<@{}> shared a finished **{}** interview for review. Each answer below is open for scoring for {} day(s): press **Score this answer** to score it privately.",
         ctx.author().id,
@@ -203,8 +166,8 @@ pub async fn share(
         secs / 86_400
     ));
     post(ctx.http(), thread, vec![intro]).await?;
-    for e in &effects {
-        let crate::interview::Effect::ScoringOpened { item, .. } = e else {
+    for e in &for_audience(&applied.effects, Audience::Channel) {
+        let Effect::ScoringOpened { item, .. } = e else {
             continue;
         };
         let prompt = pack.question(&session.plan.items[*item].question).map_or("", |q| q.prompt.as_str());
@@ -212,7 +175,7 @@ pub async fn share(
         post(
             ctx.http(),
             thread,
-            shown.chain(render(&session, &pack, std::slice::from_ref(e), None)),
+            shown.chain(render(session, &pack, std::slice::from_ref(e), None)),
         )
         .await?;
     }
@@ -228,11 +191,11 @@ pub async fn share(
 fn shared_answer(item: usize, prompt: &str, answer: &str) -> Reply {
     const ROOM: usize = 3500;
     let body = format!("{}\n\n**Answer**\n{}", clip(prompt, 500), clip(answer, ROOM));
-    let card = crate::discord::render::Card {
+    let card = Card {
         title: format!("Question {}", item + 1),
         body,
         footer: None,
-        colour: 0x99AAB5,
+        colour: GREY,
     };
     let mut reply = Reply {
         embeds: vec![card.embed()],

@@ -6,14 +6,14 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{ChannelId, ChannelType, CreateThread};
 
-use super::{ac_areas, ac_role, default_role, say, say_all};
+use super::{ac_areas, ac_role};
 use crate::bank::Pack;
-use crate::discord::render::{clip, render, Reply};
-use crate::discord::send::{discord_code, post};
+use crate::discord::card::{clip, Reply};
+use crate::discord::deliver::{deliver, rejection_text, Origin};
+use crate::discord::send::{discord_code, say};
 use crate::discord::{actor, scope, Context, Error};
-use crate::engine::{now_millis, NewSession};
-use crate::interview::PlanOptions;
-use crate::store::Stored;
+use crate::engine::{now_millis, NewSession, Outcome};
+use crate::interview::{ActorId, Mode, PlanOptions, Scope};
 
 /// Start a mock interview: in a server, in a thread for you; in DMs, right here.
 #[poise::command(slash_command)]
@@ -88,7 +88,7 @@ impl Request {
         let role = role
             .map(|r| r.trim().to_string())
             .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| default_role(ctx.data()));
+            .unwrap_or_else(|| ctx.data().engine.default_role());
         Request {
             role,
             options,
@@ -97,61 +97,42 @@ impl Request {
         }
     }
 
-    /// The session this request starts for `candidate`, living in `channel_id`.
-    pub fn session<'a>(
-        &'a self,
-        scope: &'a str,
-        mode: &'a str,
-        candidate: &'a str,
-        channel_id: &'a str,
-        peer: Option<(&'a str, u32)>,
-    ) -> NewSession<'a> {
+    /// The session this request starts for `candidate` in `scope`, living in `channel`.
+    pub fn session(&self, scope: Scope, mode: Mode, candidate: ActorId, channel: ChannelId, peer: Option<(ActorId, u32)>) -> NewSession {
         NewSession {
             scope,
             candidate,
             mode,
-            role: &self.role,
+            role: self.role.clone(),
             options: self.options.clone(),
             time_limit_secs: self.time_limit_secs,
-            channel_id: Some(channel_id),
-            key: &self.key,
+            channel: Some(channel.get()),
+            key: self.key.clone(),
             peer,
         }
     }
-}
 
-/// Checks the request against the packs of the scope the session will live in, before anything
-/// is created.
-pub(super) async fn precheck(ctx: &Context<'_>, req: &Request, pack_scope: &str) -> Result<Result<Arc<Pack>, String>, Error> {
-    let pack = match ctx.data().engine.pack_in(pack_scope, &req.role, true).await? {
-        Ok(p) => p,
-        Err(r) => return Ok(Err(r.message)),
-    };
-    Ok(crate::interview::plan::select(&pack, &req.options)
-        .map(|_| pack)
-        .map_err(|r| r.message))
-}
-
-async fn live_here(ctx: Context<'_>, scope: &str) -> Result<Option<Stored>, Error> {
-    ctx.data().engine.live(scope, &actor(ctx.author().id)).await
-}
-
-fn live_message(s: &Stored) -> String {
-    let place = s.channel_id.as_ref().map_or(String::new(), |c| format!(" in <#{c}>"));
-    format!("You already have an interview in progress{place}. Use `/interview status` to see it, or `/interview end` to finish it first.")
+    /// Whether `candidate` may start this in `scope` (pack, plan, one live interview per
+    /// scope), asked before anything is created for it; `Err` is the refusal to show.
+    pub async fn check(&self, ctx: &Context<'_>, scope: Scope, candidate: &ActorId) -> Result<Result<Arc<Pack>, String>, Error> {
+        Ok(ctx
+            .data()
+            .engine
+            .check_start(scope, candidate, &self.role, &self.options)
+            .await?
+            .map_err(|r| rejection_text(&r)))
+    }
 }
 
 /// `/interview start` in a server: a thread for the candidate, the interview inside it.
 async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let scope = scope(ctx.guild_id());
-    let pack = match precheck(&ctx, &req, &scope).await? {
+    let me = actor(ctx.author().id);
+    let pack = match req.check(&ctx, scope, &me).await? {
         Ok(p) => p,
         Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
-    if let Some(live) = live_here(ctx, &scope).await? {
-        return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
-    }
     let name = clip(&format!("Mock interview · {} · {}", ctx.author().name, pack.role.name), 100);
     let kind = if private {
         ChannelType::PrivateThread
@@ -167,7 +148,7 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
         }
     };
     thread.id.add_thread_member(ctx.http(), ctx.author().id).await.ok();
-    let msg = match start_session(ctx, &req, &pack, &scope, "channel", thread.id).await? {
+    let msg = match start_session(ctx, req.session(scope, Mode::Channel, me, thread.id, None)).await? {
         Ok(()) => format!("Your interview is ready in <#{}>.", thread.id),
         Err(m) => m,
     };
@@ -178,47 +159,35 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
 /// a server's own packs stay in that server).
 async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let pack = match precheck(&ctx, &req, "dm").await? {
-        Ok(p) => p,
-        Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
-    };
-    if let Some(live) = live_here(ctx, "dm").await? {
-        return say(ctx, Reply::text(live_message(&live)).ephemeral()).await;
+    let me = actor(ctx.author().id);
+    if let Err(msg) = req.check(&ctx, Scope::Dm, &me).await? {
+        return say(ctx, Reply::text(msg).ephemeral()).await;
     }
     let dm = ctx.author().id.create_dm_channel(ctx.http()).await?;
-    let msg = match start_session(ctx, &req, &pack, "dm", "dm", dm.id).await? {
+    let msg = match start_session(ctx, req.session(Scope::Dm, Mode::Dm, me, dm.id, None)).await? {
         Ok(()) => "I sent you a DM: your practice interview is waiting there.".to_string(),
         Err(m) => m,
     };
     say(ctx, Reply::text(msg).ephemeral()).await
 }
 
-/// Starts the session living in `channel` and posts its first messages there. A DM that cannot
+/// Starts the session and posts its first messages where it lives. A first message that cannot
 /// be delivered removes the session again, so nothing half-started is left behind.
-async fn start_session(
-    ctx: Context<'_>,
-    req: &Request,
-    pack: &Pack,
-    scope: &str,
-    mode: &str,
-    channel: ChannelId,
-) -> Result<Result<(), String>, Error> {
+pub(super) async fn start_session(ctx: Context<'_>, new: NewSession) -> Result<Result<(), String>, Error> {
     let engine = &ctx.data().engine;
-    let (channel_id, candidate) = (channel.to_string(), actor(ctx.author().id));
-    let (session, effects) = match engine
-        .start(req.session(scope, mode, &candidate, &channel_id, None), now_millis())
-        .await?
-    {
-        Ok(x) => x,
-        Err(r) => return Ok(Err(r.message)),
+    let applied = match engine.start(new, now_millis()).await? {
+        Ok(a) => a,
+        Err(r) => return Ok(Err(rejection_text(&r))),
     };
-    if let Err(e) = post(ctx.http(), channel, render(&session, pack, &effects, None)).await {
+    let id = applied.session().id.clone();
+    if let Err(e) = deliver(ctx.http(), Origin::Background, Outcome::Applied(applied)).await {
         // The candidate never saw it: remove it, so it does not block their next start.
-        engine.store.discard(&session.id).await?;
-        if discord_code(&e) == Some(50007) {
+        engine.discard(&id).await?;
+        let code = e.downcast_ref::<serenity::Error>().and_then(discord_code);
+        if code == Some(50007) {
             return Ok(Err("I can't send you direct messages. Allow DMs from this server (server name → Privacy Settings → Direct Messages), then run `/practice` again.".into()));
         }
-        return Err(e.into());
+        return Err(e);
     }
     Ok(Ok(()))
 }
@@ -226,21 +195,13 @@ async fn start_session(
 /// `/interview start` or `/practice` inside a DM: the interview runs right here.
 async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
     ctx.defer().await?;
-    let pack = match precheck(&ctx, &req, "dm").await? {
-        Ok(p) => p,
-        Err(msg) => return say(ctx, Reply::text(msg)).await,
-    };
-    if let Some(live) = live_here(ctx, "dm").await? {
-        return say(ctx, Reply::text(live_message(&live))).await;
+    let me = actor(ctx.author().id);
+    if let Err(msg) = req.check(&ctx, Scope::Dm, &me).await? {
+        return say(ctx, Reply::text(msg)).await;
     }
-    let (channel_id, candidate) = (ctx.channel_id().to_string(), actor(ctx.author().id));
-    match ctx
-        .data()
-        .engine
-        .start(req.session("dm", "dm", &candidate, &channel_id, None), now_millis())
-        .await?
-    {
-        Err(r) => say(ctx, Reply::text(r.message)).await,
-        Ok((session, effects)) => say_all(ctx, render(&session, &pack, &effects, None)).await,
+    let new = req.session(Scope::Dm, Mode::Dm, me, ctx.channel_id(), None);
+    match ctx.data().engine.start(new, now_millis()).await? {
+        Err(r) => say(ctx, Reply::text(rejection_text(&r))).await,
+        Ok(applied) => deliver(ctx.http(), Origin::Command(ctx), Outcome::Applied(applied)).await,
     }
 }

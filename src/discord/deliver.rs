@@ -1,0 +1,296 @@
+//! The one delivery path: an engine [`Outcome`] becomes Discord calls, for where its input came
+//! from. Who sees an effect was decided by the core (its audience); this decides only how:
+//! an interaction response or follow-up (exempt from the global rate limit), a message edited in
+//! place, a channel message, or a direct message to the candidate.
+
+use poise::serenity_prelude as serenity;
+use serenity::builder::Builder;
+use serenity::{
+    ChannelId, ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EditMessage, Http,
+    Message, MessageId, ModalInteraction, UserId,
+};
+
+use super::card::{clip, no_mentions, Reply};
+use super::ids::{ComponentId, LobbyAction, PeerAction, RubricAction};
+use super::render::render;
+use super::review_render::{lobby_card, mention, progress_text};
+use super::send::say_all;
+use super::send::{post, respond};
+use super::Context;
+use crate::engine::{Applied, Outcome};
+use crate::interview::audience::for_audience;
+use crate::interview::{Audience, Effect, Rejection, Session, Stage};
+
+/// Where an input came from, which decides how its outcome is shown.
+pub enum Origin<'a> {
+    /// A slash command (deferred or not: poise sends the first reply as the response).
+    Command(Context<'a>),
+    /// A button or select menu.
+    Component(&'a ComponentInteraction),
+    /// A submitted form and the text typed into it: echoed when accepted, handed back when not.
+    Modal(&'a ModalInteraction, &'a str),
+    /// A typed message in the session's thread or DM.
+    Message(&'a Message),
+    /// No user is waiting: deadlines, or the first messages of a new session's thread or DM.
+    Background,
+}
+
+/// Shows `outcome` for `origin`. The candidate's direct messages (a report, score notices) go
+/// out even when answering the input failed: what they tell is already stored.
+pub async fn deliver(http: &Http, origin: Origin<'_>, outcome: Outcome) -> anyhow::Result<()> {
+    match outcome {
+        Outcome::Duplicate => Ok(()),
+        Outcome::Rejected(r) => refuse(http, &origin, &r).await,
+        Outcome::Applied(applied) => {
+            let shown = show(http, &origin, &applied).await;
+            to_candidate(http, &applied).await;
+            shown
+        }
+    }
+}
+
+/// How a refusal reads in Discord.
+pub fn rejection_text(r: &Rejection) -> String {
+    r.to_string()
+}
+
+/// Tells the actor, privately where Discord allows it, why nothing changed. A form's text comes
+/// back with the refusal, so nothing typed is lost.
+pub async fn refuse(http: &Http, origin: &Origin<'_>, r: &Rejection) -> anyhow::Result<()> {
+    let reply = Reply::text(rejection_text(r)).ephemeral();
+    match origin {
+        Origin::Command(ctx) => say_all(*ctx, vec![reply]).await,
+        Origin::Component(ci) => Ok(respond(http, ci.id, &ci.token, vec![reply]).await?),
+        Origin::Modal(mi, typed) => Ok(respond(http, mi.id, &mi.token, vec![returned(reply, typed)]).await?),
+        Origin::Message(msg) => reply_to(http, msg, &rejection_text(r)).await,
+        Origin::Background => {
+            if !r.quiet {
+                tracing::debug!(reason = %r, "a background input was refused");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A refusal of a form answer carries the text back, so nothing typed is lost.
+pub fn returned(mut reply: Reply, text: &str) -> Reply {
+    if !text.trim().is_empty() {
+        let head = reply.content.take().unwrap_or_default();
+        reply.content = Some(clip(
+            &format!(
+                "{head}\nYour text was not saved; here it is to copy:\n```\n{}\n```",
+                text.replace("```", "'''")
+            ),
+            2000,
+        ));
+        if text.chars().count() > 1800 {
+            reply
+                .files
+                .push(serenity::CreateAttachment::bytes(text.as_bytes().to_vec(), "your-text.txt"));
+        }
+    }
+    reply
+}
+
+async fn show(http: &Http, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<()> {
+    let s = a.session();
+    let public = for_audience(&a.effects, Audience::Channel);
+    let private = for_audience(&a.effects, Audience::Actor);
+    let mine = || render(s, &a.pack, &private, None).into_iter().map(Reply::ephemeral);
+    match origin {
+        Origin::Command(ctx) => {
+            // Public where the session lives, private anywhere else.
+            let here = a.stored.channel == Some(ctx.channel_id().get());
+            let mut replies = render(s, &a.pack, &public, None);
+            replies.iter_mut().for_each(|r| r.ephemeral |= !here);
+            replies.extend(mine());
+            say_all(*ctx, replies).await
+        }
+        Origin::Component(ci) => component(http, ci, a, &public, &private).await,
+        Origin::Modal(mi, text) => {
+            let mut replies = render(s, &a.pack, &public, Some(text));
+            replies.extend(mine());
+            Ok(respond(http, mi.id, &mi.token, replies).await?)
+        }
+        Origin::Message(msg) => {
+            // A reaction says "added to your draft" without another message in the thread.
+            if public.iter().all(|e| matches!(e, Effect::DraftSaved { .. })) {
+                if let Err(e) = msg.react(http, serenity::ReactionType::Unicode(SAVED.into())).await {
+                    tracing::debug!(error = %e, "could not react to a draft message");
+                }
+                return Ok(());
+            }
+            Ok(post(http, msg.channel_id, render(s, &a.pack, &public, None)).await?)
+        }
+        Origin::Background => match a.stored.channel {
+            Some(c) => Ok(post(http, ChannelId::new(c), render(s, &a.pack, &public, None)).await?),
+            None => Ok(()),
+        },
+    }
+}
+
+const SAVED: &str = "📝";
+
+/// A click: some update the message clicked in place (the checklist, the lobby, a reviewer's
+/// private rubric); the rest answer with the effects, private ones ephemeral.
+async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: &[Effect], private: &[Effect]) -> anyhow::Result<()> {
+    let s = a.session();
+    let update = |msg: CreateInteractionResponseMessage| CreateInteractionResponse::UpdateMessage(msg.allowed_mentions(no_mentions()));
+    match ComponentId::parse(&ci.data.custom_id) {
+        Some(ComponentId::Rubric {
+            action: RubricAction::Ticks,
+            ..
+        }) => {
+            let line = public.iter().find_map(|e| match e {
+                Effect::AskRating { ticked, of, .. } => Some(format!("Ticked {ticked} of {of}. Now rate your answer 1-4.")),
+                _ => None,
+            });
+            let msg = CreateInteractionResponseMessage::new().content(line.unwrap_or_default());
+            update(msg).execute(http, (ci.id, &ci.token)).await?;
+        }
+        Some(ComponentId::Lobby {
+            action: LobbyAction::Join | LobbyAction::Leave,
+            ..
+        }) if s.stage == Stage::Lobby => {
+            let host = s.peer.as_ref().map_or(String::new(), |p| p.host.clone());
+            let msg = CreateInteractionResponseMessage::new().embed(lobby_card(s, &host).embed());
+            update(msg).execute(http, (ci.id, &ci.token)).await?;
+            let rest: Vec<Effect> = public
+                .iter()
+                .filter(|e| !matches!(e, Effect::ReviewerJoined { .. } | Effect::ReviewerLeft { .. }))
+                .cloned()
+                .collect();
+            post(http, ci.channel_id, render(s, &a.pack, &rest, None)).await?;
+        }
+        Some(ComponentId::Peer {
+            action: PeerAction::Ticks | PeerAction::Rate(_),
+            message,
+            ..
+        }) => {
+            // A reviewer's own choices are answered in their private rubric message.
+            let mine = render(s, &a.pack, private, None)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Reply::text("Saved."));
+            let msg = CreateInteractionResponseMessage::new().content(mine.content.unwrap_or_default());
+            update(msg).execute(http, (ci.id, &ci.token)).await?;
+            update_progress(http, ci.channel_id, message, s, &a.effects).await;
+            post(http, ci.channel_id, render(s, &a.pack, public, None)).await?;
+        }
+        id => {
+            if let Some(ComponentId::Peer {
+                action: PeerAction::Close, ..
+            }) = id
+            {
+                update_progress(http, ci.channel_id, ci.message.id.get(), s, &a.effects).await;
+            }
+            let mut replies = render(s, &a.pack, public, None);
+            replies.extend(render(s, &a.pack, private, None).into_iter().map(Reply::ephemeral));
+            respond(http, ci.id, &ci.token, replies).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the public "Score this answer" message: progress only, or closed.
+async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Session, effects: &[crate::interview::Addressed]) {
+    if message == 0 {
+        return;
+    }
+    let effects: Vec<&Effect> = effects.iter().map(|a| &a.effect).collect();
+    let (scored, of, closed) = effects.iter().fold((None, None, false), |acc, e| match e {
+        Effect::ScoreSaved { scored, of, .. } => (Some(*scored), Some(*of), acc.2),
+        Effect::Aggregate(_) => (acc.0, acc.1, true),
+        _ => acc,
+    });
+    let item = effects.iter().find_map(|e| match e {
+        Effect::ScoreSaved { item, .. } => Some(*item),
+        Effect::Aggregate(a) => Some(a.item),
+        _ => None,
+    });
+    let Some(item) = item else { return };
+    let round = s.peer.as_ref().and_then(|p| p.rounds.get(item).cloned().flatten());
+    let Some(round) = round else { return };
+    let reviewers = s.peer.as_ref().map_or(0, |p| p.active().count());
+    let text = if closed {
+        format!("Scoring closed: {} reviewer(s) scored. The aggregate is below.", round.scores.len())
+    } else {
+        progress_text(scored.unwrap_or(round.scores.len()), of.unwrap_or(reviewers), round.closes_at)
+    };
+    let embed = serenity::CreateEmbed::new()
+        .title(format!("Score this answer · question {} of {}", item + 1, s.plan.items.len()))
+        .description(text);
+    let mut edit = EditMessage::new().embed(embed);
+    if closed {
+        edit = edit.components(Vec::new());
+    }
+    if let Err(e) = channel.edit_message(http, MessageId::new(message), edit).await {
+        tracing::warn!(error = %e, "could not update a scoring progress message");
+    }
+}
+
+/// The candidate's direct messages: the final peer report (the thread says so if their DMs
+/// are closed) and, in an asynchronous review, a notice per new score.
+async fn to_candidate(http: &Http, a: &Applied) {
+    let s = a.session();
+    let Some(candidate) = s
+        .candidate
+        .as_str()
+        .strip_prefix("discord:")
+        .and_then(|c| c.parse().ok())
+        .map(UserId::new)
+    else {
+        return;
+    };
+    for e in for_audience(&a.effects, Audience::CandidateDm) {
+        let replies = match &e {
+            Effect::ScoreSaved { item, scored, .. } => vec![Reply::text(format!(
+                "A teammate scored your answer to question {} ({scored} score(s) so far). The aggregate is posted when scoring closes.",
+                item + 1
+            ))],
+            _ => render(s, &a.pack, std::slice::from_ref(&e), None),
+        };
+        let sent = async {
+            let dm = candidate.create_dm_channel(http).await?;
+            post(http, dm.id, replies).await
+        };
+        if let Err(err) = sent.await {
+            tracing::info!(error = %err, "could not DM the candidate");
+            if let (Effect::Report(_), Some(ch)) = (&e, a.stored.channel) {
+                let note = format!(
+                    "I couldn't send the report to {} by DM (their DMs are closed); it is above.",
+                    mention(s.candidate.as_str())
+                );
+                let _ = post(http, ChannelId::new(ch), vec![Reply::text(note)]).await;
+            }
+        }
+    }
+}
+
+/// A reply to a typed message (the only way to answer one).
+pub async fn reply_to(http: &Http, msg: &Message, text: &str) -> anyhow::Result<()> {
+    let m = CreateMessage::new()
+        .content(clip(text, 2000))
+        .reference_message(msg)
+        .allowed_mentions(no_mentions());
+    msg.channel_id.send_message(http, m).await?;
+    Ok(())
+}
+
+/// After an internal error: a private apology with an id to quote (best effort). A form's text
+/// comes back with it, so nothing typed is lost.
+pub async fn apologise(http: &Http, interaction: &serenity::Interaction, id: &str) {
+    let msg = format!("Something went wrong on my side (error {id}). Please try again.");
+    let _ = match interaction {
+        serenity::Interaction::Component(c) => respond(http, c.id, &c.token, vec![Reply::text(msg).ephemeral()]).await,
+        serenity::Interaction::Modal(m) => {
+            let typed = ["answer", "note"]
+                .iter()
+                .map(|f| super::components::modal_text(m, f))
+                .find(|t| !t.is_empty())
+                .unwrap_or_default();
+            respond(http, m.id, &m.token, vec![returned(Reply::text(msg).ephemeral(), &typed)]).await
+        }
+        _ => return,
+    };
+}

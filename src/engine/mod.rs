@@ -1,0 +1,363 @@
+//! The one path every adapter drives: load the session, apply the core's `step`, persist the
+//! result in one transaction, and hand back an [`Outcome`] that carries the pack it used and
+//! the effects addressed to their audiences. Re-delivered inputs are applied once; concurrent
+//! writers are resolved by the snapshot version (reload and retry). The rules that span
+//! sessions live here too: one live interview per user per scope, sharing, pack uploads,
+//! history. The store is private: adapters call the engine.
+
+mod packs;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub use packs::{PackRefusal, Uploaded, MAX_SERVER_PACKS};
+
+use crate::bank::{Bank, Pack};
+use crate::interview::{self, address, ActorId, Addressed, Input, Millis, Mode, PlanOptions, Rejection, Scope, Session, Settings};
+use crate::store::{HistoryRow, NewRow, Persisted, Store, Stored};
+
+/// Parsed server packs by (guild, role), with the stored version they were parsed from.
+type PackCache = Mutex<HashMap<(u64, String), (i64, Arc<Pack>)>>;
+
+/// Everything an adapter needs, built once at start-up.
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    bank: Arc<Bank>,
+    settings: Settings,
+    cache: Arc<PackCache>,
+}
+
+/// An applied input: the session after it (with where it lives), the pack it was applied
+/// with, and its effects, each addressed to who may see it.
+#[derive(Debug)]
+pub struct Applied {
+    pub stored: Stored,
+    pub pack: Arc<Pack>,
+    pub effects: Vec<Addressed>,
+}
+
+impl Applied {
+    pub fn session(&self) -> &Session {
+        &self.stored.session
+    }
+}
+
+/// What became of one input.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // short-lived, returned once per input; boxing buys nothing
+pub enum Outcome {
+    Applied(Applied),
+    /// Seen before (same idempotency key): nothing changed, nothing to show again.
+    Duplicate,
+    /// Refused: tell the actor why; nothing changed.
+    Rejected(Rejection),
+}
+
+/// Where a new session lives and who it is for.
+pub struct NewSession {
+    pub scope: Scope,
+    pub candidate: ActorId,
+    pub mode: Mode,
+    pub role: String,
+    pub options: PlanOptions,
+    pub time_limit_secs: Option<u32>,
+    /// The Discord channel, thread or DM it lives in (none in the terminal).
+    pub channel: Option<u64>,
+    /// Idempotency key of the start: a re-delivered start command starts nothing twice.
+    pub key: String,
+    /// A peer-review session: its host and how long each answer's scoring stays open.
+    pub peer: Option<(ActorId, u32)>,
+}
+
+const MAX_RETRIES: usize = 8;
+
+impl Engine {
+    pub fn new(store: Store, bank: Bank, settings: Settings) -> Engine {
+        Engine {
+            store,
+            bank: Arc::new(bank),
+            settings,
+            cache: Arc::default(),
+        }
+    }
+
+    /// Closes the database pool (at shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    fn cache_get(&self, key: &(u64, String)) -> Option<(i64, Arc<Pack>)> {
+        self.cache.lock().ok()?.get(key).cloned()
+    }
+
+    fn cache_put(&self, key: (u64, String), version: i64, pack: Arc<Pack>) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(key, (version, pack));
+        }
+    }
+
+    /// Like [`Engine::pack_in`] for a session that exists: its pack must resolve.
+    pub async fn session_pack(&self, stored: &Stored) -> anyhow::Result<Arc<Pack>> {
+        self.pack_in(stored.scope, &stored.session.plan.role, false)
+            .await?
+            .map_err(|r| anyhow::anyhow!("session {}: {r}", stored.session.id))
+    }
+
+    /// Whether `candidate` may start `role` with `options` in `scope`: the pack exists there,
+    /// the plan can be built, and they have no live interview in that scope. Adapters ask
+    /// before creating anything (a thread, a DM) for the session.
+    pub async fn check_start(
+        &self,
+        scope: Scope,
+        candidate: &ActorId,
+        role: &str,
+        options: &PlanOptions,
+    ) -> anyhow::Result<Result<Arc<Pack>, Rejection>> {
+        let pack = match self.pack_in(scope, role, true).await? {
+            Ok(p) => p,
+            Err(r) => return Ok(Err(r)),
+        };
+        if let Err(r) = interview::plan::select(&pack, options) {
+            return Ok(Err(r));
+        }
+        if let Some(live) = self.live(scope, candidate).await? {
+            return Ok(Err(already_live(&live)));
+        }
+        Ok(Ok(pack))
+    }
+
+    /// Starts a session unless the candidate already has a live one in this scope.
+    pub async fn start(&self, new: NewSession, now: Millis) -> anyhow::Result<Result<Applied, Rejection>> {
+        let pack = match self.pack_in(new.scope, &new.role, true).await? {
+            Ok(p) => p,
+            Err(r) => return Ok(Err(r)),
+        };
+        let settings = Settings {
+            time_limit_secs: new.time_limit_secs,
+            ..self.settings.clone()
+        };
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let started = match &new.peer {
+            None => interview::start(id, new.candidate.as_str().into(), &pack, &new.options, settings, now),
+            Some((host, secs)) => interview::start_peer(
+                id,
+                new.candidate.as_str().into(),
+                host.as_str().into(),
+                &pack,
+                &new.options,
+                settings,
+                *secs,
+                now,
+            ),
+        };
+        let (session, effects) = match started {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(r)),
+        };
+        let start_input =
+            serde_json::json!({ "role": new.role, "options": new.options, "time_limit_secs": new.time_limit_secs }).to_string();
+        let row = NewRow {
+            scope: new.scope,
+            mode: new.mode,
+            channel: new.channel,
+            key: &new.key,
+            start_input: &start_input,
+        };
+        if !self.store.insert_session(&session, &row, now).await? {
+            return Ok(Err(match self.live(new.scope, &new.candidate).await? {
+                Some(live) => already_live(&live),
+                None => Rejection::new("That interview was already started."),
+            }));
+        }
+        let effects = address(&session, effects);
+        let stored = Stored {
+            session,
+            scope: new.scope,
+            mode: new.mode,
+            channel: new.channel,
+        };
+        Ok(Ok(Applied { stored, pack, effects }))
+    }
+
+    /// Applies `input` from `actor` to the session `id`, exactly once per `key`.
+    pub async fn apply(&self, id: &str, actor: &ActorId, input: &Input, key: &str, now: Millis) -> anyhow::Result<Outcome> {
+        self.apply_if(id, actor, input, key, now, &|_| Ok(())).await
+    }
+
+    /// Like [`Engine::apply`], but `guard` must accept the session as it is when the input is
+    /// applied (re-checked after every reload): a click meant for question 3 never acts on 4.
+    #[tracing::instrument(skip(self, input, guard), fields(input = input.name()))]
+    pub async fn apply_if(
+        &self,
+        id: &str,
+        actor: &ActorId,
+        input: &Input,
+        key: &str,
+        now: Millis,
+        guard: &(dyn Fn(&Stored) -> Result<(), Rejection> + Sync),
+    ) -> anyhow::Result<Outcome> {
+        if self.store.event_exists(key).await? {
+            return Ok(Outcome::Duplicate);
+        }
+        for _ in 0..MAX_RETRIES {
+            let Some(stored) = self.store.load(id).await? else {
+                return Ok(Outcome::Rejected(Rejection::new("This interview no longer exists.")));
+            };
+            if let Err(r) = guard(&stored) {
+                return Ok(Outcome::Rejected(r));
+            }
+            let pack = self.session_pack(&stored).await?;
+            // The clock still closes rounds and pauses sessions whose pack changed.
+            if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
+                return Ok(Outcome::Rejected(Rejection::new(
+                    "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see `/interview history`); start a new interview.",
+                )));
+            }
+            let (next, effects) = match interview::step(&stored.session, actor.as_str(), input, &pack, now) {
+                Ok(x) => x,
+                Err(r) => return Ok(Outcome::Rejected(r)),
+            };
+            match self.store.persist(&stored.session, &next, actor.as_str(), input, key, now).await? {
+                Persisted::Done => {
+                    let effects = address(&next, effects);
+                    let stored = Stored { session: next, ..stored };
+                    return Ok(Outcome::Applied(Applied { stored, pack, effects }));
+                }
+                Persisted::Duplicate => return Ok(Outcome::Duplicate),
+                Persisted::Conflict => tracing::debug!(session = id, "version conflict; retrying"),
+            }
+        }
+        anyhow::bail!("session {id}: gave up after {MAX_RETRIES} concurrent-update retries")
+    }
+
+    /// Has an input with this idempotency key been applied already?
+    pub async fn seen(&self, key: &str) -> anyhow::Result<bool> {
+        self.store.event_exists(key).await
+    }
+
+    pub async fn load(&self, id: &str) -> anyhow::Result<Option<Stored>> {
+        self.store.load(id).await
+    }
+
+    /// The newest session living in a Discord channel, thread or DM.
+    pub async fn by_channel(&self, channel: u64) -> anyhow::Result<Option<Stored>> {
+        self.store.by_channel(channel).await
+    }
+
+    /// The candidate's unfinished session in `scope`.
+    pub async fn live(&self, scope: Scope, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
+        self.store.live(scope, candidate.as_str()).await
+    }
+
+    /// Removes a session that never reached its candidate (its first message could not be
+    /// posted), so it does not block their next start.
+    pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
+        self.store.discard(id).await
+    }
+
+    /// The candidate's sessions in `scope`, newest first.
+    pub async fn history(&self, scope: Scope, candidate: &ActorId, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
+        self.store.history(scope, candidate.as_str(), limit).await
+    }
+
+    /// The candidate's newest finished interview in `from` that is not itself a shared review.
+    pub async fn newest_shareable(&self, from: Scope, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
+        let newest = self
+            .history(from, candidate, 10)
+            .await?
+            .into_iter()
+            .find(|h| h.mode != Mode::Async && h.session.stage.is_over());
+        match newest {
+            Some(h) => self.load(&h.id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Shares a finished session of the candidate's for asynchronous review in `scope`.
+    pub async fn share(
+        &self,
+        original: &Stored,
+        scope: Scope,
+        channel: u64,
+        key: &str,
+        scoring_secs: u32,
+        now: Millis,
+    ) -> anyhow::Result<Result<Applied, Rejection>> {
+        let pack = match self.pack_in(scope, &original.session.plan.role, false).await? {
+            Ok(p) => p,
+            Err(r) => {
+                return Ok(Err(Rejection::new(format!(
+                    "That interview's question pack is not available in this server ({r})."
+                ))))
+            }
+        };
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(r)),
+        };
+        let start_input = serde_json::json!({ "shared_from": original.session.id, "scoring_secs": scoring_secs }).to_string();
+        let row = NewRow {
+            scope,
+            mode: Mode::Async,
+            channel: Some(channel),
+            key,
+            start_input: &start_input,
+        };
+        if !self.store.insert_session(&session, &row, now).await? {
+            return Ok(Err(Rejection::new("That session could not be shared.")));
+        }
+        let effects = address(&session, effects);
+        let stored = Stored {
+            session,
+            scope,
+            mode: Mode::Async,
+            channel: Some(channel),
+        };
+        Ok(Ok(Applied { stored, pack, effects }))
+    }
+
+    /// Applies due deadlines to every session whose deadline has passed; returns what happened.
+    pub async fn sweep(&self, now: Millis) -> anyhow::Result<Vec<Applied>> {
+        let mut out = Vec::new();
+        for stored in self.store.due(now, 100).await? {
+            let s = &stored.session;
+            let key = format!("clock:{}:{}", s.id, s.version);
+            match self.apply(&s.id, &ActorId::system(), &Input::Clock, &key, now).await {
+                Ok(Outcome::Applied(applied)) => out.push(applied),
+                Ok(_) => {}
+                // One broken session must not stop everyone else's deadlines: look again later.
+                Err(e) => {
+                    tracing::error!(session = %s.id, error = ?e, "applying a deadline failed; retrying in an hour");
+                    self.store.postpone(&s.id, now + 3_600_000).await?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The refusal of a second live interview in one scope.
+fn already_live(live: &Stored) -> Rejection {
+    let place = live.channel.map_or(String::new(), |c| format!(" in <#{c}>"));
+    Rejection::new(format!(
+        "You already have an interview in progress{place}. Use `/interview status` to see it, or `/interview end` to finish it first."
+    ))
+}
+
+/// Every question (and follow-up) the session plans still exists in its pack. Packs in use are
+/// not replaced (`/packs upload` refuses), but a deploy may edit `prompts/`.
+fn plan_fits(s: &Session, pack: &Pack) -> bool {
+    s.plan.items.iter().all(|i| {
+        pack.question(&i.question)
+            .is_some_and(|q| i.follow_ups.iter().all(|&f| f < q.follow_ups.len()))
+    })
+}
+
+/// Milliseconds since the Unix epoch, from the system clock (adapters only; the core takes `now`).
+pub fn now_millis() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as Millis)
+}
