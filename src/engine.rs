@@ -93,10 +93,10 @@ impl Engine {
             return Ok(Ok(p));
         }
         let roles: Vec<String> = self.packs_in(scope).await?.iter().map(|p| p.role.id.clone()).collect();
-        Ok(Err(Rejection::new(format!(
-            "Unknown role '{role}'. Roles here: {}.",
-            roles.join(", ")
-        ))))
+        Ok(Err(Rejection::UnknownRole {
+            role: role.to_string(),
+            available: roles,
+        }))
     }
 
     /// Like [`Engine::pack_in`] for a session that exists: its pack must resolve.
@@ -168,9 +168,7 @@ impl Engine {
             start_input: &start_input,
         };
         if !self.store.insert_session(&session, &row, now).await? {
-            return Ok(Err(Rejection::new(
-                "You already have an interview in progress here. Continue it, or end it before starting a new one.",
-            )));
+            return Ok(Err(Rejection::AlreadyLive));
         }
         Ok(Ok((session, effects)))
     }
@@ -203,9 +201,7 @@ impl Engine {
             let pack = self.session_pack(&stored).await?;
             // The clock still closes rounds and pauses sessions whose pack changed.
             if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
-                return Ok(Outcome::Rejected(Rejection::new(
-                    "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see `/interview history`); start a new interview.",
-                )));
+                return Ok(Outcome::Rejected(Rejection::PackChanged));
             }
             let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
@@ -231,9 +227,7 @@ impl Engine {
         now: Millis,
     ) -> anyhow::Result<Result<(Session, Vec<Effect>), Rejection>> {
         if let Err(r) = self.pack_in(scope, &original.session.plan.role, false).await? {
-            return Ok(Err(Rejection::new(format!(
-                "That interview's question pack is not available in this server ({r})."
-            ))));
+            return Ok(Err(Rejection::PackNotHere(Box::new(r))));
         }
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
@@ -249,7 +243,7 @@ impl Engine {
             start_input: &start_input,
         };
         if !self.store.insert_session(&session, &row, now).await? {
-            return Ok(Err(Rejection::new("That session could not be shared.")));
+            return Ok(Err(Rejection::ShareFailed));
         }
         Ok(Ok((session, effects)))
     }

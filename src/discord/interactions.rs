@@ -12,7 +12,7 @@ use serenity::{
 use super::ids::{ComponentId, QuestionAction, RubricAction};
 use super::render::{clip, render, Reply};
 use super::send::{respond, response_message};
-use super::{actor, review, Data};
+use super::{actor, review, words, Data};
 use crate::bank::Pack;
 use crate::engine::{now_millis, Outcome};
 use crate::interview::{current_prompt, Effect, Input, Rejection, Session, Stage};
@@ -58,10 +58,8 @@ fn is_current(s: &Session, id: &ComponentId) -> bool {
     }
 }
 
-const STALE: &str = "That button belongs to an earlier step of your interview; this is where you are now:";
-
 fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
-    let mut replies = vec![Reply::text(STALE).ephemeral()];
+    let mut replies = vec![Reply::text(Rejection::StaleClick.explain(&words::DISCORD)).ephemeral()];
     let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
     replies.extend(render(s, pack, &fx, None).into_iter().map(Reply::ephemeral));
     replies
@@ -114,7 +112,7 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         } => Input::Skip,
         _ => return Ok(()),
     };
-    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
+    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::StaleClick) };
     let outcome = data
         .engine
         .apply_if(&s.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
@@ -145,7 +143,7 @@ async fn acknowledge_ticks(ctx: &serenity::Context, ci: &ComponentInteraction, o
                 .allowed_mentions(super::render::no_mentions());
             CreateInteractionResponse::UpdateMessage(msg)
         }
-        Outcome::Rejected(r) => CreateInteractionResponse::Message(response_message(Reply::text(r.message).ephemeral())),
+        Outcome::Rejected(r) => CreateInteractionResponse::Message(response_message(Reply::text(r.explain(&words::DISCORD)).ephemeral())),
         Outcome::Duplicate => return Ok(()),
     };
     response.execute(&ctx.http, (ci.id, &ci.token)).await?;
@@ -178,7 +176,7 @@ async fn answer(
             review::after(&ctx.http, &data.engine, stored, &session, &effects).await;
             sent?;
         }
-        Outcome::Rejected(r) => respond(&ctx.http, id, token, vec![Reply::text(r.message).ephemeral()]).await?,
+        Outcome::Rejected(r) => respond(&ctx.http, id, token, vec![Reply::text(r.explain(&words::DISCORD)).ephemeral()]).await?,
         Outcome::Duplicate => {}
     }
     Ok(())
@@ -261,7 +259,7 @@ pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteractio
         return Ok(respond(&ctx.http, mi.id, &mi.token, replies).await?);
     }
     let input = Input::SubmitForm { text: text.clone() };
-    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::new(STALE)) };
+    let guard = |now: &Session| if is_current(now, &id) { Ok(()) } else { Err(Rejection::StaleClick) };
     let outcome = data
         .engine
         .apply_if(&stored.session.id, &actor(mi.user.id), &input, &key, now_millis(), &guard)

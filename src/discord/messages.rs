@@ -5,7 +5,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{CreateMessage, Message, ReactionType};
 
 use super::render::no_mentions;
-use super::{actor, Data};
+use super::{actor, words, Data};
 use crate::engine::{now_millis, Outcome};
 
 const SAVED: char = '📝';
@@ -44,7 +44,7 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
             }
             Ok(())
         }
-        Outcome::Rejected(r) => reply(ctx, msg, &r.message).await,
+        Outcome::Rejected(r) => reply(ctx, msg, &r.explain(&words::DISCORD)).await,
         Outcome::Duplicate => Ok(()),
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod review;
 mod review_render;
 mod send;
 mod sweeper;
+pub(crate) mod words;
 
 use std::future::Future;
 use std::time::Duration;

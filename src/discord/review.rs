@@ -13,7 +13,7 @@ use super::ids::{ComponentId, LobbyAction, PeerAction};
 use super::render::{no_mentions, render, Reply};
 use super::review_render::{lobby_card, mention, progress_text, reviewer_rubric};
 use super::send::{post, respond};
-use super::{actor, interactions, Data};
+use super::{actor, interactions, words, Data};
 use crate::engine::{now_millis, Outcome};
 use crate::interview::peer::{check_may_score, MAX_NOTE_CHARS};
 use crate::interview::{Effect, Input, Session};
@@ -78,7 +78,15 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
     let outcome = data.engine.apply(&stored.session.id, &me, &input, &key, now).await?;
     let (session, effects) = match outcome {
         Outcome::Applied { session, effects } => (session, effects),
-        Outcome::Rejected(r) => return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(r.message).ephemeral()]).await?),
+        Outcome::Rejected(r) => {
+            return Ok(respond(
+                &ctx.http,
+                ci.id,
+                &ci.token,
+                vec![Reply::text(r.explain(&words::DISCORD)).ephemeral()],
+            )
+            .await?)
+        }
         Outcome::Duplicate => return Ok(()),
     };
     let pack = data.engine.session_pack(&stored).await?;
@@ -197,7 +205,13 @@ async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Sess
 /// "Score this answer": the reviewer's private rubric, if they may score.
 async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, stored: &Stored, item: usize) -> anyhow::Result<()> {
     if let Err(r) = check_may_score(&stored.session, &actor(ci.user.id), item) {
-        return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(r.message).ephemeral()]).await?);
+        return Ok(respond(
+            &ctx.http,
+            ci.id,
+            &ci.token,
+            vec![Reply::text(r.explain(&words::DISCORD)).ephemeral()],
+        )
+        .await?);
     }
     let pack = data.engine.session_pack(stored).await?;
     let checklist = pack
@@ -217,7 +231,13 @@ async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInterac
 
 async fn open_note(ctx: &serenity::Context, ci: &ComponentInteraction, s: &Session, item: usize, message: u64) -> anyhow::Result<()> {
     if let Err(r) = check_may_score(s, &actor(ci.user.id), item) {
-        return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(r.message).ephemeral()]).await?);
+        return Ok(respond(
+            &ctx.http,
+            ci.id,
+            &ci.token,
+            vec![Reply::text(r.explain(&words::DISCORD)).ephemeral()],
+        )
+        .await?);
     }
     let input = CreateInputText::new(InputTextStyle::Paragraph, "Your note for the candidate", "note")
         .max_length(MAX_NOTE_CHARS as u16)
@@ -252,7 +272,7 @@ pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction
         Outcome::Applied { .. } => Reply::text("Note saved. Pick a rating in your private rubric to submit your score."),
         Outcome::Rejected(r) => Reply::text(format!(
             "{}\nYour note was not saved; here it is to copy:\n> {}",
-            r.message,
+            r.explain(&words::DISCORD),
             note.replace('\n', "\n> ")
         )),
         Outcome::Duplicate => return Ok(()),

@@ -1,8 +1,9 @@
 //! Time in the state machine: pausing and resuming (by the user or for inactivity), per-question
 //! time limits, abandonment, and the scoring deadlines of peer review. `now` is always passed in.
 
-use super::io::{Effect, Rejection};
+use super::io::Effect;
 use super::peer;
+use super::rejection::Rejection;
 use super::state::{Millis, Session, Stage};
 use super::step::{advance_part, keep_draft, next_item, submit};
 use super::view::current_prompt;
@@ -10,7 +11,7 @@ use crate::bank::Pack;
 
 pub(crate) fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if matches!(s.stage, Stage::Paused { .. }) {
-        return Err(Rejection::new("The interview is already paused."));
+        return Err(Rejection::AlreadyPaused);
     }
     let resume = Box::new(s.stage.clone());
     s.stage = Stage::Paused { resume, since: now, idle };
@@ -21,7 +22,7 @@ pub(crate) fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effec
 /// Continues where the pause left off; the time paused does not count against a time limit.
 pub(crate) fn resume(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>, show: bool) -> Result<(), Rejection> {
     let Stage::Paused { resume, since, .. } = &s.stage else {
-        return Err(Rejection::new("The interview is not paused."));
+        return Err(Rejection::NotPaused);
     };
     let paused_for = (now - since).max(0);
     let mut stage = resume.as_ref().clone();
@@ -74,7 +75,7 @@ pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effe
             fx.push(Effect::Abandoned);
         }
         _ if closed => {}
-        _ => return Err(Rejection::quiet("nothing is due yet")),
+        _ => return Err(Rejection::NothingDue),
     }
     Ok(())
 }

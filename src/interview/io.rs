@@ -1,4 +1,4 @@
-//! What goes into the state machine ([`Input`]) and what comes out ([`Effect`], [`Rejection`]).
+//! What goes into the state machine ([`Input`]) and what comes out of an accepted one ([`Effect`]).
 //! Effects say what to show, never how: the Discord and terminal adapters render them.
 
 use serde::{Deserialize, Serialize};
@@ -98,38 +98,6 @@ impl Input {
         }
     }
 }
-
-/// A refused input: the message is for the user who sent it; nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub message: String,
-    /// Nothing to tell anyone (a clock tick with nothing due).
-    pub quiet: bool,
-}
-
-impl Rejection {
-    pub fn new(message: impl Into<String>) -> Rejection {
-        Rejection {
-            message: message.into(),
-            quiet: false,
-        }
-    }
-
-    pub fn quiet(message: impl Into<String>) -> Rejection {
-        Rejection {
-            message: message.into(),
-            quiet: true,
-        }
-    }
-}
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Rejection {}
 
 /// A question (or follow-up) to show.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,9 @@
 //! - [`plan`]: which questions an interview asks, from a seed.
 //! - [`state`]: the session snapshot the store persists after every input.
 //! - [`ids`]: who acts, where a session lives and how it runs.
-//! - [`io`]: inputs, effects and rejections.
+//! - [`io`]: inputs and effects.
+//! - [`rejection`]: why an input was refused; [`wording`]: the sentences for it, in an
+//!   adapter's [`Vocabulary`].
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
 //! - [`summary`]: per-area and overall results.
@@ -21,20 +23,24 @@ pub mod ids;
 pub mod io;
 pub mod peer;
 pub mod plan;
+pub mod rejection;
 mod rounds;
 pub mod state;
 pub mod step;
 pub mod summary;
 pub mod transcript;
 mod view;
+pub mod wording;
 
 pub use ids::{ActorId, Mode, Scope};
-pub use io::{Ask, Effect, Feedback, Input, Rejection, MAX_ANSWER_CHARS};
+pub use io::{Ask, Effect, Feedback, Input, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};
+pub use rejection::{HostOnly, Rejection};
 pub use state::{Actor, Millis, Rating, Session, Settings, Stage, SYSTEM};
 pub use step::{start, start_peer, step};
 pub use summary::Summary;
 pub use view::{ask, current_prompt};
+pub use wording::{Action, Vocabulary};
 
 #[cfg(test)]
 mod tests;

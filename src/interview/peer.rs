@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::PeerScore;
-use super::io::{Effect, Input, Rejection};
+use super::io::{Effect, Input};
+use super::rejection::{HostOnly, Rejection};
 use super::rounds::{close, round_complete};
 pub use super::rounds::{close_due, expected, maybe_report, open, share};
 use super::state::{Actor, Millis, Rating, Session, Stage};
@@ -107,23 +108,23 @@ pub fn is_peer_input(input: &Input) -> bool {
 /// Applies a peer input to `s` (already cloned by the caller).
 pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if s.peer.is_none() {
-        return Err(not_peer());
+        return Err(Rejection::NotPeerSession);
     }
     match input {
         Input::Join => join(s, actor, now, fx),
         Input::Leave => leave(s, actor, false, pack, now, fx),
         Input::RemoveReviewer { reviewer } => {
-            host_only(s, actor, "remove reviewers")?;
+            host_only(s, actor, HostOnly::RemoveReviewers)?;
             leave(s, reviewer, true, pack, now, fx)
         }
         Input::StartInterview => start_interview(s, actor, pack, now, fx),
         Input::PeerTicks { item, ticks } => {
             let n = checklist_len(s, pack, *item);
             if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
-                return Err(Rejection::new(format!(
-                    "There is no checklist item {}; this checklist has items 1 to {n}.",
-                    *bad as usize + 1
-                )));
+                return Err(Rejection::NoSuchChecklistItem {
+                    number: *bad as usize + 1,
+                    of: n,
+                });
             }
             let mut ticks = ticks.clone();
             ticks.sort_unstable();
@@ -141,9 +142,10 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
             let note = note.trim().to_string();
             let n = note.chars().count();
             if n == 0 || n > MAX_NOTE_CHARS {
-                return Err(Rejection::new(format!(
-                    "A note is 1 to {MAX_NOTE_CHARS} characters (got {n}); nothing was saved."
-                )));
+                return Err(Rejection::BadNote {
+                    chars: n,
+                    max: MAX_NOTE_CHARS,
+                });
             }
             draft(s, actor, *item, now, fx, |d| d.2 = Some(note))?;
             fx.push(Effect::NoteSaved { item: *item });
@@ -151,34 +153,34 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
         }
         Input::PeerRate { item, rating } => rate(s, actor, *item, *rating, pack, now, fx),
         Input::CloseScoring { item } => {
-            host_only(s, actor, "close scoring")?;
+            host_only(s, actor, HostOnly::CloseScoring)?;
             open_round(s, *item)?;
             close(s, pack, *item, now, fx);
             Ok(())
         }
-        _ => Err(Rejection::new(format!("'{}' is not a peer-review action.", input.name()))),
+        _ => Err(Rejection::NotPeerInput { input: input.name() }),
     }
-}
-
-fn not_peer() -> Rejection {
-    Rejection::new("This is not a peer-review session.")
 }
 
 /// The session's peer-review state, or the refusal for a session that has none.
 pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
-    s.peer.as_mut().ok_or_else(not_peer)
+    s.peer.as_mut().ok_or(Rejection::NotPeerSession)
 }
 
 /// The open round of `item`, to change.
 fn open_round_mut(s: &mut Session, item: usize) -> Result<&mut Round, Rejection> {
     open_round(s, item)?;
-    peer(s)?.rounds.get_mut(item).and_then(Option::as_mut).ok_or_else(not_peer)
+    peer(s)?
+        .rounds
+        .get_mut(item)
+        .and_then(Option::as_mut)
+        .ok_or(Rejection::NotPeerSession)
 }
 
-fn host_only(s: &Session, actor: &str, what: &str) -> Result<(), Rejection> {
+fn host_only(s: &Session, actor: &str, what: HostOnly) -> Result<(), Rejection> {
     match &s.peer {
         Some(p) if p.host == actor => Ok(()),
-        _ => Err(Rejection::new(format!("Only the host can {what}."))),
+        _ => Err(Rejection::NotHost(what)),
     }
 }
 
@@ -192,14 +194,12 @@ fn checklist_len(s: &Session, pack: &Pack, item: usize) -> usize {
 
 fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if actor == s.candidate {
-        return Err(Rejection::new(
-            "You are the candidate: you answer, and your teammates score. You can self-score on your own rubric.",
-        ));
+        return Err(Rejection::CandidateCannotJoin);
     }
     let p = peer(s)?;
     match p.reviewers.iter_mut().find(|r| r.actor == actor) {
-        Some(r) if r.removed => return Err(Rejection::new("The host removed you from this review, so you can't rejoin it.")),
-        Some(r) if r.active => return Err(Rejection::new("You are already a reviewer here.")),
+        Some(r) if r.removed => return Err(Rejection::RemovedCannotRejoin),
+        Some(r) if r.active => return Err(Rejection::AlreadyReviewer),
         Some(r) => r.active = true,
         None => p.reviewers.push(Reviewer {
             actor: actor.to_string(),
@@ -218,7 +218,7 @@ fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Resu
 
 fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if removed && who == s.candidate {
-        return Err(Rejection::new("The candidate is not a reviewer."));
+        return Err(Rejection::CandidateNotReviewer);
     }
     let p = peer(s)?;
     let i = match p.reviewers.iter().position(|r| r.actor == who) {
@@ -233,11 +233,11 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
             });
             p.reviewers.len() - 1
         }
-        _ => return Err(Rejection::new("You are not a reviewer here.")),
+        _ => return Err(Rejection::NotReviewer),
     };
     let r = &mut p.reviewers[i];
     if removed && r.removed {
-        return Err(Rejection::new("That person was already removed."));
+        return Err(Rejection::AlreadyRemoved);
     }
     r.active = false;
     r.removed |= removed;
@@ -257,12 +257,12 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
 }
 
 fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    host_only(s, actor, "start the interview")?;
+    host_only(s, actor, HostOnly::StartInterview)?;
     if s.stage != Stage::Lobby {
-        return Err(Rejection::new("The interview has already started."));
+        return Err(Rejection::AlreadyStarted);
     }
     if peer(s)?.active().count() == 0 {
-        return Err(Rejection::new("At least one reviewer must join before the interview starts."));
+        return Err(Rejection::NoReviewers);
     }
     s.stage = Stage::Asking {
         item: 0,
@@ -280,11 +280,8 @@ fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &
 fn open_round(s: &Session, item: usize) -> Result<&Round, Rejection> {
     let round = s.peer.as_ref().and_then(|p| p.rounds.get(item)).and_then(|r| r.as_ref());
     match round {
-        None => Err(Rejection::new(format!(
-            "There is no answer to score for question {} yet.",
-            item + 1
-        ))),
-        Some(r) if r.closed_at.is_some() => Err(Rejection::new("Scoring for this answer has closed; your score was not recorded.")),
+        None => Err(Rejection::NoAnswerToScore { item }),
+        Some(r) if r.closed_at.is_some() => Err(Rejection::ScoringClosed),
         Some(r) => Ok(r),
     }
 }
@@ -299,17 +296,15 @@ pub fn check_may_score(s: &Session, actor: &str, item: usize) -> Result<(), Reje
 /// Checks that `actor` may score `item` now (joining them in an asynchronous review).
 fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if actor == s.candidate {
-        return Err(Rejection::new(
-            "You can't peer-score your own answers. Use the self-score on your rubric instead.",
-        ));
+        return Err(Rejection::OwnAnswers);
     }
     open_round(s, item)?;
-    let p = s.peer.as_ref().ok_or_else(not_peer)?;
+    let p = s.peer.as_ref().ok_or(Rejection::NotPeerSession)?;
     match p.reviewer(actor) {
-        Some(r) if r.removed => Err(Rejection::new("The host removed you from this review; you can't score any more.")),
+        Some(r) if r.removed => Err(Rejection::RemovedCannotScore),
         Some(r) if r.active => Ok(()),
         _ if p.asynchronous => join(s, actor, now, fx),
-        _ => Err(Rejection::new("Only joined reviewers can score. Press **Join as reviewer** first.")),
+        _ => Err(Rejection::NotJoined),
     }
 }
 
@@ -335,7 +330,7 @@ fn draft(
 }
 
 fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    let rating = Rating::new(rating).ok_or_else(|| Rejection::new(format!("A rating is 1 to 4; got {rating}.")))?;
+    let rating = Rating::new(rating).ok_or(Rejection::BadPeerRating { got: rating })?;
     may_score(s, actor, item, now, fx)?;
     let round = open_round_mut(s, item)?;
     let (ticks, note) = round

@@ -25,8 +25,8 @@ fn ok(s: &Session, actor: &str, input: Input) -> (Session, Vec<Effect>) {
     (n, fx)
 }
 
-fn no(s: &Session, actor: &str, input: Input) -> String {
-    step(s, actor, &input, pack(), T0 + 1000).expect_err("refused").message
+fn no(s: &Session, actor: &str, input: Input) -> Rejection {
+    step(s, actor, &input, pack(), T0 + 1000).expect_err("refused")
 }
 
 fn peer(s: &Session) -> &Peer {
@@ -43,15 +43,18 @@ fn answered() -> Session {
     };
     let (s, fx) = start_peer("p1".into(), CAND.into(), HOST.into(), pack(), &opts, Settings::default(), 600, T0).unwrap();
     assert_eq!(fx, vec![Effect::Lobby { host: HOST.into() }]);
-    assert!(no(&s, HOST, Input::StartInterview).contains("At least one reviewer"));
-    assert!(no(&s, CAND, Input::Join).contains("You are the candidate"));
+    assert_eq!(no(&s, HOST, Input::StartInterview), Rejection::NoReviewers);
+    assert_eq!(no(&s, CAND, Input::Join), Rejection::CandidateCannotJoin);
     let (s, _) = ok(&s, R1, Input::Join);
     let (s, _) = ok(&s, R2, Input::Join);
-    assert!(no(&s, R1, Input::Join).contains("already a reviewer"));
-    assert!(no(&s, R1, Input::StartInterview).contains("Only the host"));
-    assert!(no(&s, CAND, Input::Answer { text: "early".into() }).contains("hasn't started"));
+    assert_eq!(no(&s, R1, Input::Join), Rejection::AlreadyReviewer);
+    assert_eq!(no(&s, R1, Input::StartInterview), Rejection::NotHost(HostOnly::StartInterview));
+    assert_eq!(no(&s, CAND, Input::Answer { text: "early".into() }), Rejection::InLobby);
     let (s, _) = ok(&s, HOST, Input::StartInterview);
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("no answer to score"));
+    assert_eq!(
+        no(&s, R1, Input::PeerRate { item: 0, rating: 3 }),
+        Rejection::NoAnswerToScore { item: 0 }
+    );
     let (s, fx) = ok(
         &s,
         CAND,
@@ -69,10 +72,19 @@ fn answered() -> Session {
 #[test]
 fn only_joined_reviewers_score_and_never_the_candidate() {
     let s = answered();
-    assert!(no(&s, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("can't peer-score your own answers"));
-    assert!(no(&s, "discord:stranger", Input::PeerRate { item: 0, rating: 2 }).contains("Only joined reviewers"));
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 7 }).contains("1 to 4"));
-    assert!(no(&s, R1, Input::PeerTicks { item: 0, ticks: vec![42] }).contains("no checklist item 43"));
+    assert_eq!(no(&s, CAND, Input::PeerRate { item: 0, rating: 4 }), Rejection::OwnAnswers);
+    assert_eq!(
+        no(&s, "discord:stranger", Input::PeerRate { item: 0, rating: 2 }),
+        Rejection::NotJoined
+    );
+    assert_eq!(
+        no(&s, R1, Input::PeerRate { item: 0, rating: 7 }),
+        Rejection::BadPeerRating { got: 7 }
+    );
+    assert!(matches!(
+        no(&s, R1, Input::PeerTicks { item: 0, ticks: vec![42] }),
+        Rejection::NoSuchChecklistItem { number: 43, .. }
+    ));
 }
 
 #[test]
@@ -120,18 +132,21 @@ fn a_resubmission_replaces_and_the_last_reviewer_closes_the_round() {
     };
     assert_eq!((a.reviewers, a.median, a.spread, a.disagreement), (2, Some(2.0), Some(2), true));
     assert_eq!(a.ticks[0], 1);
-    assert!(no(&s, R2, Input::PeerRate { item: 0, rating: 4 }).contains("closed; your score was not recorded"));
+    assert_eq!(no(&s, R2, Input::PeerRate { item: 0, rating: 4 }), Rejection::ScoringClosed);
 }
 
 #[test]
 fn removed_reviewers_keep_their_scores_but_score_no_more() {
     let s = answered();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 4 });
-    assert!(no(&s, R1, Input::RemoveReviewer { reviewer: R2.into() }).contains("Only the host"));
+    assert_eq!(
+        no(&s, R1, Input::RemoveReviewer { reviewer: R2.into() }),
+        Rejection::NotHost(HostOnly::RemoveReviewers)
+    );
     // Removing the one who had not scored completes the round: everyone left has scored.
     let (s, fx) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 1)), "{fx:?}");
-    assert!(no(&s, R2, Input::Join).contains("removed you"));
+    assert_eq!(no(&s, R2, Input::Join), Rejection::RemovedCannotRejoin);
     let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R1.into() });
     assert_eq!(
         peer(&s).rounds[0].as_ref().unwrap().scores.len(),
@@ -144,7 +159,10 @@ fn removed_reviewers_keep_their_scores_but_score_no_more() {
 fn the_host_closes_scoring_and_the_report_comes_once_at_the_end() {
     let s = answered();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
-    assert!(no(&s, R1, Input::CloseScoring { item: 0 }).contains("Only the host"));
+    assert_eq!(
+        no(&s, R1, Input::CloseScoring { item: 0 }),
+        Rejection::NotHost(HostOnly::CloseScoring)
+    );
     let (s, fx) = ok(&s, HOST, Input::CloseScoring { item: 0 });
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(_))));
     let (s, _) = ok(&s, CAND, Input::Skip); // skip the self-score
@@ -179,7 +197,7 @@ fn the_clock_closes_overdue_rounds() {
     assert_eq!(s.next_deadline(), Some(T0 + 1000 + 600_000));
     let (s, fx) = step(&s, SYSTEM, &Input::Clock, p, T0 + 1000 + 600_000).unwrap();
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 0)), "{fx:?}");
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("closed"));
+    assert_eq!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }), Rejection::ScoringClosed);
 }
 
 #[test]
@@ -191,16 +209,13 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         seed: 1,
     };
     let (s, _) = start("o1".into(), CAND.into(), pack(), &opts, Settings::default(), T0).unwrap();
-    assert!(peer::share(&s, "x".into(), 60, T0)
-        .unwrap_err()
-        .message
-        .contains("Only a finished interview"));
+    assert_eq!(peer::share(&s, "x".into(), 60, T0).unwrap_err(), Rejection::NotFinished);
     let (s, _) = ok(&s, CAND, Input::SubmitForm { text: "my answer".into() });
     let (s, _) = ok(&s, CAND, Input::End);
     let (shared, fx) = peer::share(&s, "s2".into(), 7 * 86_400, T0 + 5000).unwrap();
     assert_eq!(shared.version, 1);
     assert!(matches!(fx[..], [Effect::ScoringOpened { item: 0, .. }]));
-    assert!(no(&shared, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("own answers"));
+    assert_eq!(no(&shared, CAND, Input::PeerRate { item: 0, rating: 4 }), Rejection::OwnAnswers);
     let (shared, fx) = ok(&shared, R1, Input::PeerRate { item: 0, rating: 3 });
     assert!(
         fx.iter().any(|e| matches!(e, Effect::ReviewerJoined { .. })),
@@ -228,7 +243,10 @@ fn a_late_reviewer_scores_from_then_on_without_holding_up_earlier_answers() {
         fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
         "the late joiner does not hold up question 1: {fx:?}"
     );
-    assert!(no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }).contains("closed"));
+    assert_eq!(
+        no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }),
+        Rejection::ScoringClosed
+    );
 }
 
 #[test]
@@ -236,7 +254,7 @@ fn the_host_can_bar_a_reviewer_who_left_or_never_joined() {
     let s = answered();
     let (s, _) = ok(&s, R2, Input::Leave);
     let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
-    assert!(no(&s, R2, Input::Join).contains("removed you"));
+    assert_eq!(no(&s, R2, Input::Join), Rejection::RemovedCannotRejoin);
     let (s, _) = ok(
         &s,
         HOST,
@@ -244,8 +262,11 @@ fn the_host_can_bar_a_reviewer_who_left_or_never_joined() {
             reviewer: "discord:never".into(),
         },
     );
-    assert!(no(&s, "discord:never", Input::Join).contains("removed you"));
-    assert!(no(&s, HOST, Input::RemoveReviewer { reviewer: CAND.into() }).contains("not a reviewer"));
+    assert_eq!(no(&s, "discord:never", Input::Join), Rejection::RemovedCannotRejoin);
+    assert_eq!(
+        no(&s, HOST, Input::RemoveReviewer { reviewer: CAND.into() }),
+        Rejection::CandidateNotReviewer
+    );
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! and the report once everything is over. Also sharing a finished session for asynchronous review.
 
 use super::aggregate::{aggregate, report};
-use super::io::{Effect, Rejection};
+use super::io::Effect;
 use super::peer::{peer, Peer, Reviewer, Round};
+use super::rejection::Rejection;
 use super::state::{Millis, Session, Stage};
 use crate::bank::Pack;
 
@@ -12,12 +13,10 @@ use crate::bank::Pack;
 /// with a scoring round open on every answered question until `scoring_secs` from now.
 pub fn share(original: &Session, id: String, scoring_secs: u32, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
     if !matches!(original.stage, Stage::Finished { .. } | Stage::Abandoned { .. }) {
-        return Err(Rejection::new(
-            "Only a finished interview can be shared for review; end it first with `/interview end`.",
-        ));
+        return Err(Rejection::NotFinished);
     }
     if original.items.iter().all(|i| i.answers.is_empty()) {
-        return Err(Rejection::new("That interview has no answers to review."));
+        return Err(Rejection::NoAnswers);
     }
     let mut s = original.clone();
     s.id = id;

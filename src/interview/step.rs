@@ -3,9 +3,10 @@
 
 use super::clock::{clock, pause, resume};
 use super::coverage::assess;
-use super::io::{Effect, Input, Rejection, MAX_ANSWER_CHARS};
+use super::io::{Effect, Input, MAX_ANSWER_CHARS};
 use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
+use super::rejection::Rejection;
 use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM};
 use super::summary::summarize;
 use super::view::{ask, current_prompt, feedback, question};
@@ -85,7 +86,7 @@ pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -
         peer::apply(&mut next, actor, input, pack, now, &mut fx)?;
     } else {
         if s.stage.is_over() && !matches!(input, Input::Clock) {
-            return Err(Rejection::new("This interview has ended. Start a new one to practise again."));
+            return Err(Rejection::Ended);
         }
         check_actor(s, actor, input)?;
         match input {
@@ -112,12 +113,10 @@ pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -
 fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection> {
     match input {
         Input::Clock if actor == SYSTEM => Ok(()),
-        Input::Clock => Err(Rejection::new("Only the system clock can apply deadlines.")),
+        Input::Clock => Err(Rejection::NotClock),
         _ if actor == s.candidate => Ok(()),
         Input::End if s.peer.as_ref().is_some_and(|p| p.host == actor) => Ok(()),
-        _ => Err(Rejection::new(
-            "This is someone else's interview; only the candidate can answer or control it.",
-        )),
+        _ => Err(Rejection::NotCandidate),
     }
 }
 
@@ -141,21 +140,21 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
             Ok(())
         }
         (Input::Repeat, _) => {
-            let prompt = current_prompt(s, pack, true)
-                .ok_or_else(|| Rejection::new("There is no question to repeat yet: the interview hasn't started."))?;
+            let prompt = current_prompt(s, pack, true).ok_or(Rejection::NothingToRepeat)?;
             fx.push(prompt);
             Ok(())
         }
         (Input::Checklist { ticks }, Stage::Scoring { item, .. }) => checklist(s, pack, item, ticks, fx),
         (Input::Rate { rating }, Stage::Scoring { item, ticks }) => rate(s, pack, item, ticks, *rating, now, fx),
-        (Input::Answer { .. } | Input::Submit | Input::SubmitForm { .. } | Input::Hint, Stage::Scoring { .. }) => Err(
-            Rejection::new("This question is waiting for your self-score: tick the checklist items your answer covered, then rate it 1-4 (or skip scoring)."),
-        ),
-        (_, Stage::Lobby) => Err(Rejection::new("The interview hasn't started yet: the host starts it once reviewers have joined.")),
-        (Input::Checklist { .. } | Input::Rate { .. }, _) => {
-            Err(Rejection::new("There is nothing to score yet: answer the current question first."))
+        (Input::Answer { .. } | Input::Submit | Input::SubmitForm { .. } | Input::Hint, Stage::Scoring { .. }) => {
+            Err(Rejection::AwaitingSelfScore)
         }
-        (other, stage) => Err(Rejection::new(format!("'{}' is not possible while {}.", other.name(), stage.name()))),
+        (_, Stage::Lobby) => Err(Rejection::InLobby),
+        (Input::Checklist { .. } | Input::Rate { .. }, _) => Err(Rejection::NothingToScore),
+        (other, stage) => Err(Rejection::NotNow {
+            input: other.name(),
+            stage: stage.name(),
+        }),
     }
 }
 
@@ -165,31 +164,26 @@ fn record_coverage(s: &mut Session, pack: &Pack, item: usize) {
     s.items[item].coverage = Some(coverage);
 }
 
-fn not_asking() -> Rejection {
-    Rejection::new("No question is waiting for an answer right now.")
-}
-
 fn check_len(text: &str) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new(
-            "Your answer is empty, so nothing was saved. Write your answer, then submit it.",
-        ));
+        return Err(Rejection::EmptyAnswer);
     }
     let n = text.chars().count();
     if n > MAX_ANSWER_CHARS {
-        return Err(Rejection::new(format!(
-            "That answer is {n} characters; the limit is {MAX_ANSWER_CHARS}. Nothing was saved: shorten it and send it again."
-        )));
+        return Err(Rejection::TooLong {
+            chars: n,
+            max: MAX_ANSWER_CHARS,
+        });
     }
     Ok(())
 }
 
 fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new("That message is empty, so it was not added to your answer."));
+        return Err(Rejection::EmptyMessage);
     }
     let Stage::Asking { draft, .. } = &mut s.stage else {
-        return Err(not_asking());
+        return Err(Rejection::NotAsking);
     };
     let joined = if draft.is_empty() {
         text.to_string()
@@ -198,9 +192,10 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
     };
     let n = joined.chars().count();
     if n > MAX_ANSWER_CHARS {
-        return Err(Rejection::new(format!(
-            "With that message your answer would be {n} characters; the limit is {MAX_ANSWER_CHARS}. It was not added; your draft so far is kept. Submit it, or send a shorter message."
-        )));
+        return Err(Rejection::DraftTooLong {
+            chars: n,
+            max: MAX_ANSWER_CHARS,
+        });
     }
     *draft = joined;
     fx.push(Effect::DraftSaved { chars: n });
@@ -210,7 +205,7 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
 pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     check_len(text)?;
     let Stage::Asking { item, part, asked_at, .. } = s.stage else {
-        return Err(not_asking());
+        return Err(Rejection::NotAsking);
     };
     let over_time = !by_clock && s.settings.time_limit_secs.is_some_and(|l| now > asked_at + l as i64 * 1000);
     let text = text.trim().to_string();
@@ -253,12 +248,11 @@ fn hint(s: &mut Session, pack: &Pack, item: usize, fx: &mut Vec<Effect>) -> Resu
     let hints = &question(s, pack, item).hints;
     let used = s.items[item].hints_used as usize;
     if used >= hints.len() {
-        let msg = if hints.is_empty() {
-            "This question has no hints."
+        return Err(if hints.is_empty() {
+            Rejection::NoHints
         } else {
-            "You have seen every hint for this question."
-        };
-        return Err(Rejection::new(msg));
+            Rejection::NoMoreHints
+        });
     }
     s.items[item].hints_used += 1;
     fx.push(Effect::Hint {
@@ -284,10 +278,10 @@ fn skip_question(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Mi
 fn checklist(s: &mut Session, pack: &Pack, item: usize, ticks: &[u8], fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let n = question(s, pack, item).checklist.len();
     if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
-        return Err(Rejection::new(format!(
-            "There is no checklist item {}; this checklist has items 1 to {n}.",
-            *bad as usize + 1
-        )));
+        return Err(Rejection::NoSuchChecklistItem {
+            number: *bad as usize + 1,
+            of: n,
+        });
     }
     let mut ticks = ticks.to_vec();
     ticks.sort_unstable();
@@ -310,11 +304,7 @@ fn rate(
     now: Millis,
     fx: &mut Vec<Effect>,
 ) -> Result<(), Rejection> {
-    let rating = Rating::new(rating).ok_or_else(|| {
-        Rejection::new(format!(
-            "A rating is 1 to 4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire); got {rating}."
-        ))
-    })?;
+    let rating = Rating::new(rating).ok_or(Rejection::BadRating { got: rating })?;
     s.items[item].self_score = Some(SelfScore {
         ticks: ticks.unwrap_or_default(),
         rating,

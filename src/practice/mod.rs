@@ -2,6 +2,7 @@
 //! reading stdin line by line (so it works piped) and printing the effects.
 
 mod render;
+mod words;
 
 use std::io::{IsTerminal, Write};
 
@@ -152,7 +153,7 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut 
             Ok(Some(session))
         }
         Err(r) => {
-            term.error(&r.message);
+            term.error(&r.explain(&words::TERMINAL));
             anyhow::bail!("could not start the interview")
         }
     }
@@ -175,7 +176,7 @@ async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term
             Ok(session)
         }
         Outcome::Rejected(r) => {
-            term.error(&r.message);
+            term.error(&r.explain(&words::TERMINAL));
             // Another writer (a second terminal of the same user) may have moved it on.
             Ok(engine.store.load(&s.id).await?.map_or_else(|| s.clone(), |st| st.session))
         }

@@ -3,7 +3,7 @@
 
 use super::{say, say_all};
 use crate::discord::render::{clip, render, totals_line, Reply};
-use crate::discord::{actor, scope, Context, Error};
+use crate::discord::{actor, scope, words, Context, Error};
 use crate::engine::{now_millis, Outcome};
 use crate::interview::summary::summarize;
 use crate::interview::{current_prompt, Input, Stage};
@@ -101,7 +101,7 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
             crate::discord::review::after(ctx.http(), engine, &s, &session, &effects).await;
             Ok(())
         }
-        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
+        Outcome::Rejected(r) => say(ctx, Reply::text(r.explain(&words::DISCORD)).ephemeral()).await,
         Outcome::Duplicate => Ok(()),
     }
 }

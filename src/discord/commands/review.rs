@@ -8,7 +8,7 @@ use super::start::{precheck, Request};
 use super::{ac_areas, ac_role, say};
 use crate::discord::render::{clip, render, Reply};
 use crate::discord::send::post;
-use crate::discord::{actor, scope, Context, Error};
+use crate::discord::{actor, scope, words, Context, Error};
 use crate::engine::{now_millis, Outcome};
 use crate::interview::Input;
 
@@ -86,7 +86,7 @@ pub async fn start(
     let new = req.session(&scope, "peer", &cand, &thread_id, Some((&host, secs)));
     let (session, effects) = match engine.start(new, now_millis()).await? {
         Ok(x) => x,
-        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+        Err(r) => return say(ctx, Reply::text(r.explain(&words::DISCORD)).ephemeral()).await,
     };
     if let Err(e) = post(ctx.http(), thread, render(&session, &pack, &effects, None)).await {
         engine.store.discard(&session.id).await?;
@@ -128,7 +128,7 @@ pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] 
             crate::discord::review::after(ctx.http(), engine, &stored, &session, &effects).await;
             Ok(())
         }
-        Outcome::Rejected(r) => say(ctx, Reply::text(r.message).ephemeral()).await,
+        Outcome::Rejected(r) => say(ctx, Reply::text(r.explain(&words::DISCORD)).ephemeral()).await,
         Outcome::Duplicate => Ok(()),
     }
 }
@@ -194,7 +194,7 @@ pub async fn share(
         .await?
     {
         Ok(x) => x,
-        Err(r) => return say(ctx, Reply::text(r.message).ephemeral()).await,
+        Err(r) => return say(ctx, Reply::text(r.explain(&words::DISCORD)).ephemeral()).await,
     };
     let intro = Reply::text(format!(
         "<@{}> shared a finished **{}** interview for review. Each answer below is open for scoring for {} day(s): press **Score this answer** to score it privately.",

@@ -10,7 +10,7 @@ use super::{ac_areas, ac_role, default_role, say, say_all};
 use crate::bank::Pack;
 use crate::discord::render::{clip, render, Reply};
 use crate::discord::send::{discord_code, post};
-use crate::discord::{actor, scope, Context, Error};
+use crate::discord::{actor, scope, words, Context, Error};
 use crate::engine::{now_millis, NewSession};
 use crate::interview::PlanOptions;
 use crate::store::Stored;
@@ -125,11 +125,11 @@ impl Request {
 pub(super) async fn precheck(ctx: &Context<'_>, req: &Request, pack_scope: &str) -> Result<Result<Arc<Pack>, String>, Error> {
     let pack = match ctx.data().engine.pack_in(pack_scope, &req.role, true).await? {
         Ok(p) => p,
-        Err(r) => return Ok(Err(r.message)),
+        Err(r) => return Ok(Err(r.explain(&words::DISCORD))),
     };
     Ok(crate::interview::plan::select(&pack, &req.options)
         .map(|_| pack)
-        .map_err(|r| r.message))
+        .map_err(|r| r.explain(&words::DISCORD)))
 }
 
 async fn live_here(ctx: Context<'_>, scope: &str) -> Result<Option<Stored>, Error> {
@@ -210,7 +210,7 @@ async fn start_session(
         .await?
     {
         Ok(x) => x,
-        Err(r) => return Ok(Err(r.message)),
+        Err(r) => return Ok(Err(r.explain(&words::DISCORD))),
     };
     if let Err(e) = post(ctx.http(), channel, render(&session, pack, &effects, None)).await {
         // The candidate never saw it: remove it, so it does not block their next start.
@@ -240,7 +240,7 @@ async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
         .start(req.session("dm", "dm", &candidate, &channel_id, None), now_millis())
         .await?
     {
-        Err(r) => say(ctx, Reply::text(r.message)).await,
+        Err(r) => say(ctx, Reply::text(r.explain(&words::DISCORD))).await,
         Ok((session, effects)) => say_all(ctx, render(&session, &pack, &effects, None)).await,
     }
 }
