@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 
 use crate::bank::{parse_pack, Bank, Pack};
-use crate::interview::{self, Effect, Input, Millis, PlanOptions, Rejection, Session, Settings};
+use crate::interview::{self, ActorId, Effect, Input, Millis, PlanOptions, Rejection, Session, Settings};
 use crate::store::{NewRow, Persisted, Store, Stored};
 
 /// Parsed server packs by (guild scope, role), with the stored version they were parsed from.
@@ -41,7 +41,7 @@ pub enum Outcome {
 /// Where a new session lives and who it is for.
 pub struct NewSession<'a> {
     pub scope: &'a str,
-    pub candidate: &'a str,
+    pub candidate: &'a ActorId,
     pub mode: &'a str,
     pub role: &'a str,
     pub options: PlanOptions,
@@ -50,7 +50,7 @@ pub struct NewSession<'a> {
     /// Idempotency key of the start: a re-delivered start command starts nothing twice.
     pub key: &'a str,
     /// A peer-review session: its host and how long each answer's scoring stays open.
-    pub peer: Option<(&'a str, u32)>,
+    pub peer: Option<(&'a ActorId, u32)>,
 }
 
 const MAX_RETRIES: usize = 8;
@@ -142,17 +142,8 @@ impl Engine {
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
         let started = match new.peer {
-            None => interview::start(id, new.candidate.to_string(), &pack, &new.options, settings, now),
-            Some((host, secs)) => interview::start_peer(
-                id,
-                new.candidate.to_string(),
-                host.to_string(),
-                &pack,
-                &new.options,
-                settings,
-                secs,
-                now,
-            ),
+            None => interview::start(id, new.candidate, &pack, &new.options, settings, now),
+            Some((host, secs)) => interview::start_peer(id, new.candidate, host, &pack, &new.options, settings, secs, now),
         };
         let (session, effects) = match started {
             Ok(x) => x,
@@ -174,7 +165,7 @@ impl Engine {
     }
 
     /// Applies `input` from `actor` to the session `id`, exactly once per `key`.
-    pub async fn apply(&self, id: &str, actor: &str, input: &Input, key: &str, now: Millis) -> anyhow::Result<Outcome> {
+    pub async fn apply(&self, id: &str, actor: &ActorId, input: &Input, key: &str, now: Millis) -> anyhow::Result<Outcome> {
         self.apply_if(id, actor, input, key, now, &|_| Ok(())).await
     }
 
@@ -184,7 +175,7 @@ impl Engine {
     pub async fn apply_if(
         &self,
         id: &str,
-        actor: &str,
+        actor: &ActorId,
         input: &Input,
         key: &str,
         now: Millis,
@@ -207,7 +198,7 @@ impl Engine {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
             };
-            match self.store.persist(&stored.session, &next, actor, input, key, now).await? {
+            match self.store.persist(&stored.session, &next, actor.as_str(), input, key, now).await? {
                 Persisted::Done => return Ok(Outcome::Applied { session: next, effects }),
                 Persisted::Duplicate => return Ok(Outcome::Duplicate),
                 Persisted::Conflict => tracing::debug!(session = id, "version conflict; retrying"),
@@ -248,8 +239,8 @@ impl Engine {
         Ok(Ok((session, effects)))
     }
 
-    pub async fn live(&self, scope: &str, candidate: &str) -> anyhow::Result<Option<Stored>> {
-        self.store.live(scope, candidate).await
+    pub async fn live(&self, scope: &str, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
+        self.store.live(scope, candidate.as_str()).await
     }
 
     /// Applies due deadlines to every session whose deadline has passed; returns what happened.
@@ -258,7 +249,7 @@ impl Engine {
         for stored in self.store.due(now, 100).await? {
             let s = &stored.session;
             let key = format!("clock:{}:{}", s.id, s.version);
-            match self.apply(&s.id, interview::SYSTEM, &Input::Clock, &key, now).await {
+            match self.apply(&s.id, &ActorId::system(), &Input::Clock, &key, now).await {
                 Ok(Outcome::Applied { session, effects }) => out.push((Stored { session, ..stored }, effects)),
                 Ok(_) => {}
                 // One broken session must not stop everyone else's deadlines: look again later.

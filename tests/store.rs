@@ -11,11 +11,15 @@ use sqlx::Executor;
 
 use panelist::bank::load_path;
 use panelist::engine::{Engine, NewSession, Outcome};
-use panelist::interview::{Input, PlanOptions, Rejection, Session, Settings, Stage};
+use panelist::interview::{ActorId, Input, PlanOptions, Rejection, Session, Settings, Stage};
 use panelist::store::Store;
 use sqlx::Row;
 
 const ME: &str = "local:tester";
+
+fn me() -> ActorId {
+    ActorId::from_stored(ME)
+}
 const T0: i64 = 1_700_000_000_000;
 
 /// A fresh, empty database of one backend.
@@ -95,7 +99,7 @@ async fn start(e: &Engine, key: &str) -> Session {
 async fn start_in(e: &Engine, scope: &str, key: &str) -> Session {
     let new = NewSession {
         scope,
-        candidate: ME,
+        candidate: &me(),
         mode: "practice",
         role: "senior-python-developer",
         options: PlanOptions {
@@ -113,7 +117,7 @@ async fn start_in(e: &Engine, scope: &str, key: &str) -> Session {
 }
 
 async fn apply(e: &Engine, s: &str, input: Input, key: &str) -> Outcome {
-    e.apply(s, ME, &input, key, T0 + 1000).await.unwrap()
+    e.apply(s, &me(), &input, key, T0 + 1000).await.unwrap()
 }
 
 async fn count(e: &Engine, sql: &str, id: &str) -> i64 {
@@ -180,7 +184,7 @@ async fn a_stale_write_rolls_back_the_whole_transaction(db: Db) {
     let e = engine(&db).await;
     let s = start(&e, "k0").await;
     let pack = e.bank.role("senior-python-developer").unwrap();
-    let (next, _) = panelist::interview::step(&s, ME, &Input::SubmitForm { text: "answer".into() }, pack, T0).unwrap();
+    let (next, _) = panelist::interview::step(&s, &me(), &Input::SubmitForm { text: "answer".into() }, pack, T0).unwrap();
     // Someone else moves the session on first.
     applied(apply(&e, &s.id, Input::Answer { text: "other".into() }, "other").await);
     let r = e
@@ -211,7 +215,7 @@ async fn a_redelivered_input_is_applied_once(db: Db) {
     // The same start delivered twice starts one session.
     let again = NewSession {
         scope: "local",
-        candidate: ME,
+        candidate: &me(),
         mode: "practice",
         role: "senior-python-developer",
         options: PlanOptions::default(),
@@ -231,9 +235,15 @@ async fn concurrent_writers_are_serialised_by_version(db: Db) {
     for i in 0..8 {
         let (e, id) = (e.clone(), s.id.clone());
         tasks.push(tokio::spawn(async move {
-            e.apply(&id, ME, &Input::Answer { text: format!("line {i}") }, &format!("line-{i}"), T0 + i)
-                .await
-                .unwrap()
+            e.apply(
+                &id,
+                &me(),
+                &Input::Answer { text: format!("line {i}") },
+                &format!("line-{i}"),
+                T0 + i,
+            )
+            .await
+            .unwrap()
         }));
     }
     for t in tasks {
@@ -277,16 +287,16 @@ async fn reopening_the_database_resumes_the_session(db: Db) {
         s.id
     };
     let e = engine(&db).await;
-    let live = e.live("local", ME).await.unwrap().expect("the unfinished session is found");
+    let live = e.live("local", &me()).await.unwrap().expect("the unfinished session is found");
     assert_eq!(live.session.id, id);
     assert_eq!(live.session.version, 3);
     assert_eq!(live.session.items[0].answers[0].text, "kept across restarts");
     assert!(matches!(&live.session.stage, Stage::Asking { item: 0, part: 1, draft, .. } if draft == "draft of the follow-up"));
     assert!(
-        e.live("local", "local:someone-else").await.unwrap().is_none(),
+        e.live("local", &ActorId::local("someone-else")).await.unwrap().is_none(),
         "reads are scoped to the candidate"
     );
-    assert!(e.live("guild:1", ME).await.unwrap().is_none(), "reads are scoped to the scope");
+    assert!(e.live("guild:1", &me()).await.unwrap().is_none(), "reads are scoped to the scope");
 }
 
 async fn the_sweeper_pauses_idle_sessions_from_the_database(db: Db) {
@@ -352,7 +362,7 @@ async fn a_session_whose_pack_lost_its_question_is_refused_not_crashed() {
     let pack = panelist::bank::parse_pack(&text, "edited").unwrap();
     let bank = panelist::bank::Bank::new(vec![("edited".into(), pack)]).unwrap();
     let edited = Engine::new(e.store.clone(), bank, Settings::default());
-    match edited.apply(&s.id, ME, &Input::Submit, "k1", T0).await.unwrap() {
+    match edited.apply(&s.id, &me(), &Input::Submit, "k1", T0).await.unwrap() {
         Outcome::Rejected(r) => assert!(matches!(r, Rejection::PackChanged), "{r}"),
         other => panic!("{other:?}"),
     }

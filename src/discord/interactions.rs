@@ -27,8 +27,8 @@ async fn load(data: &Data, id: &ComponentId, user: UserId) -> anyhow::Result<Res
         return Ok(Err(Reply::text("This interview no longer exists.").ephemeral()));
     };
     if stored.session.candidate != actor(user) {
-        let owner = stored.session.candidate.trim_start_matches("discord:");
-        let msg = format!("This is <@{owner}>'s interview: only they can answer or score it. Start your own with `/interview start`.");
+        let owner = super::review_render::mention(&stored.session.candidate);
+        let msg = format!("This is {owner}'s interview: only they can answer or score it. Start your own with `/interview start`.");
         return Ok(Err(Reply::text(msg).ephemeral()));
     }
     if stored.session.stage.is_over() {

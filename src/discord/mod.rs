@@ -22,6 +22,7 @@ use serenity::{GatewayIntents, GuildId, HttpBuilder, UserId};
 
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
+use crate::interview::ActorId;
 
 pub use ids::ComponentId;
 pub use sweeper::sweep_once;
@@ -35,8 +36,8 @@ pub type Error = anyhow::Error;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// The actor id the core sees for a Discord user.
-pub fn actor(user: UserId) -> String {
-    format!("discord:{user}")
+pub fn actor(user: UserId) -> ActorId {
+    ActorId::discord(user.get())
 }
 
 /// Sessions are scoped by server; DMs share one scope per user.

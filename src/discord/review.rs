@@ -16,7 +16,7 @@ use super::send::{post, respond};
 use super::{actor, interactions, words, Data};
 use crate::engine::{now_millis, Outcome};
 use crate::interview::peer::{check_may_score, MAX_NOTE_CHARS};
-use crate::interview::{Effect, Input, Session};
+use crate::interview::{ActorId, Effect, Input, Session};
 use crate::store::Stored;
 
 pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, id: ComponentId) -> anyhow::Result<()> {
@@ -94,7 +94,7 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         match input {
             // Joining and leaving update the lobby in place.
             Input::Join | Input::Leave if session.stage == crate::interview::Stage::Lobby => {
-                let host = session.peer.as_ref().map_or(String::new(), |p| p.host.clone());
+                let host = session.peer.as_ref().map_or(ActorId::from_stored(""), |p| p.host.clone());
                 let card = lobby_card(&session, &host);
                 let msg = CreateInteractionResponseMessage::new()
                     .embed(card.embed())
@@ -285,12 +285,7 @@ pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction
 /// about each new score.
 pub async fn after(http: &Http, engine: &crate::engine::Engine, stored: &Stored, session: &Session, effects: &[Effect]) {
     let Some(peer) = &session.peer else { return };
-    let candidate = session
-        .candidate
-        .trim_start_matches("discord:")
-        .parse::<u64>()
-        .ok()
-        .map(UserId::new);
+    let candidate = session.candidate.discord_user().map(UserId::new);
     let Some(candidate) = candidate else { return };
     let channel = stored.channel_id.as_deref().and_then(|c| c.parse::<u64>().ok()).map(ChannelId::new);
     for e in effects {

@@ -4,13 +4,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::coverage::Coverage;
-use super::state::{Actor, Millis, Rating, Session};
+use super::ids::ActorId;
+use super::state::{Millis, Rating, Session};
 use crate::bank::Pack;
 
 /// One reviewer's score of one answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerScore {
-    pub reviewer: Actor,
+    pub reviewer: ActorId,
     pub ticks: Vec<u8>,
     pub rating: Rating,
     pub note: Option<String>,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::coverage::Coverage;
+use super::ids::ActorId;
 use super::state::Rating;
 use super::summary::Summary;
 use crate::bank::Kind;
@@ -47,7 +48,7 @@ pub enum Input {
     Leave,
     /// Peer review: the host removes a reviewer (their scores stay; they may not rejoin).
     RemoveReviewer {
-        reviewer: String,
+        reviewer: ActorId,
     },
     /// Peer review: the host starts the interview from the lobby.
     StartInterview,
@@ -191,14 +192,14 @@ pub enum Effect {
     Abandoned,
     /// Peer review: the lobby is open (show Join as reviewer / Start interview).
     Lobby {
-        host: String,
+        host: ActorId,
     },
     ReviewerJoined {
-        reviewer: String,
+        reviewer: ActorId,
         reviewers: usize,
     },
     ReviewerLeft {
-        reviewer: String,
+        reviewer: ActorId,
         removed: bool,
         reviewers: usize,
     },
@@ -220,7 +221,7 @@ pub enum Effect {
     /// A reviewer's score is in (for them); `scored` of `of` reviewers (public progress).
     ScoreSaved {
         item: usize,
-        reviewer: String,
+        reviewer: ActorId,
         replaced: bool,
         scored: usize,
         of: usize,

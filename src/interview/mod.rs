@@ -36,7 +36,7 @@ pub use ids::{ActorId, Mode, Scope};
 pub use io::{Ask, Effect, Feedback, Input, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};
 pub use rejection::{HostOnly, Rejection};
-pub use state::{Actor, Millis, Rating, Session, Settings, Stage, SYSTEM};
+pub use state::{Millis, Rating, Session, Settings, Stage};
 pub use step::{start, start_peer, step};
 pub use summary::Summary;
 pub use view::{ask, current_prompt};

@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::PeerScore;
+use super::ids::ActorId;
 use super::io::{Effect, Input};
 use super::rejection::{HostOnly, Rejection};
 use super::rounds::{close, round_complete};
 pub use super::rounds::{close_due, expected, maybe_report, open, share};
-use super::state::{Actor, Millis, Rating, Session, Stage};
+use super::state::{Millis, Rating, Session, Stage};
 use crate::bank::Pack;
 
 pub const MAX_NOTE_CHARS: usize = 1000;
@@ -18,7 +19,7 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Peer {
     /// Starts the interview, removes reviewers and closes scoring (may be the candidate).
-    pub host: Actor,
+    pub host: ActorId,
     pub reviewers: Vec<Reviewer>,
     /// Per plan item: the scoring round, opened once the answer is complete.
     pub rounds: Vec<Option<Round>>,
@@ -33,7 +34,7 @@ pub struct Peer {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reviewer {
-    pub actor: Actor,
+    pub actor: ActorId,
     pub joined_at: Millis,
     pub active: bool,
     /// Removed by the host: may not rejoin.
@@ -47,11 +48,11 @@ pub struct Round {
     pub closed_at: Option<Millis>,
     pub scores: Vec<PeerScore>,
     /// Ticks and notes a reviewer chose before submitting their rating.
-    pub drafts: Vec<(Actor, Vec<u8>, Option<String>)>,
+    pub drafts: Vec<(ActorId, Vec<u8>, Option<String>)>,
 }
 
 impl Peer {
-    pub fn new(host: Actor, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
+    pub fn new(host: ActorId, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
         Peer {
             host,
             reviewers: Vec::new(),
@@ -66,8 +67,8 @@ impl Peer {
         self.reviewers.iter().filter(|r| r.active)
     }
 
-    fn reviewer(&self, a: &str) -> Option<&Reviewer> {
-        self.reviewers.iter().find(|r| r.actor == a)
+    fn reviewer(&self, a: &ActorId) -> Option<&Reviewer> {
+        self.reviewers.iter().find(|r| r.actor == *a)
     }
 
     /// The earliest deadline of an open round.
@@ -106,7 +107,7 @@ pub fn is_peer_input(input: &Input) -> bool {
 }
 
 /// Applies a peer input to `s` (already cloned by the caller).
-pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+pub fn apply(s: &mut Session, actor: &ActorId, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if s.peer.is_none() {
         return Err(Rejection::NotPeerSession);
     }
@@ -177,9 +178,9 @@ fn open_round_mut(s: &mut Session, item: usize) -> Result<&mut Round, Rejection>
         .ok_or(Rejection::NotPeerSession)
 }
 
-fn host_only(s: &Session, actor: &str, what: HostOnly) -> Result<(), Rejection> {
+fn host_only(s: &Session, actor: &ActorId, what: HostOnly) -> Result<(), Rejection> {
     match &s.peer {
-        Some(p) if p.host == actor => Ok(()),
+        Some(p) if p.host == *actor => Ok(()),
         _ => Err(Rejection::NotHost(what)),
     }
 }
@@ -192,17 +193,17 @@ fn checklist_len(s: &Session, pack: &Pack, item: usize) -> usize {
         .map_or(0, |q| q.checklist.len())
 }
 
-fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if actor == s.candidate {
+fn join(s: &mut Session, actor: &ActorId, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if *actor == s.candidate {
         return Err(Rejection::CandidateCannotJoin);
     }
     let p = peer(s)?;
-    match p.reviewers.iter_mut().find(|r| r.actor == actor) {
+    match p.reviewers.iter_mut().find(|r| r.actor == *actor) {
         Some(r) if r.removed => return Err(Rejection::RemovedCannotRejoin),
         Some(r) if r.active => return Err(Rejection::AlreadyReviewer),
         Some(r) => r.active = true,
         None => p.reviewers.push(Reviewer {
-            actor: actor.to_string(),
+            actor: actor.clone(),
             joined_at: now,
             active: true,
             removed: false,
@@ -210,23 +211,23 @@ fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Resu
     }
     let reviewers = p.active().count();
     fx.push(Effect::ReviewerJoined {
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         reviewers,
     });
     Ok(())
 }
 
-fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if removed && who == s.candidate {
+fn leave(s: &mut Session, who: &ActorId, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if removed && *who == s.candidate {
         return Err(Rejection::CandidateNotReviewer);
     }
     let p = peer(s)?;
-    let i = match p.reviewers.iter().position(|r| r.actor == who) {
+    let i = match p.reviewers.iter().position(|r| r.actor == *who) {
         Some(i) if removed || p.reviewers[i].active => i,
         // The host may bar someone who has not joined (or already left) from scoring.
         None if removed => {
             p.reviewers.push(Reviewer {
-                actor: who.to_string(),
+                actor: who.clone(),
                 joined_at: now,
                 active: false,
                 removed: false,
@@ -243,7 +244,7 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
     r.removed |= removed;
     let reviewers = p.active().count();
     fx.push(Effect::ReviewerLeft {
-        reviewer: who.to_string(),
+        reviewer: who.clone(),
         removed,
         reviewers,
     });
@@ -256,7 +257,7 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
     Ok(())
 }
 
-fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn start_interview(s: &mut Session, actor: &ActorId, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     host_only(s, actor, HostOnly::StartInterview)?;
     if s.stage != Stage::Lobby {
         return Err(Rejection::AlreadyStarted);
@@ -288,14 +289,14 @@ fn open_round(s: &Session, item: usize) -> Result<&Round, Rejection> {
 
 /// Whether `actor` may score `item` now, without changing anything (to decide whether to show
 /// them a rubric at all).
-pub fn check_may_score(s: &Session, actor: &str, item: usize) -> Result<(), Rejection> {
+pub fn check_may_score(s: &Session, actor: &ActorId, item: usize) -> Result<(), Rejection> {
     let mut probe = s.clone();
     may_score(&mut probe, actor, item, 0, &mut Vec::new())
 }
 
 /// Checks that `actor` may score `item` now (joining them in an asynchronous review).
-fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if actor == s.candidate {
+fn may_score(s: &mut Session, actor: &ActorId, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if *actor == s.candidate {
         return Err(Rejection::OwnAnswers);
     }
     open_round(s, item)?;
@@ -310,18 +311,18 @@ fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Ve
 
 fn draft(
     s: &mut Session,
-    actor: &str,
+    actor: &ActorId,
     item: usize,
     now: Millis,
     fx: &mut Vec<Effect>,
-    f: impl FnOnce(&mut (Actor, Vec<u8>, Option<String>)),
+    f: impl FnOnce(&mut (ActorId, Vec<u8>, Option<String>)),
 ) -> Result<(), Rejection> {
     may_score(s, actor, item, now, fx)?;
     let round = open_round_mut(s, item)?;
-    let i = match round.drafts.iter().position(|d| d.0 == actor) {
+    let i = match round.drafts.iter().position(|d| d.0 == *actor) {
         Some(i) => i,
         None => {
-            round.drafts.push((actor.to_string(), Vec::new(), None));
+            round.drafts.push((actor.clone(), Vec::new(), None));
             round.drafts.len() - 1
         }
     };
@@ -329,23 +330,31 @@ fn draft(
     Ok(())
 }
 
-fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn rate(
+    s: &mut Session,
+    actor: &ActorId,
+    item: usize,
+    rating: u8,
+    pack: &Pack,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     let rating = Rating::new(rating).ok_or(Rejection::BadPeerRating { got: rating })?;
     may_score(s, actor, item, now, fx)?;
     let round = open_round_mut(s, item)?;
     let (ticks, note) = round
         .drafts
         .iter()
-        .find(|d| d.0 == actor)
+        .find(|d| d.0 == *actor)
         .map_or((Vec::new(), None), |d| (d.1.clone(), d.2.clone()));
     let score = PeerScore {
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         ticks,
         rating,
         note,
         at: now,
     };
-    let replaced = match round.scores.iter_mut().find(|sc| sc.reviewer == actor) {
+    let replaced = match round.scores.iter_mut().find(|sc| sc.reviewer == *actor) {
         Some(old) => {
             *old = score;
             true
@@ -359,7 +368,7 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
     let of = expected(peer(s)?, item).max(scored);
     fx.push(Effect::ScoreSaved {
         item,
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         replaced,
         scored,
         of,

@@ -4,11 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::coverage::Coverage;
+use super::ids::ActorId;
 use super::plan::Plan;
-
-/// Who acts: a user (`discord:123`, `local:alice`) or the system clock.
-pub type Actor = String;
-pub const SYSTEM: &str = "system";
 
 /// Milliseconds since the Unix epoch; always passed in, never read by the core.
 pub type Millis = i64;
@@ -16,7 +13,7 @@ pub type Millis = i64;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub id: String,
-    pub candidate: Actor,
+    pub candidate: ActorId,
     pub plan: Plan,
     pub settings: Settings,
     pub stage: Stage,

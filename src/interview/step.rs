@@ -3,11 +3,12 @@
 
 use super::clock::{clock, pause, resume};
 use super::coverage::assess;
+use super::ids::ActorId;
 use super::io::{Effect, Input, MAX_ANSWER_CHARS};
 use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
 use super::rejection::Rejection;
-use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM};
+use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage};
 use super::summary::summarize;
 use super::view::{ask, current_prompt, feedback, question};
 use crate::bank::Pack;
@@ -15,7 +16,7 @@ use crate::bank::Pack;
 /// Starts a session: selects the plan and asks the first question. The session is at version 1.
 pub fn start(
     id: String,
-    candidate: String,
+    candidate: &ActorId,
     pack: &Pack,
     opts: &PlanOptions,
     settings: Settings,
@@ -32,7 +33,7 @@ pub fn start(
     };
     let s = Session {
         id,
-        candidate,
+        candidate: candidate.clone(),
         plan,
         settings,
         stage,
@@ -63,8 +64,8 @@ pub fn start(
 #[allow(clippy::too_many_arguments)]
 pub fn start_peer(
     id: String,
-    candidate: String,
-    host: String,
+    candidate: &ActorId,
+    host: &ActorId,
     pack: &Pack,
     opts: &PlanOptions,
     settings: Settings,
@@ -75,11 +76,11 @@ pub fn start_peer(
     s.stage = Stage::Lobby;
     s.items[0].asked = false;
     s.peer = Some(Peer::new(host.clone(), s.plan.items.len(), scoring_secs, false));
-    Ok((s, vec![Effect::Lobby { host }]))
+    Ok((s, vec![Effect::Lobby { host: host.clone() }]))
 }
 
 /// Applies one input. On success the version has grown by exactly one.
-pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
+pub fn step(s: &Session, actor: &ActorId, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
     let mut next = s.clone();
     let mut fx = Vec::new();
     if peer::is_peer_input(input) {
@@ -110,12 +111,12 @@ pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -
     Ok((next, fx))
 }
 
-fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection> {
+fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Rejection> {
     match input {
-        Input::Clock if actor == SYSTEM => Ok(()),
+        Input::Clock if actor.is_system() => Ok(()),
         Input::Clock => Err(Rejection::NotClock),
-        _ if actor == s.candidate => Ok(()),
-        Input::End if s.peer.as_ref().is_some_and(|p| p.host == actor) => Ok(()),
+        _ if *actor == s.candidate => Ok(()),
+        Input::End if s.peer.as_ref().is_some_and(|p| p.host == *actor) => Ok(()),
         _ => Err(Rejection::NotCandidate),
     }
 }

@@ -10,7 +10,7 @@ use clap::Args;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::engine::{now_millis, Engine, NewSession, Outcome};
-use crate::interview::{current_prompt, Effect, Input, PlanOptions, Session, Stage};
+use crate::interview::{current_prompt, ActorId, Effect, Input, PlanOptions, Session, Stage};
 use render::Style;
 
 const SCOPE: &str = "local";
@@ -74,7 +74,7 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
         },
         out: stdout,
     };
-    let candidate = format!("local:{}", args.user);
+    let candidate = ActorId::local(&args.user);
     let Some(mut session) = open(engine, args, &candidate, &mut term).await? else {
         return Ok(());
     };
@@ -110,7 +110,7 @@ pub async fn run(engine: &Engine, args: &PracticeArgs) -> anyhow::Result<()> {
 }
 
 /// Resumes the unfinished session, or starts a new one.
-async fn open(engine: &Engine, args: &PracticeArgs, candidate: &str, term: &mut Term) -> anyhow::Result<Option<Session>> {
+async fn open(engine: &Engine, args: &PracticeArgs, candidate: &ActorId, term: &mut Term) -> anyhow::Result<Option<Session>> {
     if let Some(live) = engine.live(SCOPE, candidate).await? {
         if !args.new {
             let pack = engine.session_pack(&live).await?;
@@ -168,7 +168,7 @@ fn default_role(engine: &Engine) -> String {
         .map_or_else(String::new, |p| p.role.id.clone())
 }
 
-async fn apply(engine: &Engine, s: &Session, candidate: &str, input: Input, term: &mut Term) -> anyhow::Result<Session> {
+async fn apply(engine: &Engine, s: &Session, candidate: &ActorId, input: Input, term: &mut Term) -> anyhow::Result<Session> {
     let key = format!("local:{}:{}", s.id, uuid::Uuid::new_v4().simple());
     match engine.apply(&s.id, candidate, &input, &key, now_millis()).await? {
         Outcome::Applied { session, effects } => {

@@ -111,7 +111,7 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     let engine = &ctx.data().engine;
     let scope = scope(ctx.guild_id());
-    let rows = engine.store.history(&scope, &actor(ctx.author().id), 10).await?;
+    let rows = engine.store.history(&scope, actor(ctx.author().id).as_str(), 10).await?;
     if rows.is_empty() {
         return say(
             ctx,

@@ -8,8 +8,10 @@ use serenity::{Attachment, AutocompleteChoice, CreateAutocompleteResponse, Guild
 use super::say;
 use crate::bank::{parse_pack, MAX_PACK_BYTES};
 use crate::discord::render::{clip, Reply};
+use crate::discord::review_render::mention;
 use crate::discord::{actor, scope, Context, Error};
 use crate::engine::now_millis;
+use crate::interview::ActorId;
 use crate::store::PackUpload;
 
 /// Most packs one server may have.
@@ -101,13 +103,14 @@ async fn check_and_store(ctx: Context<'_>, guild: GuildId, file: &Attachment) ->
             "{live} interview(s) in progress or open for scoring use `{role}`; replace it once they have ended."
         )));
     }
+    let by = actor(ctx.author().id);
     let upload = PackUpload {
         guild: &g,
         role_id: role,
         name: &pack.role.name,
         body: &text,
         questions: pack.questions.len() as i64,
-        uploaded_by: &actor(ctx.author().id),
+        uploaded_by: by.as_str(),
     };
     engine.store.put_server_pack(&upload, now_millis()).await?;
     let verb = if replaces { "replaced" } else { "added" };
@@ -139,9 +142,9 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
         lines.push("none yet: admins can add one with `/packs upload`".into());
     }
     for p in own {
-        let by = p.uploaded_by.trim_start_matches("discord:");
+        let by = mention(&ActorId::from_stored(p.uploaded_by.clone()));
         lines.push(format!(
-            "• {} (`{}`): {} questions, uploaded by <@{by}> <t:{}:R>",
+            "• {} (`{}`): {} questions, uploaded by {by} <t:{}:R>",
             p.name,
             p.role_id,
             p.questions,

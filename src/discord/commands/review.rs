@@ -152,7 +152,7 @@ pub async fn share(
     let from = if from_dm.unwrap_or(false) { "dm" } else { here.as_str() };
     let newest = engine
         .store
-        .history(from, &me, 10)
+        .history(from, me.as_str(), 10)
         .await?
         .into_iter()
         .find(|h| h.mode != "async" && h.session.stage.is_over());

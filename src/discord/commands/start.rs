@@ -12,7 +12,7 @@ use crate::discord::render::{clip, render, Reply};
 use crate::discord::send::{discord_code, post};
 use crate::discord::{actor, scope, words, Context, Error};
 use crate::engine::{now_millis, NewSession};
-use crate::interview::PlanOptions;
+use crate::interview::{ActorId, PlanOptions};
 use crate::store::Stored;
 
 /// Start a mock interview: in a server, in a thread for you; in DMs, right here.
@@ -102,9 +102,9 @@ impl Request {
         &'a self,
         scope: &'a str,
         mode: &'a str,
-        candidate: &'a str,
+        candidate: &'a ActorId,
         channel_id: &'a str,
-        peer: Option<(&'a str, u32)>,
+        peer: Option<(&'a ActorId, u32)>,
     ) -> NewSession<'a> {
         NewSession {
             scope,
