@@ -1,11 +1,11 @@
 //! Time in the state machine: pausing and resuming (by the user or for inactivity), per-question
 //! time limits, abandonment, and the scoring deadlines of peer review. `now` is always passed in.
 
+use super::advance::{advance_part, keep_draft, next_item, submit};
 use super::io::Effect;
-use super::peer;
 use super::rejection::Rejection;
+use super::rounds::close_due;
 use super::state::{Millis, Session, Stage};
-use super::step::{advance_part, keep_draft, next_item, submit};
 use super::view::current_prompt;
 use crate::bank::Pack;
 
@@ -41,7 +41,7 @@ pub(crate) fn resume(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Eff
 /// Scoring deadlines first (they run even after the interview ended), then time limits (the
 /// shorter deadline), then idle pause, then abandonment.
 pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    let closed = peer::close_due(s, pack, now, fx);
+    let closed = close_due(s, pack, now, fx);
     let idle_pause = s.settings.idle_pause_secs as i64 * 1000;
     let idle_abandon = s.settings.idle_abandon_secs as i64 * 1000;
     let limit = s.settings.time_limit_secs.map(|l| l as i64 * 1000);

@@ -1,21 +1,29 @@
 //! The pure interview core: plan selection, the per-user state machine, talking-point coverage
 //! and the summary. No I/O, no clock, no async: adapters pass `now` in and render the effects.
 //!
-//! - [`plan`]: which questions an interview asks, from a seed.
-//! - [`state`]: the session snapshot the store persists after every input.
 //! - [`ids`]: who acts, where a session lives and how it runs.
-//! - [`io`]: inputs and effects.
 //! - [`rejection`]: why an input was refused; [`wording`]: the sentences for it, in an
 //!   adapter's [`Vocabulary`].
-//! - [`step`](mod@step): `start` and `step`, the transitions.
 //! - [`coverage`]: which talking points an answer covered.
-//! - [`summary`]: per-area and overall results.
-//! - [`peer`], `rounds`, [`aggregate`]: peer review (reviewers and rules, scoring rounds,
+//! - [`plan`]: which questions an interview asks, from a seed.
+//! - [`state`]: the session snapshot the store persists after every input.
+//! - [`summary`]: per-area and overall results; [`transcript`]: a session as text.
+//! - [`io`]: inputs and effects.
+//! - `view`: the question, prompt and feedback to show.
+//! - `rounds`, [`peer`], [`aggregate`]: peer review (scoring rounds, reviewers and rules,
 //!   aggregates and the report).
+//! - `advance`: moving on through the plan; `clock`: time limits, pauses, deadlines.
+//! - [`step`](mod@step): `start` and `step`, the transitions.
+//!
+//! Layers, lowest first: a module imports only modules of the layers before its own (a test
+//! reads this list and checks every `super::` path against it):
+//! `ids`, `rejection`, `coverage` → `wording`, `plan` → `state` → `summary`, `aggregate` →
+//! `transcript`, `io` → `view` → `rounds` → `peer`, `advance` → `clock` → `step`
 
 // Input an adapter may send must never panic the core: refuse it with a Rejection instead.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
 
+mod advance;
 pub mod aggregate;
 mod clock;
 pub mod coverage;

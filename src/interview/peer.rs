@@ -3,93 +3,16 @@
 //! answers, only joined reviewers score, one score per reviewer per answer (replaced while open,
 //! refused once closed), scores only for answers that exist, removed reviewers score no more.
 
-use serde::{Deserialize, Serialize};
-
-use super::aggregate::PeerScore;
 use super::ids::ActorId;
 use super::io::{Effect, Input};
 use super::rejection::{HostOnly, Rejection};
-use super::rounds::{close, round_complete};
+use super::rounds::{close, peer, round_complete};
 pub use super::rounds::{close_due, expected, maybe_report, open, share};
-use super::state::{Millis, Rating, Session, Stage};
+use super::state::{Millis, PeerScore, Rating, Session, Stage};
+pub use super::state::{Peer, Reviewer, Round};
 use crate::bank::Pack;
 
 pub const MAX_NOTE_CHARS: usize = 1000;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Peer {
-    /// Starts the interview, removes reviewers and closes scoring (may be the candidate).
-    pub host: ActorId,
-    pub reviewers: Vec<Reviewer>,
-    /// Per plan item: the scoring round, opened once the answer is complete.
-    pub rounds: Vec<Option<Round>>,
-    /// How long a round stays open.
-    pub scoring_secs: u32,
-    /// A shared finished session: rounds close only at their deadline or by the host, and
-    /// anyone but the candidate joins by scoring.
-    pub asynchronous: bool,
-    /// The end report was emitted.
-    pub reported: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reviewer {
-    pub actor: ActorId,
-    pub joined_at: Millis,
-    pub active: bool,
-    /// Removed by the host: may not rejoin.
-    pub removed: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Round {
-    pub opened_at: Millis,
-    pub closes_at: Millis,
-    pub closed_at: Option<Millis>,
-    pub scores: Vec<PeerScore>,
-    /// Ticks and notes a reviewer chose before submitting their rating.
-    pub drafts: Vec<(ActorId, Vec<u8>, Option<String>)>,
-}
-
-impl Peer {
-    pub fn new(host: ActorId, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
-        Peer {
-            host,
-            reviewers: Vec::new(),
-            rounds: vec![None; items],
-            scoring_secs,
-            asynchronous,
-            reported: false,
-        }
-    }
-
-    pub fn active(&self) -> impl Iterator<Item = &Reviewer> {
-        self.reviewers.iter().filter(|r| r.active)
-    }
-
-    fn reviewer(&self, a: &ActorId) -> Option<&Reviewer> {
-        self.reviewers.iter().find(|r| r.actor == *a)
-    }
-
-    /// The earliest deadline of an open round.
-    pub fn next_deadline(&self) -> Option<Millis> {
-        self.rounds
-            .iter()
-            .flatten()
-            .filter(|r| r.closed_at.is_none())
-            .map(|r| r.closes_at)
-            .min()
-    }
-
-    pub fn all_closed(&self) -> bool {
-        self.rounds.iter().flatten().all(|r| r.closed_at.is_some())
-    }
-
-    /// Each round's scores (closed or not), for the report.
-    pub fn scores(&self) -> Vec<Option<Vec<PeerScore>>> {
-        self.rounds.iter().map(|r| r.as_ref().map(|r| r.scores.clone())).collect()
-    }
-}
 
 /// Is this an input of the peer-review side (handled here, also after the interview finished)?
 pub fn is_peer_input(input: &Input) -> bool {
@@ -161,11 +84,6 @@ pub fn apply(s: &mut Session, actor: &ActorId, input: &Input, pack: &Pack, now: 
         }
         _ => Err(Rejection::NotPeerInput { input: input.name() }),
     }
-}
-
-/// The session's peer-review state, or the refusal for a session that has none.
-pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
-    s.peer.as_mut().ok_or(Rejection::NotPeerSession)
 }
 
 /// The open round of `item`, to change.

@@ -4,10 +4,14 @@
 
 use super::aggregate::{aggregate, report};
 use super::io::Effect;
-use super::peer::{peer, Peer, Reviewer, Round};
 use super::rejection::Rejection;
-use super::state::{Millis, Session, Stage};
+use super::state::{Millis, Peer, Reviewer, Round, Session, Stage};
 use crate::bank::Pack;
+
+/// The session's peer-review state, or the refusal for a session that has none.
+pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
+    s.peer.as_mut().ok_or(Rejection::NotPeerSession)
+}
 
 /// A finished session shared for asynchronous review: the same plan and answers under a new id,
 /// with a scoring round open on every answered question until `scoring_secs` from now.

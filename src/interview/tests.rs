@@ -534,3 +534,48 @@ fn snapshots_and_events_written_with_plain_actor_strings_still_load() {
         }
     );
 }
+
+/// The layer list in `mod.rs`'s doc is the rule: every `super::` path in a module's code names a
+/// module of a lower layer, so no two modules import each other, directly or in a cycle.
+#[test]
+fn modules_import_only_lower_layers() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/interview");
+    let doc = std::fs::read_to_string(format!("{dir}/mod.rs")).unwrap();
+    let layers: Vec<Vec<String>> = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("//! Layers"))
+        .take_while(|l| l.starts_with("//!"))
+        .skip(2)
+        .map(|l| l.trim_start_matches("//!"))
+        .collect::<String>()
+        .split('→')
+        .map(|layer| layer.split('`').skip(1).step_by(2).map(String::from).collect())
+        .collect();
+    let layer_of = |m: &str| layers.iter().position(|l| l.iter().any(|x| x == m));
+    let modules: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("mod ")))
+        .map(|l| l.trim_end_matches(';'))
+        .filter(|m| !m.ends_with("tests"))
+        .collect();
+    assert!(modules.len() > 10, "{modules:?}");
+    for m in modules {
+        let own = layer_of(m).unwrap_or_else(|| panic!("module {m} is in no layer of {layers:?}"));
+        let path = match m {
+            "coverage" => format!("{dir}/coverage/mod.rs"),
+            _ => format!("{dir}/{m}.rs"),
+        };
+        let src = std::fs::read_to_string(&path).unwrap();
+        let code = src.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, prefix) in line.match_indices("super::").chain(line.match_indices("crate::interview::")) {
+                let rest = &line[i + prefix.len()..];
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let Some(theirs) = layer_of(&name) else {
+                    panic!("{m}: `{prefix}{rest}`: import from the module that owns it");
+                };
+                assert!(theirs < own, "{m} (layer {own}) imports {name} (layer {theirs})");
+            }
+        }
+    }
+}
