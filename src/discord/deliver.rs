@@ -51,7 +51,7 @@ pub async fn deliver(http: &Http, origin: Origin<'_>, outcome: Outcome) -> anyho
 
 /// How a refusal reads in Discord.
 pub fn rejection_text(r: &Rejection) -> String {
-    r.to_string()
+    r.explain(&super::words::DISCORD)
 }
 
 /// Tells the actor, privately where Discord allows it, why nothing changed. A form's text comes
@@ -64,7 +64,7 @@ pub async fn refuse(http: &Http, origin: &Origin<'_>, r: &Rejection) -> anyhow::
         Origin::Modal(mi, typed) => Ok(respond(http, mi.id, &mi.token, vec![returned(reply, typed)]).await?),
         Origin::Message(msg) => reply_to(http, msg, &rejection_text(r)).await,
         Origin::Background => {
-            if !r.quiet {
+            if !r.is_quiet() {
                 tracing::debug!(reason = %r, "a background input was refused");
             }
             Ok(())
@@ -152,8 +152,10 @@ async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: 
             action: LobbyAction::Join | LobbyAction::Leave,
             ..
         }) if s.stage == Stage::Lobby => {
-            let host = s.peer.as_ref().map_or(String::new(), |p| p.host.clone());
-            let msg = CreateInteractionResponseMessage::new().embed(lobby_card(s, &host).embed());
+            let Some(host) = s.peer.as_ref().map(|p| &p.host) else {
+                return Ok(());
+            };
+            let msg = CreateInteractionResponseMessage::new().embed(lobby_card(s, host).embed());
             update(msg).execute(http, (ci.id, &ci.token)).await?;
             let rest: Vec<Effect> = public
                 .iter()
@@ -233,13 +235,7 @@ async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Sess
 /// are closed) and, in an asynchronous review, a notice per new score.
 async fn to_candidate(http: &Http, a: &Applied) {
     let s = a.session();
-    let Some(candidate) = s
-        .candidate
-        .as_str()
-        .strip_prefix("discord:")
-        .and_then(|c| c.parse().ok())
-        .map(UserId::new)
-    else {
+    let Some(candidate) = s.candidate.discord_user().map(UserId::new) else {
         return;
     };
     for e in for_audience(&a.effects, Audience::CandidateDm) {
@@ -259,7 +255,7 @@ async fn to_candidate(http: &Http, a: &Applied) {
             if let (Effect::Report(_), Some(ch)) = (&e, a.stored.channel) {
                 let note = format!(
                     "I couldn't send the report to {} by DM (their DMs are closed); it is above.",
-                    mention(s.candidate.as_str())
+                    mention(&s.candidate)
                 );
                 let _ = post(http, ChannelId::new(ch), vec![Reply::text(note)]).await;
             }

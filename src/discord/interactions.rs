@@ -8,9 +8,10 @@ use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction
 
 use super::card::Reply;
 use super::components::{answer_form, modal_text, selected, FORM_MAX};
-use super::deliver::{deliver, returned, Origin};
+use super::deliver::{deliver, rejection_text, returned, Origin};
 use super::ids::{ComponentId, QuestionAction, RubricAction};
 use super::render::render;
+use super::review_render::mention;
 use super::send::respond;
 use super::{actor, Data};
 use crate::bank::Pack;
@@ -23,9 +24,9 @@ async fn load(data: &Data, id: &ComponentId, user: UserId) -> anyhow::Result<Res
     let Some(stored) = data.engine.load(id.session()).await? else {
         return Ok(Err(Reply::text("This interview no longer exists.").ephemeral()));
     };
-    if stored.session.candidate.as_str() != actor(user).as_str() {
-        let owner = stored.session.candidate.as_str().trim_start_matches("discord:");
-        let msg = format!("This is <@{owner}>'s interview: only they can answer or score it. Start your own with `/interview start`.");
+    if stored.session.candidate != actor(user) {
+        let owner = mention(&stored.session.candidate);
+        let msg = format!("This is {owner}'s interview: only they can answer or score it. Start your own with `/interview start`.");
         return Ok(Err(Reply::text(msg).ephemeral()));
     }
     if stored.session.stage.is_over() {
@@ -55,10 +56,8 @@ fn is_current(s: &Session, id: &ComponentId) -> bool {
     }
 }
 
-const STALE: &str = "That button belongs to an earlier step of your interview; this is where you are now:";
-
 fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
-    let mut replies = vec![Reply::text(STALE).ephemeral()];
+    let mut replies = vec![Reply::text(rejection_text(&Rejection::StaleClick)).ephemeral()];
     let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
     replies.extend(render(s, pack, &fx, None).into_iter().map(Reply::ephemeral));
     replies
@@ -106,7 +105,7 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         if is_current(&now.session, &id) {
             Ok(())
         } else {
-            Err(Rejection::new(STALE))
+            Err(Rejection::StaleClick)
         }
     };
     let key = format!("ix:{}", ci.id);
@@ -155,7 +154,7 @@ pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteractio
         if is_current(&now.session, &id) {
             Ok(())
         } else {
-            Err(Rejection::new(STALE))
+            Err(Rejection::StaleClick)
         }
     };
     let key = format!("ix:{}", mi.id);

@@ -19,7 +19,7 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
     // Chat before a review starts (the lobby) or after the end is conversation, not an answer.
     let waiting = stored.session.stage.is_over() || stored.session.stage == Stage::Lobby;
     let me = actor(msg.author.id);
-    if waiting || stored.session.candidate.as_str() != me.as_str() {
+    if waiting || stored.session.candidate != me {
         return Ok(());
     }
     if msg.content.trim().is_empty() {

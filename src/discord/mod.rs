@@ -14,6 +14,7 @@ mod review;
 mod review_render;
 mod send;
 mod sweeper;
+pub(crate) mod words;
 
 use std::future::Future;
 use std::time::Duration;

@@ -73,7 +73,7 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
 
 /// "Score this answer": the reviewer's private rubric, if they may score.
 async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, stored: &Stored, item: usize) -> anyhow::Result<()> {
-    if let Err(r) = check_may_score(&stored.session, actor(ci.user.id).as_str(), item) {
+    if let Err(r) = check_may_score(&stored.session, &actor(ci.user.id), item) {
         return refuse(&ctx.http, &Origin::Component(ci), &r).await;
     }
     let pack = data.engine.session_pack(stored).await?;
@@ -96,7 +96,7 @@ async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInterac
 }
 
 async fn open_note(ctx: &serenity::Context, ci: &ComponentInteraction, stored: &Stored, item: usize, message: u64) -> anyhow::Result<()> {
-    if let Err(r) = check_may_score(&stored.session, actor(ci.user.id).as_str(), item) {
+    if let Err(r) = check_may_score(&stored.session, &actor(ci.user.id), item) {
         return refuse(&ctx.http, &Origin::Component(ci), &r).await;
     }
     CreateInteractionResponse::Modal(note_form(&stored.session.id, item, message))

@@ -4,14 +4,14 @@
 use super::card::{clip, Card, BLUE, GREEN, GREY};
 use crate::interview::aggregate::{Aggregate, Report, ReportRow};
 use crate::interview::state::band;
-use crate::interview::{Effect, Session};
+use crate::interview::{ActorId, Effect, Session};
 
 /// `<@id>` for an actor id `discord:<id>`.
-pub fn mention(actor: &str) -> String {
-    format!("<@{}>", actor.trim_start_matches("discord:"))
+pub fn mention(actor: &ActorId) -> String {
+    format!("<@{}>", actor.discord_user().map_or_else(|| actor.to_string(), |u| u.to_string()))
 }
 
-pub fn lobby_card(s: &Session, host: &str) -> Card {
+pub fn lobby_card(s: &Session, host: &ActorId) -> Card {
     let reviewers: Vec<String> = s.peer.iter().flat_map(|p| p.active()).map(|r| mention(&r.actor)).collect();
     let list = if reviewers.is_empty() {
         "none yet".to_string()

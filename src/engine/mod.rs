@@ -139,17 +139,8 @@ impl Engine {
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
         let started = match &new.peer {
-            None => interview::start(id, new.candidate.as_str().into(), &pack, &new.options, settings, now),
-            Some((host, secs)) => interview::start_peer(
-                id,
-                new.candidate.as_str().into(),
-                host.as_str().into(),
-                &pack,
-                &new.options,
-                settings,
-                *secs,
-                now,
-            ),
+            None => interview::start(id, &new.candidate, &pack, &new.options, settings, now),
+            Some((host, secs)) => interview::start_peer(id, &new.candidate, host, &pack, &new.options, settings, *secs, now),
         };
         let (session, effects) = match started {
             Ok(x) => x,
@@ -167,7 +158,7 @@ impl Engine {
         if !self.store.insert_session(&session, &row, now).await? {
             return Ok(Err(match self.live(new.scope, &new.candidate).await? {
                 Some(live) => already_live(&live),
-                None => Rejection::new("That interview was already started."),
+                None => Rejection::AlreadyLive { channel: None },
             }));
         }
         let effects = address(&session, effects);
@@ -202,7 +193,7 @@ impl Engine {
         }
         for _ in 0..MAX_RETRIES {
             let Some(stored) = self.store.load(id).await? else {
-                return Ok(Outcome::Rejected(Rejection::new("This interview no longer exists.")));
+                return Ok(Outcome::Rejected(Rejection::NoSuchSession));
             };
             if let Err(r) = guard(&stored) {
                 return Ok(Outcome::Rejected(r));
@@ -210,11 +201,9 @@ impl Engine {
             let pack = self.session_pack(&stored).await?;
             // The clock still closes rounds and pauses sessions whose pack changed.
             if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
-                return Ok(Outcome::Rejected(Rejection::new(
-                    "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see `/interview history`); start a new interview.",
-                )));
+                return Ok(Outcome::Rejected(Rejection::PackChanged));
             }
-            let (next, effects) = match interview::step(&stored.session, actor.as_str(), input, &pack, now) {
+            let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
             };
@@ -286,11 +275,7 @@ impl Engine {
     ) -> anyhow::Result<Result<Applied, Rejection>> {
         let pack = match self.pack_in(scope, &original.session.plan.role, false).await? {
             Ok(p) => p,
-            Err(r) => {
-                return Ok(Err(Rejection::new(format!(
-                    "That interview's question pack is not available in this server ({r})."
-                ))))
-            }
+            Err(r) => return Ok(Err(Rejection::PackNotHere(Box::new(r)))),
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
@@ -306,7 +291,7 @@ impl Engine {
             start_input: &start_input,
         };
         if !self.store.insert_session(&session, &row, now).await? {
-            return Ok(Err(Rejection::new("That session could not be shared.")));
+            return Ok(Err(Rejection::ShareFailed));
         }
         let effects = address(&session, effects);
         let stored = Stored {
@@ -340,10 +325,7 @@ impl Engine {
 
 /// The refusal of a second live interview in one scope.
 fn already_live(live: &Stored) -> Rejection {
-    let place = live.channel.map_or(String::new(), |c| format!(" in <#{c}>"));
-    Rejection::new(format!(
-        "You already have an interview in progress{place}. Use `/interview status` to see it, or `/interview end` to finish it first."
-    ))
+    Rejection::AlreadyLive { channel: live.channel }
 }
 
 /// Every question (and follow-up) the session plans still exists in its pack. Packs in use are

@@ -57,10 +57,10 @@ impl Engine {
             }
         }
         let roles: Vec<String> = self.packs_in(scope).await?.iter().map(|p| p.role.id.clone()).collect();
-        Ok(Err(Rejection::new(format!(
-            "Unknown role '{role}'. Roles here: {}.",
-            roles.join(", ")
-        ))))
+        Ok(Err(Rejection::UnknownRole {
+            role: role.to_string(),
+            available: roles,
+        }))
     }
 
     /// The role started when none is named: Senior Python Developer, else the first pack.

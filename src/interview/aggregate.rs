@@ -1,21 +1,10 @@
 //! Peer-score aggregation: per answer (ticks per checklist item, median and spread of ratings,
 //! a disagreement flag, notes, self beside peers) and the end-of-session report per area.
 
-use serde::{Deserialize, Serialize};
-
 use super::coverage::Coverage;
-use super::state::{Actor, Millis, Rating, Session};
+pub use super::state::PeerScore;
+use super::state::{Rating, Session};
 use crate::bank::Pack;
-
-/// One reviewer's score of one answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeerScore {
-    pub reviewer: Actor,
-    pub ticks: Vec<u8>,
-    pub rating: Rating,
-    pub note: Option<String>,
-    pub at: Millis,
-}
 
 /// The aggregate of one answer's peer scores, as posted when its scoring closes.
 #[derive(Debug, Clone, PartialEq)]

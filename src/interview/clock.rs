@@ -1,16 +1,17 @@
 //! Time in the state machine: pausing and resuming (by the user or for inactivity), per-question
 //! time limits, abandonment, and the scoring deadlines of peer review. `now` is always passed in.
 
-use super::io::{Effect, Rejection};
-use super::peer;
+use super::advance::{advance_part, keep_draft, next_item, submit};
+use super::io::Effect;
+use super::rejection::Rejection;
+use super::rounds::close_due;
 use super::state::{Millis, Session, Stage};
-use super::step::{advance_part, keep_draft, next_item, submit};
 use super::view::current_prompt;
 use crate::bank::Pack;
 
 pub(crate) fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if matches!(s.stage, Stage::Paused { .. }) {
-        return Err(Rejection::new("The interview is already paused."));
+        return Err(Rejection::AlreadyPaused);
     }
     let resume = Box::new(s.stage.clone());
     s.stage = Stage::Paused { resume, since: now, idle };
@@ -21,7 +22,7 @@ pub(crate) fn pause(s: &mut Session, now: Millis, idle: bool, fx: &mut Vec<Effec
 /// Continues where the pause left off; the time paused does not count against a time limit.
 pub(crate) fn resume(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>, show: bool) -> Result<(), Rejection> {
     let Stage::Paused { resume, since, .. } = &s.stage else {
-        return Err(Rejection::new("The interview is not paused."));
+        return Err(Rejection::NotPaused);
     };
     let paused_for = (now - since).max(0);
     let mut stage = resume.as_ref().clone();
@@ -40,7 +41,7 @@ pub(crate) fn resume(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Eff
 /// Scoring deadlines first (they run even after the interview ended), then time limits (the
 /// shorter deadline), then idle pause, then abandonment.
 pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    let closed = peer::close_due(s, pack, now, fx);
+    let closed = close_due(s, pack, now, fx);
     let idle_pause = s.settings.idle_pause_secs as i64 * 1000;
     let idle_abandon = s.settings.idle_abandon_secs as i64 * 1000;
     let limit = s.settings.time_limit_secs.map(|l| l as i64 * 1000);
@@ -74,7 +75,7 @@ pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effe
             fx.push(Effect::Abandoned);
         }
         _ if closed => {}
-        _ => return Err(Rejection::quiet("nothing is due yet")),
+        _ => return Err(Rejection::NothingDue),
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! What goes into the state machine ([`Input`]) and what comes out ([`Effect`], [`Rejection`]).
+//! What goes into the state machine ([`Input`]) and what comes out of an accepted one ([`Effect`]).
 //! Effects say what to show, never how: the Discord and terminal adapters render them.
 
 use serde::{Deserialize, Serialize};
 
 use super::coverage::Coverage;
+use super::ids::ActorId;
 use super::state::Rating;
 use super::summary::Summary;
 use crate::bank::Kind;
@@ -47,7 +48,7 @@ pub enum Input {
     Leave,
     /// Peer review: the host removes a reviewer (their scores stay; they may not rejoin).
     RemoveReviewer {
-        reviewer: String,
+        reviewer: ActorId,
     },
     /// Peer review: the host starts the interview from the lobby.
     StartInterview,
@@ -98,38 +99,6 @@ impl Input {
         }
     }
 }
-
-/// A refused input: the message is for the user who sent it; nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub message: String,
-    /// Nothing to tell anyone (a clock tick with nothing due).
-    pub quiet: bool,
-}
-
-impl Rejection {
-    pub fn new(message: impl Into<String>) -> Rejection {
-        Rejection {
-            message: message.into(),
-            quiet: false,
-        }
-    }
-
-    pub fn quiet(message: impl Into<String>) -> Rejection {
-        Rejection {
-            message: message.into(),
-            quiet: true,
-        }
-    }
-}
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Rejection {}
 
 /// A question (or follow-up) to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,14 +192,14 @@ pub enum Effect {
     Abandoned,
     /// Peer review: the lobby is open (show Join as reviewer / Start interview).
     Lobby {
-        host: String,
+        host: ActorId,
     },
     ReviewerJoined {
-        reviewer: String,
+        reviewer: ActorId,
         reviewers: usize,
     },
     ReviewerLeft {
-        reviewer: String,
+        reviewer: ActorId,
         removed: bool,
         reviewers: usize,
     },
@@ -252,7 +221,7 @@ pub enum Effect {
     /// A reviewer's score is in (for them); `scored` of `of` reviewers (public progress).
     ScoreSaved {
         item: usize,
-        reviewer: String,
+        reviewer: ActorId,
         replaced: bool,
         scored: usize,
         of: usize,

@@ -3,91 +3,16 @@
 //! answers, only joined reviewers score, one score per reviewer per answer (replaced while open,
 //! refused once closed), scores only for answers that exist, removed reviewers score no more.
 
-use serde::{Deserialize, Serialize};
-
-use super::aggregate::PeerScore;
-use super::io::{Effect, Input, Rejection};
-use super::rounds::{close, round_complete};
+use super::ids::ActorId;
+use super::io::{Effect, Input};
+use super::rejection::{HostOnly, Rejection};
+use super::rounds::{close, peer, round_complete};
 pub use super::rounds::{close_due, expected, maybe_report, open, share};
-use super::state::{Actor, Millis, Rating, Session, Stage};
+use super::state::{Millis, PeerScore, Rating, Session, Stage};
+pub use super::state::{Peer, Reviewer, Round};
 use crate::bank::Pack;
 
 pub const MAX_NOTE_CHARS: usize = 1000;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Peer {
-    /// Starts the interview, removes reviewers and closes scoring (may be the candidate).
-    pub host: Actor,
-    pub reviewers: Vec<Reviewer>,
-    /// Per plan item: the scoring round, opened once the answer is complete.
-    pub rounds: Vec<Option<Round>>,
-    /// How long a round stays open.
-    pub scoring_secs: u32,
-    /// A shared finished session: rounds close only at their deadline or by the host, and
-    /// anyone but the candidate joins by scoring.
-    pub asynchronous: bool,
-    /// The end report was emitted.
-    pub reported: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reviewer {
-    pub actor: Actor,
-    pub joined_at: Millis,
-    pub active: bool,
-    /// Removed by the host: may not rejoin.
-    pub removed: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Round {
-    pub opened_at: Millis,
-    pub closes_at: Millis,
-    pub closed_at: Option<Millis>,
-    pub scores: Vec<PeerScore>,
-    /// Ticks and notes a reviewer chose before submitting their rating.
-    pub drafts: Vec<(Actor, Vec<u8>, Option<String>)>,
-}
-
-impl Peer {
-    pub fn new(host: Actor, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
-        Peer {
-            host,
-            reviewers: Vec::new(),
-            rounds: vec![None; items],
-            scoring_secs,
-            asynchronous,
-            reported: false,
-        }
-    }
-
-    pub fn active(&self) -> impl Iterator<Item = &Reviewer> {
-        self.reviewers.iter().filter(|r| r.active)
-    }
-
-    fn reviewer(&self, a: &str) -> Option<&Reviewer> {
-        self.reviewers.iter().find(|r| r.actor == a)
-    }
-
-    /// The earliest deadline of an open round.
-    pub fn next_deadline(&self) -> Option<Millis> {
-        self.rounds
-            .iter()
-            .flatten()
-            .filter(|r| r.closed_at.is_none())
-            .map(|r| r.closes_at)
-            .min()
-    }
-
-    pub fn all_closed(&self) -> bool {
-        self.rounds.iter().flatten().all(|r| r.closed_at.is_some())
-    }
-
-    /// Each round's scores (closed or not), for the report.
-    pub fn scores(&self) -> Vec<Option<Vec<PeerScore>>> {
-        self.rounds.iter().map(|r| r.as_ref().map(|r| r.scores.clone())).collect()
-    }
-}
 
 /// Is this an input of the peer-review side (handled here, also after the interview finished)?
 pub fn is_peer_input(input: &Input) -> bool {
@@ -105,25 +30,25 @@ pub fn is_peer_input(input: &Input) -> bool {
 }
 
 /// Applies a peer input to `s` (already cloned by the caller).
-pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+pub fn apply(s: &mut Session, actor: &ActorId, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if s.peer.is_none() {
-        return Err(not_peer());
+        return Err(Rejection::NotPeerSession);
     }
     match input {
         Input::Join => join(s, actor, now, fx),
         Input::Leave => leave(s, actor, false, pack, now, fx),
         Input::RemoveReviewer { reviewer } => {
-            host_only(s, actor, "remove reviewers")?;
+            host_only(s, actor, HostOnly::RemoveReviewers)?;
             leave(s, reviewer, true, pack, now, fx)
         }
         Input::StartInterview => start_interview(s, actor, pack, now, fx),
         Input::PeerTicks { item, ticks } => {
             let n = checklist_len(s, pack, *item);
             if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
-                return Err(Rejection::new(format!(
-                    "There is no checklist item {}; this checklist has items 1 to {n}.",
-                    *bad as usize + 1
-                )));
+                return Err(Rejection::NoSuchChecklistItem {
+                    number: *bad as usize + 1,
+                    of: n,
+                });
             }
             let mut ticks = ticks.clone();
             ticks.sort_unstable();
@@ -141,9 +66,10 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
             let note = note.trim().to_string();
             let n = note.chars().count();
             if n == 0 || n > MAX_NOTE_CHARS {
-                return Err(Rejection::new(format!(
-                    "A note is 1 to {MAX_NOTE_CHARS} characters (got {n}); nothing was saved."
-                )));
+                return Err(Rejection::BadNote {
+                    chars: n,
+                    max: MAX_NOTE_CHARS,
+                });
             }
             draft(s, actor, *item, now, fx, |d| d.2 = Some(note))?;
             fx.push(Effect::NoteSaved { item: *item });
@@ -151,34 +77,29 @@ pub fn apply(s: &mut Session, actor: &str, input: &Input, pack: &Pack, now: Mill
         }
         Input::PeerRate { item, rating } => rate(s, actor, *item, *rating, pack, now, fx),
         Input::CloseScoring { item } => {
-            host_only(s, actor, "close scoring")?;
+            host_only(s, actor, HostOnly::CloseScoring)?;
             open_round(s, *item)?;
             close(s, pack, *item, now, fx);
             Ok(())
         }
-        _ => Err(Rejection::new(format!("'{}' is not a peer-review action.", input.name()))),
+        _ => Err(Rejection::NotPeerInput { input: input.name() }),
     }
-}
-
-fn not_peer() -> Rejection {
-    Rejection::new("This is not a peer-review session.")
-}
-
-/// The session's peer-review state, or the refusal for a session that has none.
-pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
-    s.peer.as_mut().ok_or_else(not_peer)
 }
 
 /// The open round of `item`, to change.
 fn open_round_mut(s: &mut Session, item: usize) -> Result<&mut Round, Rejection> {
     open_round(s, item)?;
-    peer(s)?.rounds.get_mut(item).and_then(Option::as_mut).ok_or_else(not_peer)
+    peer(s)?
+        .rounds
+        .get_mut(item)
+        .and_then(Option::as_mut)
+        .ok_or(Rejection::NotPeerSession)
 }
 
-fn host_only(s: &Session, actor: &str, what: &str) -> Result<(), Rejection> {
+fn host_only(s: &Session, actor: &ActorId, what: HostOnly) -> Result<(), Rejection> {
     match &s.peer {
-        Some(p) if p.host == actor => Ok(()),
-        _ => Err(Rejection::new(format!("Only the host can {what}."))),
+        Some(p) if p.host == *actor => Ok(()),
+        _ => Err(Rejection::NotHost(what)),
     }
 }
 
@@ -190,19 +111,17 @@ fn checklist_len(s: &Session, pack: &Pack, item: usize) -> usize {
         .map_or(0, |q| q.checklist.len())
 }
 
-fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if actor == s.candidate {
-        return Err(Rejection::new(
-            "You are the candidate: you answer, and your teammates score. You can self-score on your own rubric.",
-        ));
+fn join(s: &mut Session, actor: &ActorId, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if *actor == s.candidate {
+        return Err(Rejection::CandidateCannotJoin);
     }
     let p = peer(s)?;
-    match p.reviewers.iter_mut().find(|r| r.actor == actor) {
-        Some(r) if r.removed => return Err(Rejection::new("The host removed you from this review, so you can't rejoin it.")),
-        Some(r) if r.active => return Err(Rejection::new("You are already a reviewer here.")),
+    match p.reviewers.iter_mut().find(|r| r.actor == *actor) {
+        Some(r) if r.removed => return Err(Rejection::RemovedCannotRejoin),
+        Some(r) if r.active => return Err(Rejection::AlreadyReviewer),
         Some(r) => r.active = true,
         None => p.reviewers.push(Reviewer {
-            actor: actor.to_string(),
+            actor: actor.clone(),
             joined_at: now,
             active: true,
             removed: false,
@@ -210,40 +129,40 @@ fn join(s: &mut Session, actor: &str, now: Millis, fx: &mut Vec<Effect>) -> Resu
     }
     let reviewers = p.active().count();
     fx.push(Effect::ReviewerJoined {
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         reviewers,
     });
     Ok(())
 }
 
-fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if removed && who == s.candidate {
-        return Err(Rejection::new("The candidate is not a reviewer."));
+fn leave(s: &mut Session, who: &ActorId, removed: bool, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if removed && *who == s.candidate {
+        return Err(Rejection::CandidateNotReviewer);
     }
     let p = peer(s)?;
-    let i = match p.reviewers.iter().position(|r| r.actor == who) {
+    let i = match p.reviewers.iter().position(|r| r.actor == *who) {
         Some(i) if removed || p.reviewers[i].active => i,
         // The host may bar someone who has not joined (or already left) from scoring.
         None if removed => {
             p.reviewers.push(Reviewer {
-                actor: who.to_string(),
+                actor: who.clone(),
                 joined_at: now,
                 active: false,
                 removed: false,
             });
             p.reviewers.len() - 1
         }
-        _ => return Err(Rejection::new("You are not a reviewer here.")),
+        _ => return Err(Rejection::NotReviewer),
     };
     let r = &mut p.reviewers[i];
     if removed && r.removed {
-        return Err(Rejection::new("That person was already removed."));
+        return Err(Rejection::AlreadyRemoved);
     }
     r.active = false;
     r.removed |= removed;
     let reviewers = p.active().count();
     fx.push(Effect::ReviewerLeft {
-        reviewer: who.to_string(),
+        reviewer: who.clone(),
         removed,
         reviewers,
     });
@@ -256,13 +175,13 @@ fn leave(s: &mut Session, who: &str, removed: bool, pack: &Pack, now: Millis, fx
     Ok(())
 }
 
-fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    host_only(s, actor, "start the interview")?;
+fn start_interview(s: &mut Session, actor: &ActorId, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    host_only(s, actor, HostOnly::StartInterview)?;
     if s.stage != Stage::Lobby {
-        return Err(Rejection::new("The interview has already started."));
+        return Err(Rejection::AlreadyStarted);
     }
     if peer(s)?.active().count() == 0 {
-        return Err(Rejection::new("At least one reviewer must join before the interview starts."));
+        return Err(Rejection::NoReviewers);
     }
     s.stage = Stage::Asking {
         item: 0,
@@ -280,53 +199,48 @@ fn start_interview(s: &mut Session, actor: &str, pack: &Pack, now: Millis, fx: &
 fn open_round(s: &Session, item: usize) -> Result<&Round, Rejection> {
     let round = s.peer.as_ref().and_then(|p| p.rounds.get(item)).and_then(|r| r.as_ref());
     match round {
-        None => Err(Rejection::new(format!(
-            "There is no answer to score for question {} yet.",
-            item + 1
-        ))),
-        Some(r) if r.closed_at.is_some() => Err(Rejection::new("Scoring for this answer has closed; your score was not recorded.")),
+        None => Err(Rejection::NoAnswerToScore { item }),
+        Some(r) if r.closed_at.is_some() => Err(Rejection::ScoringClosed),
         Some(r) => Ok(r),
     }
 }
 
 /// Whether `actor` may score `item` now, without changing anything (to decide whether to show
 /// them a rubric at all).
-pub fn check_may_score(s: &Session, actor: &str, item: usize) -> Result<(), Rejection> {
+pub fn check_may_score(s: &Session, actor: &ActorId, item: usize) -> Result<(), Rejection> {
     let mut probe = s.clone();
     may_score(&mut probe, actor, item, 0, &mut Vec::new())
 }
 
 /// Checks that `actor` may score `item` now (joining them in an asynchronous review).
-fn may_score(s: &mut Session, actor: &str, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if actor == s.candidate {
-        return Err(Rejection::new(
-            "You can't peer-score your own answers. Use the self-score on your rubric instead.",
-        ));
+fn may_score(s: &mut Session, actor: &ActorId, item: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    if *actor == s.candidate {
+        return Err(Rejection::OwnAnswers);
     }
     open_round(s, item)?;
-    let p = s.peer.as_ref().ok_or_else(not_peer)?;
+    let p = s.peer.as_ref().ok_or(Rejection::NotPeerSession)?;
     match p.reviewer(actor) {
-        Some(r) if r.removed => Err(Rejection::new("The host removed you from this review; you can't score any more.")),
+        Some(r) if r.removed => Err(Rejection::RemovedCannotScore),
         Some(r) if r.active => Ok(()),
         _ if p.asynchronous => join(s, actor, now, fx),
-        _ => Err(Rejection::new("Only joined reviewers can score. Press **Join as reviewer** first.")),
+        _ => Err(Rejection::NotJoined),
     }
 }
 
 fn draft(
     s: &mut Session,
-    actor: &str,
+    actor: &ActorId,
     item: usize,
     now: Millis,
     fx: &mut Vec<Effect>,
-    f: impl FnOnce(&mut (Actor, Vec<u8>, Option<String>)),
+    f: impl FnOnce(&mut (ActorId, Vec<u8>, Option<String>)),
 ) -> Result<(), Rejection> {
     may_score(s, actor, item, now, fx)?;
     let round = open_round_mut(s, item)?;
-    let i = match round.drafts.iter().position(|d| d.0 == actor) {
+    let i = match round.drafts.iter().position(|d| d.0 == *actor) {
         Some(i) => i,
         None => {
-            round.drafts.push((actor.to_string(), Vec::new(), None));
+            round.drafts.push((actor.clone(), Vec::new(), None));
             round.drafts.len() - 1
         }
     };
@@ -334,23 +248,31 @@ fn draft(
     Ok(())
 }
 
-fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    let rating = Rating::new(rating).ok_or_else(|| Rejection::new(format!("A rating is 1 to 4; got {rating}.")))?;
+fn rate(
+    s: &mut Session,
+    actor: &ActorId,
+    item: usize,
+    rating: u8,
+    pack: &Pack,
+    now: Millis,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
+    let rating = Rating::new(rating).ok_or(Rejection::BadPeerRating { got: rating })?;
     may_score(s, actor, item, now, fx)?;
     let round = open_round_mut(s, item)?;
     let (ticks, note) = round
         .drafts
         .iter()
-        .find(|d| d.0 == actor)
+        .find(|d| d.0 == *actor)
         .map_or((Vec::new(), None), |d| (d.1.clone(), d.2.clone()));
     let score = PeerScore {
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         ticks,
         rating,
         note,
         at: now,
     };
-    let replaced = match round.scores.iter_mut().find(|sc| sc.reviewer == actor) {
+    let replaced = match round.scores.iter_mut().find(|sc| sc.reviewer == *actor) {
         Some(old) => {
             *old = score;
             true
@@ -364,7 +286,7 @@ fn rate(s: &mut Session, actor: &str, item: usize, rating: u8, pack: &Pack, now:
     let of = expected(peer(s)?, item).max(scored);
     fx.push(Effect::ScoreSaved {
         item,
-        reviewer: actor.to_string(),
+        reviewer: actor.clone(),
         replaced,
         scored,
         of,

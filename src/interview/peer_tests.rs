@@ -10,6 +10,10 @@ const R1: &str = "discord:r1";
 const R2: &str = "discord:r2";
 const T0: Millis = 5_000_000;
 
+fn id(a: &str) -> ActorId {
+    ActorId::from_stored(a)
+}
+
 /// The shipped pack, parsed once: it is large, and every step reads it.
 fn pack() -> &'static Pack {
     static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
@@ -20,13 +24,13 @@ fn pack() -> &'static Pack {
 }
 
 fn ok(s: &Session, actor: &str, input: Input) -> (Session, Vec<Effect>) {
-    let (n, fx) = step(s, actor, &input, pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} by {actor}: {r}"));
+    let (n, fx) = step(s, &id(actor), &input, pack(), T0 + 1000).unwrap_or_else(|r| panic!("{input:?} by {actor}: {r}"));
     assert_eq!(n.version, s.version + 1);
     (n, fx)
 }
 
-fn no(s: &Session, actor: &str, input: Input) -> String {
-    step(s, actor, &input, pack(), T0 + 1000).expect_err("refused").message
+fn no(s: &Session, actor: &str, input: Input) -> Rejection {
+    step(s, &id(actor), &input, pack(), T0 + 1000).expect_err("refused")
 }
 
 fn peer(s: &Session) -> &Peer {
@@ -41,17 +45,20 @@ fn answered() -> Session {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, fx) = start_peer("p1".into(), CAND.into(), HOST.into(), pack(), &opts, Settings::default(), 600, T0).unwrap();
-    assert_eq!(fx, vec![Effect::Lobby { host: HOST.into() }]);
-    assert!(no(&s, HOST, Input::StartInterview).contains("At least one reviewer"));
-    assert!(no(&s, CAND, Input::Join).contains("You are the candidate"));
+    let (s, fx) = start_peer("p1".into(), &id(CAND), &id(HOST), pack(), &opts, Settings::default(), 600, T0).unwrap();
+    assert_eq!(fx, vec![Effect::Lobby { host: id(HOST) }]);
+    assert_eq!(no(&s, HOST, Input::StartInterview), Rejection::NoReviewers);
+    assert_eq!(no(&s, CAND, Input::Join), Rejection::CandidateCannotJoin);
     let (s, _) = ok(&s, R1, Input::Join);
     let (s, _) = ok(&s, R2, Input::Join);
-    assert!(no(&s, R1, Input::Join).contains("already a reviewer"));
-    assert!(no(&s, R1, Input::StartInterview).contains("Only the host"));
-    assert!(no(&s, CAND, Input::Answer { text: "early".into() }).contains("hasn't started"));
+    assert_eq!(no(&s, R1, Input::Join), Rejection::AlreadyReviewer);
+    assert_eq!(no(&s, R1, Input::StartInterview), Rejection::NotHost(HostOnly::StartInterview));
+    assert_eq!(no(&s, CAND, Input::Answer { text: "early".into() }), Rejection::InLobby);
     let (s, _) = ok(&s, HOST, Input::StartInterview);
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("no answer to score"));
+    assert_eq!(
+        no(&s, R1, Input::PeerRate { item: 0, rating: 3 }),
+        Rejection::NoAnswerToScore { item: 0 }
+    );
     let (s, fx) = ok(
         &s,
         CAND,
@@ -69,10 +76,19 @@ fn answered() -> Session {
 #[test]
 fn only_joined_reviewers_score_and_never_the_candidate() {
     let s = answered();
-    assert!(no(&s, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("can't peer-score your own answers"));
-    assert!(no(&s, "discord:stranger", Input::PeerRate { item: 0, rating: 2 }).contains("Only joined reviewers"));
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 7 }).contains("1 to 4"));
-    assert!(no(&s, R1, Input::PeerTicks { item: 0, ticks: vec![42] }).contains("no checklist item 43"));
+    assert_eq!(no(&s, CAND, Input::PeerRate { item: 0, rating: 4 }), Rejection::OwnAnswers);
+    assert_eq!(
+        no(&s, "discord:stranger", Input::PeerRate { item: 0, rating: 2 }),
+        Rejection::NotJoined
+    );
+    assert_eq!(
+        no(&s, R1, Input::PeerRate { item: 0, rating: 7 }),
+        Rejection::BadPeerRating { got: 7 }
+    );
+    assert!(matches!(
+        no(&s, R1, Input::PeerTicks { item: 0, ticks: vec![42] }),
+        Rejection::NoSuchChecklistItem { number: 43, .. }
+    ));
 }
 
 #[test]
@@ -97,7 +113,7 @@ fn a_resubmission_replaces_and_the_last_reviewer_closes_the_round() {
     let (s, fx) = ok(&s, R1, Input::PeerRate { item: 0, rating: 2 });
     assert!(fx.contains(&Effect::ScoreSaved {
         item: 0,
-        reviewer: R1.into(),
+        reviewer: id(R1),
         replaced: false,
         scored: 1,
         of: 2
@@ -105,7 +121,7 @@ fn a_resubmission_replaces_and_the_last_reviewer_closes_the_round() {
     let (s, fx) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
     assert!(fx.contains(&Effect::ScoreSaved {
         item: 0,
-        reviewer: R1.into(),
+        reviewer: id(R1),
         replaced: true,
         scored: 1,
         of: 2
@@ -120,19 +136,22 @@ fn a_resubmission_replaces_and_the_last_reviewer_closes_the_round() {
     };
     assert_eq!((a.reviewers, a.median, a.spread, a.disagreement), (2, Some(2.0), Some(2), true));
     assert_eq!(a.ticks[0], 1);
-    assert!(no(&s, R2, Input::PeerRate { item: 0, rating: 4 }).contains("closed; your score was not recorded"));
+    assert_eq!(no(&s, R2, Input::PeerRate { item: 0, rating: 4 }), Rejection::ScoringClosed);
 }
 
 #[test]
 fn removed_reviewers_keep_their_scores_but_score_no_more() {
     let s = answered();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 4 });
-    assert!(no(&s, R1, Input::RemoveReviewer { reviewer: R2.into() }).contains("Only the host"));
+    assert_eq!(
+        no(&s, R1, Input::RemoveReviewer { reviewer: id(R2) }),
+        Rejection::NotHost(HostOnly::RemoveReviewers)
+    );
     // Removing the one who had not scored completes the round: everyone left has scored.
-    let (s, fx) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
+    let (s, fx) = ok(&s, HOST, Input::RemoveReviewer { reviewer: id(R2) });
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 1)), "{fx:?}");
-    assert!(no(&s, R2, Input::Join).contains("removed you"));
-    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R1.into() });
+    assert_eq!(no(&s, R2, Input::Join), Rejection::RemovedCannotRejoin);
+    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: id(R1) });
     assert_eq!(
         peer(&s).rounds[0].as_ref().unwrap().scores.len(),
         1,
@@ -144,7 +163,10 @@ fn removed_reviewers_keep_their_scores_but_score_no_more() {
 fn the_host_closes_scoring_and_the_report_comes_once_at_the_end() {
     let s = answered();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
-    assert!(no(&s, R1, Input::CloseScoring { item: 0 }).contains("Only the host"));
+    assert_eq!(
+        no(&s, R1, Input::CloseScoring { item: 0 }),
+        Rejection::NotHost(HostOnly::CloseScoring)
+    );
     let (s, fx) = ok(&s, HOST, Input::CloseScoring { item: 0 });
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(_))));
     let (s, _) = ok(&s, CAND, Input::Skip); // skip the self-score
@@ -177,9 +199,9 @@ fn the_clock_closes_overdue_rounds() {
     let s = answered();
     let p = pack();
     assert_eq!(s.next_deadline(), Some(T0 + 1000 + 600_000));
-    let (s, fx) = step(&s, SYSTEM, &Input::Clock, p, T0 + 1000 + 600_000).unwrap();
+    let (s, fx) = step(&s, &ActorId::system(), &Input::Clock, p, T0 + 1000 + 600_000).unwrap();
     assert!(fx.iter().any(|e| matches!(e, Effect::Aggregate(a) if a.reviewers == 0)), "{fx:?}");
-    assert!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }).contains("closed"));
+    assert_eq!(no(&s, R1, Input::PeerRate { item: 0, rating: 3 }), Rejection::ScoringClosed);
 }
 
 #[test]
@@ -190,17 +212,14 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, _) = start("o1".into(), CAND.into(), pack(), &opts, Settings::default(), T0).unwrap();
-    assert!(peer::share(&s, "x".into(), 60, T0)
-        .unwrap_err()
-        .message
-        .contains("Only a finished interview"));
+    let (s, _) = start("o1".into(), &id(CAND), pack(), &opts, Settings::default(), T0).unwrap();
+    assert_eq!(peer::share(&s, "x".into(), 60, T0).unwrap_err(), Rejection::NotFinished);
     let (s, _) = ok(&s, CAND, Input::SubmitForm { text: "my answer".into() });
     let (s, _) = ok(&s, CAND, Input::End);
     let (shared, fx) = peer::share(&s, "s2".into(), 7 * 86_400, T0 + 5000).unwrap();
     assert_eq!(shared.version, 1);
     assert!(matches!(fx[..], [Effect::ScoringOpened { item: 0, .. }]));
-    assert!(no(&shared, CAND, Input::PeerRate { item: 0, rating: 4 }).contains("own answers"));
+    assert_eq!(no(&shared, CAND, Input::PeerRate { item: 0, rating: 4 }), Rejection::OwnAnswers);
     let (shared, fx) = ok(&shared, R1, Input::PeerRate { item: 0, rating: 3 });
     assert!(
         fx.iter().any(|e| matches!(e, Effect::ReviewerJoined { .. })),
@@ -210,7 +229,7 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
         !fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
         "asynchronous rounds stay open until their deadline"
     );
-    let (_, fx) = step(&shared, SYSTEM, &Input::Clock, pack(), T0 + 5000 + 7 * 86_400_000).unwrap();
+    let (_, fx) = step(&shared, &ActorId::system(), &Input::Clock, pack(), T0 + 5000 + 7 * 86_400_000).unwrap();
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Aggregate(_))) && fx.iter().any(|e| matches!(e, Effect::Report(_))),
         "{fx:?}"
@@ -221,31 +240,37 @@ fn a_shared_session_is_scored_asynchronously_by_anyone_but_the_candidate() {
 fn a_late_reviewer_scores_from_then_on_without_holding_up_earlier_answers() {
     let s = answered();
     let p = pack();
-    let (s, _) = step(&s, "discord:late", &Input::Join, p, T0 + 2000).unwrap();
+    let (s, _) = step(&s, &id("discord:late"), &Input::Join, p, T0 + 2000).unwrap();
     let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
     let (s, fx) = ok(&s, R2, Input::PeerRate { item: 0, rating: 3 });
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Aggregate(_))),
         "the late joiner does not hold up question 1: {fx:?}"
     );
-    assert!(no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }).contains("closed"));
+    assert_eq!(
+        no(&s, "discord:late", Input::PeerRate { item: 0, rating: 1 }),
+        Rejection::ScoringClosed
+    );
 }
 
 #[test]
 fn the_host_can_bar_a_reviewer_who_left_or_never_joined() {
     let s = answered();
     let (s, _) = ok(&s, R2, Input::Leave);
-    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: R2.into() });
-    assert!(no(&s, R2, Input::Join).contains("removed you"));
+    let (s, _) = ok(&s, HOST, Input::RemoveReviewer { reviewer: id(R2) });
+    assert_eq!(no(&s, R2, Input::Join), Rejection::RemovedCannotRejoin);
     let (s, _) = ok(
         &s,
         HOST,
         Input::RemoveReviewer {
-            reviewer: "discord:never".into(),
+            reviewer: id("discord:never"),
         },
     );
-    assert!(no(&s, "discord:never", Input::Join).contains("removed you"));
-    assert!(no(&s, HOST, Input::RemoveReviewer { reviewer: CAND.into() }).contains("not a reviewer"));
+    assert_eq!(no(&s, "discord:never", Input::Join), Rejection::RemovedCannotRejoin);
+    assert_eq!(
+        no(&s, HOST, Input::RemoveReviewer { reviewer: id(CAND) }),
+        Rejection::CandidateNotReviewer
+    );
 }
 
 #[test]
@@ -256,7 +281,7 @@ fn ending_in_the_lobby_sends_no_empty_report() {
         follow_ups: 0,
         seed: 1,
     };
-    let (s, _) = start_peer("p2".into(), CAND.into(), HOST.into(), pack(), &opts, Settings::default(), 600, T0).unwrap();
+    let (s, _) = start_peer("p2".into(), &id(CAND), &id(HOST), pack(), &opts, Settings::default(), 600, T0).unwrap();
     let (_, fx) = ok(&s, HOST, Input::End);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Report(_))), "{fx:?}");
 }
@@ -268,7 +293,7 @@ mod any_input {
 
     use super::*;
 
-    const ACTORS: [&str; 6] = [HOST, CAND, R1, R2, "discord:stranger", SYSTEM];
+    const ACTORS: [&str; 6] = [HOST, CAND, R1, R2, "discord:stranger", "system"];
 
     fn input() -> impl Strategy<Value = Input> {
         let text = prop_oneof![Just(String::new()), "[a-z ]{1,30}", Just("threads for I/O".to_string())];
@@ -288,7 +313,7 @@ mod any_input {
             1 => (0u8..6).prop_map(|rating| Input::Rate { rating }),
             3 => Just(Input::Join),
             1 => Just(Input::Leave),
-            1 => (0usize..6).prop_map(|i| Input::RemoveReviewer { reviewer: ACTORS[i].to_string() }),
+            1 => (0usize..6).prop_map(|i| Input::RemoveReviewer { reviewer: id(ACTORS[i]) }),
             2 => Just(Input::StartInterview),
             1 => (item.clone(), prop::collection::vec(0u8..9, 0..3)).prop_map(|(item, ticks)| Input::PeerTicks { item, ticks }),
             1 => (item.clone(), text).prop_map(|(item, note)| Input::PeerNote { item, note }),
@@ -311,7 +336,7 @@ mod any_input {
             let p = pack();
             let opts = PlanOptions { areas: vec!["python".into(), "concurrency".into()], per_area: 1, follow_ups: 1, seed: 3 };
             let settings = Settings { time_limit_secs: Some(300), idle_pause_secs: 600, idle_abandon_secs: 7200 };
-            let (mut s, _) = start_peer("p".into(), CAND.into(), HOST.into(), p, &opts, settings, 600, T0).unwrap();
+            let (mut s, _) = start_peer("p".into(), &id(CAND), &id(HOST), p, &opts, settings, 600, T0).unwrap();
             if asynchronous {
                 s.peer.as_mut().unwrap().asynchronous = true;
             }
@@ -319,7 +344,7 @@ mod any_input {
             for (who, input, dt) in steps {
                 now += dt;
                 let before = answers(&s);
-                if let Ok((next, _)) = step(&s, ACTORS[who], &input, p, now) {
+                if let Ok((next, _)) = step(&s, &id(ACTORS[who]), &input, p, now) {
                     prop_assert_eq!(next.version, s.version + 1);
                     s = next;
                 }

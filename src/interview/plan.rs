@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Rejection;
+use super::rejection::Rejection;
 use crate::bank::Pack;
 
 pub const MAX_PER_AREA: u8 = 5;
@@ -55,15 +55,13 @@ impl PlanItem {
 /// Chooses the plan: areas in pack order, `per_area` questions from each, shuffled by the seed.
 pub fn select(pack: &Pack, opts: &PlanOptions) -> Result<Plan, Rejection> {
     if !(1..=MAX_PER_AREA).contains(&opts.per_area) {
-        return Err(Rejection::new(format!(
-            "Questions per area must be between 1 and {MAX_PER_AREA} (got {}).",
-            opts.per_area
-        )));
+        return Err(Rejection::PerAreaOutOfRange {
+            got: opts.per_area,
+            max: MAX_PER_AREA,
+        });
     }
     if opts.follow_ups > MAX_FOLLOW_UPS {
-        return Err(Rejection::new(format!(
-            "Follow-ups per question must be between 0 and {MAX_FOLLOW_UPS}."
-        )));
+        return Err(Rejection::FollowUpsOutOfRange { max: MAX_FOLLOW_UPS });
     }
     let areas = chosen_areas(pack, &opts.areas)?;
     let mut rng = SplitMix64(opts.seed);
@@ -90,15 +88,13 @@ fn chosen_areas<'a>(pack: &'a Pack, wanted: &[String]) -> Result<Vec<&'a str>, R
     if wanted.is_empty() {
         return Ok(pack.areas.iter().map(|a| a.id.as_str()).collect());
     }
-    let unknown: Vec<&str> = wanted.iter().filter(|w| pack.area(w).is_none()).map(String::as_str).collect();
+    let unknown: Vec<String> = wanted.iter().filter(|w| pack.area(w).is_none()).cloned().collect();
     if !unknown.is_empty() {
-        let known: Vec<&str> = pack.areas.iter().map(|a| a.id.as_str()).collect();
-        return Err(Rejection::new(format!(
-            "Unknown area {} for {}. Areas: {}.",
-            unknown.join(", "),
-            pack.role.name,
-            known.join(", ")
-        )));
+        return Err(Rejection::UnknownArea {
+            unknown,
+            role: pack.role.name.clone(),
+            available: pack.areas.iter().map(|a| a.id.clone()).collect(),
+        });
     }
     // Pack order, so an interview flows the way the loop is designed, whatever order was typed.
     Ok(pack

@@ -3,21 +3,24 @@
 //! and the report once everything is over. Also sharing a finished session for asynchronous review.
 
 use super::aggregate::{aggregate, report};
-use super::io::{Effect, Rejection};
-use super::peer::{peer, Peer, Reviewer, Round};
-use super::state::{Millis, Session, Stage};
+use super::io::Effect;
+use super::rejection::Rejection;
+use super::state::{Millis, Peer, Reviewer, Round, Session, Stage};
 use crate::bank::Pack;
+
+/// The session's peer-review state, or the refusal for a session that has none.
+pub(super) fn peer(s: &mut Session) -> Result<&mut Peer, Rejection> {
+    s.peer.as_mut().ok_or(Rejection::NotPeerSession)
+}
 
 /// A finished session shared for asynchronous review: the same plan and answers under a new id,
 /// with a scoring round open on every answered question until `scoring_secs` from now.
 pub fn share(original: &Session, id: String, scoring_secs: u32, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
     if !matches!(original.stage, Stage::Finished { .. } | Stage::Abandoned { .. }) {
-        return Err(Rejection::new(
-            "Only a finished interview can be shared for review; end it first with `/interview end`.",
-        ));
+        return Err(Rejection::NotFinished);
     }
     if original.items.iter().all(|i| i.answers.is_empty()) {
-        return Err(Rejection::new("That interview has no answers to review."));
+        return Err(Rejection::NoAnswers);
     }
     let mut s = original.clone();
     s.id = id;

@@ -1,14 +1,12 @@
-//! The session state: what the state machine carries between inputs. It is serialised whole as
-//! the snapshot the store keeps after every accepted input.
+//! The session state: what the state machine carries between inputs, peer review's reviewers,
+//! rounds and scores included. It is serialised whole as the snapshot the store keeps after every
+//! accepted input.
 
 use serde::{Deserialize, Serialize};
 
 use super::coverage::Coverage;
+use super::ids::ActorId;
 use super::plan::Plan;
-
-/// Who acts: a user (`discord:123`, `local:alice`) or the system clock.
-pub type Actor = String;
-pub const SYSTEM: &str = "system";
 
 /// Milliseconds since the Unix epoch; always passed in, never read by the core.
 pub type Millis = i64;
@@ -16,7 +14,7 @@ pub type Millis = i64;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub id: String,
-    pub candidate: Actor,
+    pub candidate: ActorId,
     pub plan: Plan,
     pub settings: Settings,
     pub stage: Stage,
@@ -28,7 +26,7 @@ pub struct Session {
     pub last_activity: Millis,
     /// Present in peer-review sessions: host, reviewers and scoring rounds.
     #[serde(default)]
-    pub peer: Option<super::peer::Peer>,
+    pub peer: Option<Peer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,5 +193,91 @@ impl Session {
             Stage::Paused { since, .. } => Some(since + self.settings.idle_abandon_secs as i64 * 1000),
             Stage::Finished { .. } | Stage::Abandoned { .. } => None,
         }
+    }
+}
+
+/// One reviewer's score of one answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerScore {
+    pub reviewer: ActorId,
+    pub ticks: Vec<u8>,
+    pub rating: Rating,
+    pub note: Option<String>,
+    pub at: Millis,
+}
+
+/// Peer review's part of the snapshot; the rules that change it live in `peer` and `rounds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// Starts the interview, removes reviewers and closes scoring (may be the candidate).
+    pub host: ActorId,
+    pub reviewers: Vec<Reviewer>,
+    /// Per plan item: the scoring round, opened once the answer is complete.
+    pub rounds: Vec<Option<Round>>,
+    /// How long a round stays open.
+    pub scoring_secs: u32,
+    /// A shared finished session: rounds close only at their deadline or by the host, and
+    /// anyone but the candidate joins by scoring.
+    pub asynchronous: bool,
+    /// The end report was emitted.
+    pub reported: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reviewer {
+    pub actor: ActorId,
+    pub joined_at: Millis,
+    pub active: bool,
+    /// Removed by the host: may not rejoin.
+    pub removed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    pub opened_at: Millis,
+    pub closes_at: Millis,
+    pub closed_at: Option<Millis>,
+    pub scores: Vec<PeerScore>,
+    /// Ticks and notes a reviewer chose before submitting their rating.
+    pub drafts: Vec<(ActorId, Vec<u8>, Option<String>)>,
+}
+
+impl Peer {
+    pub fn new(host: ActorId, items: usize, scoring_secs: u32, asynchronous: bool) -> Peer {
+        Peer {
+            host,
+            reviewers: Vec::new(),
+            rounds: vec![None; items],
+            scoring_secs,
+            asynchronous,
+            reported: false,
+        }
+    }
+
+    pub fn active(&self) -> impl Iterator<Item = &Reviewer> {
+        self.reviewers.iter().filter(|r| r.active)
+    }
+
+    pub fn reviewer(&self, a: &ActorId) -> Option<&Reviewer> {
+        self.reviewers.iter().find(|r| r.actor == *a)
+    }
+
+    /// The earliest deadline of an open round.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.rounds
+            .iter()
+            .flatten()
+            .filter(|r| r.closed_at.is_none())
+            .map(|r| r.closes_at)
+            .min()
+    }
+
+    pub fn all_closed(&self) -> bool {
+        self.rounds.iter().flatten().all(|r| r.closed_at.is_some())
+    }
+
+    /// Each round's scores (closed or not), for the report.
+    pub fn scores(&self) -> Vec<Option<Vec<PeerScore>>> {
+        self.rounds.iter().map(|r| r.as_ref().map(|r| r.scores.clone())).collect()
     }
 }

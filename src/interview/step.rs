@@ -1,20 +1,21 @@
 //! The transition function: `step(session, actor, input, pack, now)` gives the next session and
 //! the effects to show, or a [`Rejection`] and no change. No I/O happens here.
 
+use super::advance::{advance_part, check_len, finish, next_item, submit};
 use super::clock::{clock, pause, resume};
-use super::coverage::assess;
-use super::io::{Effect, Input, Rejection, MAX_ANSWER_CHARS};
+use super::ids::ActorId;
+use super::io::{Effect, Input, MAX_ANSWER_CHARS};
 use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
-use super::state::{Answer, ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage, SYSTEM};
-use super::summary::summarize;
+use super::rejection::Rejection;
+use super::state::{ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage};
 use super::view::{ask, current_prompt, feedback, question};
 use crate::bank::Pack;
 
 /// Starts a session: selects the plan and asks the first question. The session is at version 1.
 pub fn start(
     id: String,
-    candidate: String,
+    candidate: &ActorId,
     pack: &Pack,
     opts: &PlanOptions,
     settings: Settings,
@@ -31,7 +32,7 @@ pub fn start(
     };
     let s = Session {
         id,
-        candidate,
+        candidate: candidate.clone(),
         plan,
         settings,
         stage,
@@ -62,8 +63,8 @@ pub fn start(
 #[allow(clippy::too_many_arguments)]
 pub fn start_peer(
     id: String,
-    candidate: String,
-    host: String,
+    candidate: &ActorId,
+    host: &ActorId,
     pack: &Pack,
     opts: &PlanOptions,
     settings: Settings,
@@ -74,18 +75,18 @@ pub fn start_peer(
     s.stage = Stage::Lobby;
     s.items[0].asked = false;
     s.peer = Some(Peer::new(host.clone(), s.plan.items.len(), scoring_secs, false));
-    Ok((s, vec![Effect::Lobby { host }]))
+    Ok((s, vec![Effect::Lobby { host: host.clone() }]))
 }
 
 /// Applies one input. On success the version has grown by exactly one.
-pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
+pub fn step(s: &Session, actor: &ActorId, input: &Input, pack: &Pack, now: Millis) -> Result<(Session, Vec<Effect>), Rejection> {
     let mut next = s.clone();
     let mut fx = Vec::new();
     if peer::is_peer_input(input) {
         peer::apply(&mut next, actor, input, pack, now, &mut fx)?;
     } else {
         if s.stage.is_over() && !matches!(input, Input::Clock) {
-            return Err(Rejection::new("This interview has ended. Start a new one to practise again."));
+            return Err(Rejection::Ended);
         }
         check_actor(s, actor, input)?;
         match input {
@@ -109,15 +110,13 @@ pub fn step(s: &Session, actor: &str, input: &Input, pack: &Pack, now: Millis) -
     Ok((next, fx))
 }
 
-fn check_actor(s: &Session, actor: &str, input: &Input) -> Result<(), Rejection> {
+fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Rejection> {
     match input {
-        Input::Clock if actor == SYSTEM => Ok(()),
-        Input::Clock => Err(Rejection::new("Only the system clock can apply deadlines.")),
-        _ if actor == s.candidate => Ok(()),
-        Input::End if s.peer.as_ref().is_some_and(|p| p.host == actor) => Ok(()),
-        _ => Err(Rejection::new(
-            "This is someone else's interview; only the candidate can answer or control it.",
-        )),
+        Input::Clock if actor.is_system() => Ok(()),
+        Input::Clock => Err(Rejection::NotClock),
+        _ if *actor == s.candidate => Ok(()),
+        Input::End if s.peer.as_ref().is_some_and(|p| p.host == *actor) => Ok(()),
+        _ => Err(Rejection::NotCandidate),
     }
 }
 
@@ -141,55 +140,30 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
             Ok(())
         }
         (Input::Repeat, _) => {
-            let prompt = current_prompt(s, pack, true)
-                .ok_or_else(|| Rejection::new("There is no question to repeat yet: the interview hasn't started."))?;
+            let prompt = current_prompt(s, pack, true).ok_or(Rejection::NothingToRepeat)?;
             fx.push(prompt);
             Ok(())
         }
         (Input::Checklist { ticks }, Stage::Scoring { item, .. }) => checklist(s, pack, item, ticks, fx),
         (Input::Rate { rating }, Stage::Scoring { item, ticks }) => rate(s, pack, item, ticks, *rating, now, fx),
-        (Input::Answer { .. } | Input::Submit | Input::SubmitForm { .. } | Input::Hint, Stage::Scoring { .. }) => Err(
-            Rejection::new("This question is waiting for your self-score: tick the checklist items your answer covered, then rate it 1-4 (or skip scoring)."),
-        ),
-        (_, Stage::Lobby) => Err(Rejection::new("The interview hasn't started yet: the host starts it once reviewers have joined.")),
-        (Input::Checklist { .. } | Input::Rate { .. }, _) => {
-            Err(Rejection::new("There is nothing to score yet: answer the current question first."))
+        (Input::Answer { .. } | Input::Submit | Input::SubmitForm { .. } | Input::Hint, Stage::Scoring { .. }) => {
+            Err(Rejection::AwaitingSelfScore)
         }
-        (other, stage) => Err(Rejection::new(format!("'{}' is not possible while {}.", other.name(), stage.name()))),
+        (_, Stage::Lobby) => Err(Rejection::InLobby),
+        (Input::Checklist { .. } | Input::Rate { .. }, _) => Err(Rejection::NothingToScore),
+        (other, stage) => Err(Rejection::NotNow {
+            input: other.name(),
+            stage: stage.name(),
+        }),
     }
-}
-
-/// Coverage of everything answered for `item` so far, given the hints the candidate used.
-fn record_coverage(s: &mut Session, pack: &Pack, item: usize) {
-    let coverage = assess(&s.answer_text(item), question(s, pack, item), s.items[item].hints_used as usize);
-    s.items[item].coverage = Some(coverage);
-}
-
-fn not_asking() -> Rejection {
-    Rejection::new("No question is waiting for an answer right now.")
-}
-
-fn check_len(text: &str) -> Result<(), Rejection> {
-    if text.trim().is_empty() {
-        return Err(Rejection::new(
-            "Your answer is empty, so nothing was saved. Write your answer, then submit it.",
-        ));
-    }
-    let n = text.chars().count();
-    if n > MAX_ANSWER_CHARS {
-        return Err(Rejection::new(format!(
-            "That answer is {n} characters; the limit is {MAX_ANSWER_CHARS}. Nothing was saved: shorten it and send it again."
-        )));
-    }
-    Ok(())
 }
 
 fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     if text.trim().is_empty() {
-        return Err(Rejection::new("That message is empty, so it was not added to your answer."));
+        return Err(Rejection::EmptyMessage);
     }
     let Stage::Asking { draft, .. } = &mut s.stage else {
-        return Err(not_asking());
+        return Err(Rejection::NotAsking);
     };
     let joined = if draft.is_empty() {
         text.to_string()
@@ -198,67 +172,25 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
     };
     let n = joined.chars().count();
     if n > MAX_ANSWER_CHARS {
-        return Err(Rejection::new(format!(
-            "With that message your answer would be {n} characters; the limit is {MAX_ANSWER_CHARS}. It was not added; your draft so far is kept. Submit it, or send a shorter message."
-        )));
+        return Err(Rejection::DraftTooLong {
+            chars: n,
+            max: MAX_ANSWER_CHARS,
+        });
     }
     *draft = joined;
     fx.push(Effect::DraftSaved { chars: n });
     Ok(())
 }
 
-pub(crate) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    check_len(text)?;
-    let Stage::Asking { item, part, asked_at, .. } = s.stage else {
-        return Err(not_asking());
-    };
-    let over_time = !by_clock && s.settings.time_limit_secs.is_some_and(|l| now > asked_at + l as i64 * 1000);
-    let text = text.trim().to_string();
-    let chars = text.chars().count();
-    s.items[item].answers.push(Answer {
-        part,
-        text,
-        submitted_at: now,
-        over_time,
-    });
-    record_coverage(s, pack, item);
-    fx.push(Effect::Submitted {
-        item,
-        part,
-        chars,
-        over_time,
-    });
-    advance_part(s, pack, item, part, now, fx);
-    Ok(())
-}
-
-/// After an answer: the next follow-up, or self-scoring once the item's parts are done.
-pub(crate) fn advance_part(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Millis, fx: &mut Vec<Effect>) {
-    if part + 1 < s.plan.items[item].parts() {
-        s.stage = Stage::Asking {
-            item,
-            part: part + 1,
-            draft: String::new(),
-            asked_at: now,
-        };
-        fx.extend(ask(s, pack, false).map(Effect::Ask));
-    } else {
-        s.stage = Stage::Scoring { item, ticks: None };
-        fx.extend(current_prompt(s, pack, false));
-        peer::open(s, item, now, fx);
-    }
-}
-
 fn hint(s: &mut Session, pack: &Pack, item: usize, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let hints = &question(s, pack, item).hints;
     let used = s.items[item].hints_used as usize;
     if used >= hints.len() {
-        let msg = if hints.is_empty() {
-            "This question has no hints."
+        return Err(if hints.is_empty() {
+            Rejection::NoHints
         } else {
-            "You have seen every hint for this question."
-        };
-        return Err(Rejection::new(msg));
+            Rejection::NoMoreHints
+        });
     }
     s.items[item].hints_used += 1;
     fx.push(Effect::Hint {
@@ -284,10 +216,10 @@ fn skip_question(s: &mut Session, pack: &Pack, item: usize, part: usize, now: Mi
 fn checklist(s: &mut Session, pack: &Pack, item: usize, ticks: &[u8], fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let n = question(s, pack, item).checklist.len();
     if let Some(bad) = ticks.iter().find(|&&t| t as usize >= n) {
-        return Err(Rejection::new(format!(
-            "There is no checklist item {}; this checklist has items 1 to {n}.",
-            *bad as usize + 1
-        )));
+        return Err(Rejection::NoSuchChecklistItem {
+            number: *bad as usize + 1,
+            of: n,
+        });
     }
     let mut ticks = ticks.to_vec();
     ticks.sort_unstable();
@@ -310,11 +242,7 @@ fn rate(
     now: Millis,
     fx: &mut Vec<Effect>,
 ) -> Result<(), Rejection> {
-    let rating = Rating::new(rating).ok_or_else(|| {
-        Rejection::new(format!(
-            "A rating is 1 to 4 (1 strong no hire, 2 lean no hire, 3 lean hire, 4 strong hire); got {rating}."
-        ))
-    })?;
+    let rating = Rating::new(rating).ok_or(Rejection::BadRating { got: rating })?;
     s.items[item].self_score = Some(SelfScore {
         ticks: ticks.unwrap_or_default(),
         rating,
@@ -322,47 +250,4 @@ fn rate(
     fx.push(Effect::Feedback(feedback(s, pack, item)));
     next_item(s, pack, item, now, fx);
     Ok(())
-}
-
-pub(crate) fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, fx: &mut Vec<Effect>) {
-    if item + 1 < s.plan.items.len() {
-        s.stage = Stage::Asking {
-            item: item + 1,
-            part: 0,
-            draft: String::new(),
-            asked_at: now,
-        };
-        s.items[item + 1].asked = true;
-        fx.extend(ask(s, pack, false).map(Effect::Ask));
-    } else {
-        finish(s, pack, now, fx);
-    }
-}
-
-/// Ends the interview; an unsubmitted draft is kept as the answer, so nothing typed is lost.
-fn finish(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) {
-    keep_draft(s, pack, now);
-    for item in 0..s.items.len() {
-        peer::open(s, item, now, fx);
-    }
-    s.stage = Stage::Finished { at: now };
-    fx.push(Effect::Finished(summarize(s, pack)));
-}
-
-pub(crate) fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
-    let stage = match &s.stage {
-        Stage::Paused { resume, .. } => resume.as_ref().clone(),
-        other => other.clone(),
-    };
-    if let Stage::Asking { item, part, draft, .. } = stage {
-        if !draft.trim().is_empty() {
-            s.items[item].answers.push(Answer {
-                part,
-                text: draft.trim().to_string(),
-                submitted_at: now,
-                over_time: false,
-            });
-            record_coverage(s, pack, item);
-        }
-    }
 }

@@ -2,6 +2,7 @@
 //! reading stdin line by line (so it works piped) and printing the effects.
 
 mod render;
+pub(crate) mod words;
 
 use std::io::{IsTerminal, Write};
 
@@ -166,7 +167,7 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &ActorId, term: &
 
 /// How a refusal reads in the terminal.
 fn rejection_text(r: &crate::interview::Rejection) -> String {
-    r.to_string()
+    r.explain(&words::TERMINAL)
 }
 
 async fn apply(engine: &Engine, s: &Session, candidate: &ActorId, input: Input, term: &mut Term) -> anyhow::Result<Session> {

@@ -287,7 +287,7 @@ async fn write_peer_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, before: &Ses
             )
             .bind(&after.id)
             .bind(item as i64)
-            .bind(&sc.reviewer)
+            .bind(sc.reviewer.as_str())
             .bind(serde_json::to_string(&sc.ticks)?)
             .bind(sc.rating.get() as i64)
             .bind(sc.note.as_deref())

@@ -19,7 +19,7 @@ async fn find(ctx: Context<'_>) -> Result<Option<Stored>, Error> {
     let engine = &ctx.data().engine;
     let me = actor(ctx.author().id);
     if let Some(s) = engine.by_channel(ctx.channel_id().get()).await? {
-        if s.session.candidate.as_str() == me.as_str() && !s.session.stage.is_over() {
+        if s.session.candidate == me && !s.session.stage.is_over() {
             return Ok(Some(s));
         }
     }

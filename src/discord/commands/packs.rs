@@ -7,6 +7,7 @@ use serenity::{Attachment, AutocompleteChoice, CreateAutocompleteResponse, Guild
 
 use crate::bank::MAX_PACK_BYTES;
 use crate::discord::card::{clip, Reply};
+use crate::discord::review_render::mention;
 use crate::discord::send::say;
 use crate::discord::{actor, Context, Error};
 use crate::engine::{now_millis, PackRefusal, MAX_SERVER_PACKS};
@@ -131,9 +132,9 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
         lines.push("none yet: admins can add one with `/packs upload`".into());
     }
     for p in own {
-        let by = p.uploaded_by.as_str().trim_start_matches("discord:");
+        let by = mention(&p.uploaded_by);
         lines.push(format!(
-            "• {} (`{}`): {} questions, uploaded by <@{by}> <t:{}:R>",
+            "• {} (`{}`): {} questions, uploaded by {by} <t:{}:R>",
             p.name,
             p.role_id,
             p.questions,

@@ -100,7 +100,7 @@ pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] 
         return say(ctx, Reply::text("Use `/review remove` inside the review's thread.").ephemeral()).await;
     };
     let input = Input::RemoveReviewer {
-        reviewer: actor(reviewer.id).as_str().into(),
+        reviewer: actor(reviewer.id),
     };
     let key = format!("ix:{}", ctx.id());
     let outcome = engine
