@@ -79,7 +79,14 @@ async fn a_whole_interview_through_piped_stdin() {
     assert!(!stdout.contains("\x1b["), "no colour codes when stdout is not a terminal");
 
     let st = store(dir.path()).await;
-    let history = st.history(panelist::interview::Scope::Terminal, "local:pat", 10).await.unwrap();
+    let history = st
+        .history(
+            panelist::interview::Scope::Terminal,
+            &panelist::interview::ActorId::local("pat"),
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].status, "finished");
     let rows = sqlx::query("SELECT item, part, body FROM answers ORDER BY item, part")
@@ -117,7 +124,7 @@ async fn bad_input_is_explained_and_changes_nothing() {
     assert!(stdout.contains("the limit is 20000"), "{stdout}");
     let st = store(dir.path()).await;
     let live = st
-        .live(panelist::interview::Scope::Terminal, "local:pat")
+        .live(panelist::interview::Scope::Terminal, &panelist::interview::ActorId::local("pat"))
         .await
         .unwrap()
         .expect("session still live");
@@ -189,7 +196,10 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     let drafted = |s: &Stage| matches!(s, Stage::Asking { part: 1, draft, .. } if draft == "half a follow-up answer");
     let mut stored = false;
     for _ in 0..400 {
-        let live = st.live(panelist::interview::Scope::Terminal, "local:pat").await.unwrap();
+        let live = st
+            .live(panelist::interview::Scope::Terminal, &panelist::interview::ActorId::local("pat"))
+            .await
+            .unwrap();
         if live.is_some_and(|l| drafted(&l.session.stage)) {
             stored = true;
             break;
@@ -210,7 +220,7 @@ async fn a_killed_run_resumes_at_the_same_question_with_answers_kept() {
     );
     assert!(stdout.contains("Your draft so far (23 characters) is kept"), "{stdout}");
     let live = st
-        .live(panelist::interview::Scope::Terminal, "local:pat")
+        .live(panelist::interview::Scope::Terminal, &panelist::interview::ActorId::local("pat"))
         .await
         .unwrap()
         .expect("still live");
@@ -263,7 +273,7 @@ async fn quit_leaves_the_session_to_resume_later() {
     );
     let live = store(dir.path())
         .await
-        .live(panelist::interview::Scope::Terminal, "local:pat")
+        .live(panelist::interview::Scope::Terminal, &panelist::interview::ActorId::local("pat"))
         .await
         .unwrap()
         .expect("still live");

@@ -15,8 +15,6 @@ use panelist::interview::{ActorId, Input, Mode, PlanOptions, Rejection, Scope, S
 use panelist::store::Store;
 use sqlx::Row;
 
-const ME: &str = "local:tester";
-
 fn me() -> ActorId {
     ActorId::local("tester")
 }
@@ -209,7 +207,7 @@ async fn a_stale_write_rolls_back_the_whole_transaction(db: Db) {
     applied(apply(&e, &s.id, Input::Answer { text: "other".into() }, "other").await);
     let r = e
         .store
-        .persist(&s, &next, ME, &Input::SubmitForm { text: "answer".into() }, "stale", T0)
+        .persist(&s, &next, &me(), &Input::SubmitForm { text: "answer".into() }, "stale", T0)
         .await
         .unwrap();
     assert_eq!(r, panelist::store::Persisted::Conflict);

@@ -207,7 +207,7 @@ impl Engine {
                 Ok(x) => x,
                 Err(r) => return Ok(Outcome::Rejected(r)),
             };
-            match self.store.persist(&stored.session, &next, actor.as_str(), input, key, now).await? {
+            match self.store.persist(&stored.session, &next, actor, input, key, now).await? {
                 Persisted::Done => {
                     let effects = address(&next, effects);
                     let stored = Stored { session: next, ..stored };
@@ -236,7 +236,7 @@ impl Engine {
 
     /// The candidate's unfinished session in `scope`.
     pub async fn live(&self, scope: Scope, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
-        self.store.live(scope, candidate.as_str()).await
+        self.store.live(scope, candidate).await
     }
 
     /// Removes a session that never reached its candidate (its first message could not be
@@ -247,7 +247,7 @@ impl Engine {
 
     /// The candidate's sessions in `scope`, newest first.
     pub async fn history(&self, scope: Scope, candidate: &ActorId, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
-        self.store.history(scope, candidate.as_str(), limit).await
+        self.store.history(scope, candidate, limit).await
     }
 
     /// The candidate's newest finished interview in `from` that is not itself a shared review.

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::codec::{channel_from, channel_text, mode_from, mode_text, scope_from, scope_text, TERMINAL_SCOPE};
 use super::Store;
-use crate::interview::{Input, Millis, Mode, Scope, Session, Stage};
+use crate::interview::{ActorId, Input, Millis, Mode, Scope, Session, Stage};
 
 /// A session as stored, with where it lives.
 #[derive(Debug, Clone)]
@@ -134,12 +134,12 @@ impl Store {
     }
 
     /// The candidate's unfinished session in this scope, if any.
-    pub async fn live(&self, scope: Scope, candidate: &str) -> anyhow::Result<Option<Stored>> {
+    pub async fn live(&self, scope: Scope, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
         let row = sqlx::query(&format!(
             "{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')"
         ))
         .bind(scope_text(scope))
-        .bind(candidate)
+        .bind(candidate.as_str())
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(stored).transpose()
@@ -177,7 +177,7 @@ impl Store {
         &self,
         before: &Session,
         after: &Session,
-        actor: &str,
+        actor: &ActorId,
         input: &Input,
         key: &str,
         now: Millis,
@@ -191,7 +191,7 @@ impl Store {
         .bind(&after.id)
         .bind(after.version as i64)
         .bind(key)
-        .bind(actor)
+        .bind(actor.as_str())
         .bind(input.name())
         .bind(serde_json::to_string(input)?)
         .bind(now)
@@ -246,12 +246,12 @@ impl Store {
     }
 
     /// The candidate's sessions in this scope, newest first.
-    pub async fn history(&self, scope: Scope, candidate: &str, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
+    pub async fn history(&self, scope: Scope, candidate: &ActorId, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
         let rows = sqlx::query(
             "SELECT id, role_id, mode, status, created_at, state FROM sessions WHERE scope = $1 AND candidate = $2 ORDER BY created_at DESC LIMIT $3",
         )
         .bind(scope_text(scope))
-        .bind(candidate)
+        .bind(candidate.as_str())
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
