@@ -4,18 +4,15 @@
 //! place, a channel message, or a direct message to the candidate.
 
 use poise::serenity_prelude as serenity;
-use serenity::builder::Builder;
-use serenity::{
-    ChannelId, ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EditMessage, Http,
-    Message, MessageId, ModalInteraction, UserId,
-};
+use serenity::{ChannelId, ComponentInteraction, CreateMessage, EditMessage, Http, Message, MessageId, UserId};
 
+use super::ack::{Ack, Update};
 use super::card::{clip, no_mentions, Reply};
 use super::ids::{ComponentId, LobbyAction, PeerAction, RubricAction};
 use super::render::render;
 use super::review_render::{lobby_card, mention, progress_text};
+use super::send::post;
 use super::send::say_all;
-use super::send::{post, respond};
 use super::Context;
 use crate::engine::{Applied, Outcome};
 use crate::interview::audience::for_audience;
@@ -25,10 +22,11 @@ use crate::interview::{Audience, Effect, Rejection, Session, Stage};
 pub enum Origin<'a> {
     /// A slash command (deferred or not: poise sends the first reply as the response).
     Command(Context<'a>),
-    /// A button or select menu.
-    Component(&'a ComponentInteraction),
-    /// A submitted form and the text typed into it: echoed when accepted, handed back when not.
-    Modal(&'a ModalInteraction, &'a str),
+    /// A button or select menu, and how it is acknowledged.
+    Component(&'a ComponentInteraction, &'a Ack),
+    /// A submitted form (how it is acknowledged) and the text typed into it: echoed when
+    /// accepted, handed back when not.
+    Modal(&'a Ack, &'a str),
     /// A typed message in the session's thread or DM.
     Message(&'a Message),
     /// No user is waiting: deadlines, or the first messages of a new session's thread or DM.
@@ -39,7 +37,13 @@ pub enum Origin<'a> {
 /// out even when answering the input failed: what they tell is already stored.
 pub async fn deliver(http: &Http, origin: Origin<'_>, outcome: Outcome) -> anyhow::Result<()> {
     match outcome {
-        Outcome::Duplicate => Ok(()),
+        Outcome::Duplicate => {
+            // A re-delivered input was answered when it was first applied.
+            if let Origin::Component(_, ack) | Origin::Modal(ack, _) = origin {
+                ack.settle().await;
+            }
+            Ok(())
+        }
         Outcome::Rejected(r) => refuse(http, &origin, &r).await,
         Outcome::Applied(applied) => {
             let shown = show(http, &origin, &applied).await;
@@ -60,8 +64,8 @@ pub async fn refuse(http: &Http, origin: &Origin<'_>, r: &Rejection) -> anyhow::
     let reply = Reply::text(rejection_text(r)).ephemeral();
     match origin {
         Origin::Command(ctx) => say_all(*ctx, vec![reply]).await,
-        Origin::Component(ci) => Ok(respond(http, ci.id, &ci.token, vec![reply]).await?),
-        Origin::Modal(mi, typed) => Ok(respond(http, mi.id, &mi.token, vec![returned(reply, typed)]).await?),
+        Origin::Component(_, ack) => Ok(ack.reply(vec![reply]).await?),
+        Origin::Modal(ack, typed) => Ok(ack.reply(vec![returned(reply, typed)]).await?),
         Origin::Message(msg) => reply_to(http, msg, &rejection_text(r)).await,
         Origin::Background => {
             if !r.is_quiet() {
@@ -106,11 +110,11 @@ async fn show(http: &Http, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<(
             replies.extend(mine());
             say_all(*ctx, replies).await
         }
-        Origin::Component(ci) => component(http, ci, a, &public, &private).await,
-        Origin::Modal(mi, text) => {
+        Origin::Component(ci, ack) => component(http, ci, ack, a, &public, &private).await,
+        Origin::Modal(ack, text) => {
             let mut replies = render(s, &a.pack, &public, Some(text));
             replies.extend(mine());
-            Ok(respond(http, mi.id, &mi.token, replies).await?)
+            Ok(ack.reply(replies).await?)
         }
         Origin::Message(msg) => {
             // A reaction says "added to your draft" without another message in the thread.
@@ -133,9 +137,15 @@ const SAVED: &str = "📝";
 
 /// A click: some update the message clicked in place (the checklist, the lobby, a reviewer's
 /// private rubric); the rest answer with the effects, private ones ephemeral.
-async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: &[Effect], private: &[Effect]) -> anyhow::Result<()> {
+async fn component(
+    http: &Http,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    a: &Applied,
+    public: &[Effect],
+    private: &[Effect],
+) -> anyhow::Result<()> {
     let s = a.session();
-    let update = |msg: CreateInteractionResponseMessage| CreateInteractionResponse::UpdateMessage(msg.allowed_mentions(no_mentions()));
     match ComponentId::parse(&ci.data.custom_id) {
         Some(ComponentId::Rubric {
             action: RubricAction::Ticks,
@@ -145,8 +155,11 @@ async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: 
                 Effect::AskRating { ticked, of, .. } => Some(format!("Ticked {ticked} of {of}. Now rate your answer 1-4.")),
                 _ => None,
             });
-            let msg = CreateInteractionResponseMessage::new().content(line.unwrap_or_default());
-            update(msg).execute(http, (ci.id, &ci.token)).await?;
+            ack.update(Update {
+                content: Some(line.unwrap_or_default()),
+                embed: None,
+            })
+            .await?;
         }
         Some(ComponentId::Lobby {
             action: LobbyAction::Join | LobbyAction::Leave,
@@ -155,8 +168,11 @@ async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: 
             let Some(host) = s.peer.as_ref().map(|p| &p.host) else {
                 return Ok(());
             };
-            let msg = CreateInteractionResponseMessage::new().embed(lobby_card(s, host).embed());
-            update(msg).execute(http, (ci.id, &ci.token)).await?;
+            ack.update(Update {
+                content: None,
+                embed: Some(lobby_card(s, host).embed()),
+            })
+            .await?;
             let rest: Vec<Effect> = public
                 .iter()
                 .filter(|e| !matches!(e, Effect::ReviewerJoined { .. } | Effect::ReviewerLeft { .. }))
@@ -174,8 +190,11 @@ async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: 
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| Reply::text("Saved."));
-            let msg = CreateInteractionResponseMessage::new().content(mine.content.unwrap_or_default());
-            update(msg).execute(http, (ci.id, &ci.token)).await?;
+            ack.update(Update {
+                content: Some(mine.content.unwrap_or_default()),
+                embed: None,
+            })
+            .await?;
             update_progress(http, ci.channel_id, message, s, &a.effects).await;
             post(http, ci.channel_id, render(s, &a.pack, public, None)).await?;
         }
@@ -188,7 +207,7 @@ async fn component(http: &Http, ci: &ComponentInteraction, a: &Applied, public: 
             }
             let mut replies = render(s, &a.pack, public, None);
             replies.extend(render(s, &a.pack, private, None).into_iter().map(Reply::ephemeral));
-            respond(http, ci.id, &ci.token, replies).await?;
+            ack.reply(replies).await?;
         }
     }
     Ok(())
@@ -275,18 +294,20 @@ pub async fn reply_to(http: &Http, msg: &Message, text: &str) -> anyhow::Result<
 
 /// After an internal error: a private apology with an id to quote (best effort). A form's text
 /// comes back with it, so nothing typed is lost.
-pub async fn apologise(http: &Http, interaction: &serenity::Interaction, id: &str) {
-    let msg = format!("Something went wrong on my side (error {id}). Please try again.");
-    let _ = match interaction {
-        serenity::Interaction::Component(c) => respond(http, c.id, &c.token, vec![Reply::text(msg).ephemeral()]).await,
+pub async fn apologise(ack: &Ack, interaction: &serenity::Interaction, id: &str) {
+    let msg = Reply::text(format!("Something went wrong on my side (error {id}). Please try again.")).ephemeral();
+    let msg = match interaction {
         serenity::Interaction::Modal(m) => {
             let typed = ["answer", "note"]
                 .iter()
                 .map(|f| super::components::modal_text(m, f))
                 .find(|t| !t.is_empty())
                 .unwrap_or_default();
-            respond(http, m.id, &m.token, vec![returned(Reply::text(msg).ephemeral(), &typed)]).await
+            returned(msg, &typed)
         }
-        _ => return,
+        _ => msg,
     };
+    if let Err(e) = ack.reply(vec![msg]).await {
+        tracing::warn!(error = %e, "could not apologise for an internal error");
+    }
 }

@@ -3,27 +3,32 @@
 //! reload) before it is applied; the outcome goes to the one delivery path.
 
 use poise::serenity_prelude as serenity;
-use serenity::builder::Builder;
-use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction, UserId};
+use serenity::{ComponentInteraction, ModalInteraction, UserId};
 
+use super::ack::Ack;
 use super::card::Reply;
 use super::components::{answer_form, modal_text, selected, FORM_MAX};
 use super::deliver::{deliver, rejection_text, returned, Origin};
 use super::ids::{ComponentId, QuestionAction, RubricAction};
 use super::render::render;
 use super::review_render::mention;
-use super::send::respond;
-use super::{actor, Data};
+use super::{actor, belongs_here, Data};
+
+/// Where an interaction came from: its server (none in a DM) and channel.
+type Place = (Option<serenity::GuildId>, serenity::ChannelId);
 use crate::bank::Pack;
 use crate::engine::now_millis;
 use crate::interview::{current_prompt, Input, Rejection, Session, Stage};
 use crate::store::Stored;
 
 /// The common checks; `Err(reply)` is a private message to the clicker and nothing changes.
-async fn load(data: &Data, id: &ComponentId, user: UserId) -> anyhow::Result<Result<Stored, Reply>> {
+async fn load(data: &Data, id: &ComponentId, user: UserId, place: Place) -> anyhow::Result<Result<Stored, Reply>> {
     let Some(stored) = data.engine.load(id.session()).await? else {
-        return Ok(Err(Reply::text("This interview no longer exists.").ephemeral()));
+        return Ok(Err(Reply::text(rejection_text(&Rejection::NoSuchSession)).ephemeral()));
     };
+    if let Err(r) = belongs_here(&stored, place.0, place.1) {
+        return Ok(Err(Reply::text(rejection_text(&r)).ephemeral()));
+    }
     if stored.session.candidate != actor(user) {
         let owner = mention(&stored.session.candidate);
         let msg = format!("This is {owner}'s interview: only they can answer or score it. Start your own with `/interview start`.");
@@ -56,6 +61,16 @@ fn is_current(s: &Session, id: &ComponentId) -> bool {
     }
 }
 
+/// The guard re-checked on every reload: still where the session lives, still the current step.
+fn current(now: &Stored, id: &ComponentId, place: Place) -> Result<(), Rejection> {
+    belongs_here(now, place.0, place.1)?;
+    if is_current(&now.session, id) {
+        Ok(())
+    } else {
+        Err(Rejection::StaleClick)
+    }
+}
+
 fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
     let mut replies = vec![Reply::text(rejection_text(&Rejection::StaleClick)).ephemeral()];
     let fx: Vec<_> = current_prompt(s, pack, true).into_iter().collect();
@@ -64,15 +79,22 @@ fn stale(s: &Session, pack: &Pack) -> Vec<Reply> {
 }
 
 /// A click on a question's buttons or the self-scoring rubric.
-pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, id: ComponentId) -> anyhow::Result<()> {
-    let stored = match load(data, &id, ci.user.id).await? {
+pub async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    id: ComponentId,
+) -> anyhow::Result<()> {
+    let place = (ci.guild_id, ci.channel_id);
+    let stored = match load(data, &id, ci.user.id, place).await? {
         Ok(s) => s,
-        Err(reply) => return Ok(respond(&ctx.http, ci.id, &ci.token, vec![reply]).await?),
+        Err(reply) => return Ok(ack.reply(vec![reply]).await?),
     };
     let s = &stored.session;
     if !is_current(s, &id) {
         let pack = data.engine.session_pack(&stored).await?;
-        return Ok(respond(&ctx.http, ci.id, &ci.token, stale(s, &pack)).await?);
+        return Ok(ack.reply(stale(s, &pack)).await?);
     }
     let input = match &id {
         ComponentId::Question {
@@ -80,7 +102,7 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
             item,
             part,
             ..
-        } => return open_form(ctx, ci, s, *item, *part).await,
+        } => return open_form(ack, s, *item, *part).await,
         ComponentId::Question { action, .. } => match action {
             QuestionAction::Submit => Input::Submit,
             QuestionAction::Hint => Input::Hint,
@@ -101,24 +123,18 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         } => Input::Skip,
         _ => return Ok(()),
     };
-    let guard = |now: &Stored| {
-        if is_current(&now.session, &id) {
-            Ok(())
-        } else {
-            Err(Rejection::StaleClick)
-        }
-    };
+    let guard = |now: &Stored| current(now, &id, place);
     let key = format!("ix:{}", ci.id);
     let outcome = data
         .engine
         .apply_if(&s.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Component(ci), outcome).await
+    deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
 }
 
 /// Opens the answer form, pre-filled with the draft typed so far. A draft longer than the form
 /// holds is not put at risk: the candidate is asked to submit it as typed.
-async fn open_form(ctx: &serenity::Context, ci: &ComponentInteraction, s: &Session, item: usize, part: usize) -> anyhow::Result<()> {
+async fn open_form(ack: &Ack, s: &Session, item: usize, part: usize) -> anyhow::Result<()> {
     let draft = match live_stage(s) {
         Stage::Asking { draft, .. } => draft.clone(),
         _ => String::new(),
@@ -128,39 +144,32 @@ async fn open_form(ctx: &serenity::Context, ci: &ComponentInteraction, s: &Sessi
             "Your typed draft is {} characters, more than the form holds ({FORM_MAX}). Press **Submit answer** to submit it as typed, or keep typing messages.",
             draft.chars().count()
         );
-        return Ok(respond(&ctx.http, ci.id, &ci.token, vec![Reply::text(msg).ephemeral()]).await?);
+        return Ok(ack.reply(vec![Reply::text(msg).ephemeral()]).await?);
     }
-    CreateInteractionResponse::Modal(answer_form(&s.id, item, part, &draft))
-        .execute(&ctx.http, (ci.id, &ci.token))
-        .await?;
+    ack.modal(answer_form(&s.id, item, part, &draft)).await?;
     Ok(())
 }
 
 /// A submitted answer form.
-pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction, id: ComponentId) -> anyhow::Result<()> {
+pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction, ack: &Ack, id: ComponentId) -> anyhow::Result<()> {
     let text = modal_text(mi, "answer");
-    let stored = match load(data, &id, mi.user.id).await? {
+    let place = (mi.guild_id, mi.channel_id);
+    let stored = match load(data, &id, mi.user.id, place).await? {
         Ok(s) => s,
-        Err(reply) => return Ok(respond(&ctx.http, mi.id, &mi.token, vec![returned(reply, &text)]).await?),
+        Err(reply) => return Ok(ack.reply(vec![returned(reply, &text)]).await?),
     };
     if !is_current(&stored.session, &id) {
         let pack = data.engine.session_pack(&stored).await?;
         let mut replies = stale(&stored.session, &pack);
         replies[0] = returned(replies[0].clone(), &text);
-        return Ok(respond(&ctx.http, mi.id, &mi.token, replies).await?);
+        return Ok(ack.reply(replies).await?);
     }
     let input = Input::SubmitForm { text: text.clone() };
-    let guard = |now: &Stored| {
-        if is_current(&now.session, &id) {
-            Ok(())
-        } else {
-            Err(Rejection::StaleClick)
-        }
-    };
+    let guard = |now: &Stored| current(now, &id, place);
     let key = format!("ix:{}", mi.id);
     let outcome = data
         .engine
         .apply_if(&stored.session.id, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Modal(mi, &text), outcome).await
+    deliver(&ctx.http, Origin::Modal(ack, &text), outcome).await
 }

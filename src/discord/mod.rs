@@ -2,6 +2,7 @@
 //! and forms become core inputs; effects become messages. `run` is the single entry point, so
 //! tests start the real client in-process against a fake Discord.
 
+mod ack;
 mod card;
 mod commands;
 mod components;
@@ -25,7 +26,9 @@ use serenity::{GatewayIntents, GuildId, HttpBuilder, UserId};
 
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
-use crate::interview::{ActorId, Scope};
+use crate::interview::{ActorId, Rejection, Scope};
+use crate::store::Stored;
+use ack::Ack;
 
 pub use ids::ComponentId;
 pub use sweeper::sweep_once;
@@ -46,6 +49,16 @@ pub fn actor(user: UserId) -> ActorId {
 /// Sessions are scoped by server; DMs share one scope per user.
 pub fn scope(guild: Option<GuildId>) -> Scope {
     guild.map_or(Scope::Dm, |g| Scope::Server(g.get()))
+}
+
+/// Whether an interaction from `guild`/`channel` may act on `stored`: only where the session
+/// lives (its server and channel or thread, or its DM). A forged id from elsewhere is refused.
+pub fn belongs_here(stored: &Stored, guild: Option<GuildId>, channel: serenity::ChannelId) -> Result<(), Rejection> {
+    if stored.scope == scope(guild) && stored.channel == Some(channel.get()) {
+        Ok(())
+    } else {
+        Err(Rejection::WrongPlace)
+    }
 }
 
 /// The intents panelist needs: servers and their messages, DMs, and message text for typed answers.
@@ -121,31 +134,57 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
     let result = match event {
         serenity::FullEvent::Message { new_message } => messages::on_message(ctx, data, new_message).await,
         // A re-delivered interaction was applied and answered once already.
-        serenity::FullEvent::InteractionCreate { interaction }
-            if data.engine.seen(&format!("ix:{}", interaction.id())).await.unwrap_or(false) =>
-        {
-            Ok(())
-        }
-        serenity::FullEvent::InteractionCreate { interaction } => match interaction {
-            serenity::Interaction::Component(c) => match ComponentId::parse(&c.data.custom_id) {
-                Some(id @ (ComponentId::Lobby { .. } | ComponentId::Peer { .. })) => review::on_component(ctx, data, c, id).await,
-                Some(id) => interactions::on_component(ctx, data, c, id).await,
-                None => Ok(()),
-            },
-            serenity::Interaction::Modal(m) => match ComponentId::parse(&m.data.custom_id) {
-                Some(id @ ComponentId::Note { .. }) => review::on_note(ctx, data, m, id).await,
-                Some(id) => interactions::on_modal(ctx, data, m, id).await,
-                None => Ok(()),
-            },
-            _ => Ok(()),
-        },
+        serenity::FullEvent::InteractionCreate { interaction } => return on_interaction(ctx, data, interaction).await,
         _ => Ok(()),
     };
     if let Err(e) = result {
         let id = uuid::Uuid::new_v4().simple().to_string();
         tracing::error!(error = ?e, error_id = %&id[..8], "handling a Discord event failed");
-        if let serenity::FullEvent::InteractionCreate { interaction } = event {
-            deliver::apologise(&ctx.http, interaction, &id[..8]).await;
+    }
+    Ok(())
+}
+
+/// A click or form: acknowledged within Discord's 3 seconds whatever the work costs (see
+/// [`ack`]), parsed, and handed to its handler; an internal error is apologised for privately.
+async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &serenity::Interaction) -> Result<(), Error> {
+    let (id, token, custom_id) = match interaction {
+        serenity::Interaction::Component(c) => (c.id, &c.token, &c.data.custom_id),
+        serenity::Interaction::Modal(m) => (m.id, &m.token, &m.data.custom_id),
+        _ => return Ok(()),
+    };
+    let ack = Ack::start(ctx.http.clone(), id, token.clone(), ack::BUDGET);
+    let result = async {
+        // A re-delivered interaction was applied and answered once already.
+        if data.engine.seen(&format!("ix:{id}")).await? {
+            ack.settle().await;
+            return Ok(());
+        }
+        let Some(parsed) = ComponentId::parse(custom_id) else {
+            return Ok(());
+        };
+        match (interaction, parsed) {
+            (serenity::Interaction::Component(c), id @ (ComponentId::Lobby { .. } | ComponentId::Peer { .. })) => {
+                review::on_component(ctx, data, c, &ack, id).await
+            }
+            (serenity::Interaction::Component(c), id) => interactions::on_component(ctx, data, c, &ack, id).await,
+            (serenity::Interaction::Modal(m), id @ ComponentId::Note { .. }) => review::on_note(ctx, data, m, &ack, id).await,
+            (serenity::Interaction::Modal(m), id) => interactions::on_modal(ctx, data, m, &ack, id).await,
+            _ => Ok(()),
+        }
+    }
+    .await;
+    match result {
+        // Whatever was not answered (an id this version does not know) hears so, never silence.
+        Ok(()) => {
+            let stale = card::Reply::text("This button is no longer valid. `/interview status` shows where you are.").ephemeral();
+            if let Err(e) = ack.reply_if_unanswered(stale).await {
+                tracing::warn!(error = %e, "could not answer an interaction");
+            }
+        }
+        Err(e) => {
+            let err = uuid::Uuid::new_v4().simple().to_string();
+            tracing::error!(error = ?e, error_id = %&err[..8], "handling an interaction failed");
+            deliver::apologise(&ack, interaction, &err[..8]).await;
         }
     }
     Ok(())

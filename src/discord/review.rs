@@ -3,26 +3,35 @@
 //! outcome goes to the one delivery path.
 
 use poise::serenity_prelude as serenity;
-use serenity::builder::Builder;
-use serenity::{ComponentInteraction, CreateInteractionResponse, ModalInteraction};
+use serenity::{ComponentInteraction, ModalInteraction};
 
+use super::ack::Ack;
 use super::card::Reply;
 use super::components::{modal_text, note_form, reviewer_rubric_rows, selected};
 use super::deliver::{deliver, refuse, Origin};
 use super::ids::{ComponentId, LobbyAction, PeerAction};
 use super::review_render::reviewer_rubric_card;
-use super::send::respond;
-use super::{actor, Data};
+use super::{actor, belongs_here, Data};
 use crate::engine::now_millis;
 use crate::interview::peer::check_may_score;
 use crate::interview::Input;
 use crate::store::Stored;
 
-pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, id: ComponentId) -> anyhow::Result<()> {
+pub async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    id: ComponentId,
+) -> anyhow::Result<()> {
     let Some(stored) = data.engine.load(id.session()).await? else {
         let gone = Reply::text("This review no longer exists.").ephemeral();
-        return Ok(respond(&ctx.http, ci.id, &ci.token, vec![gone]).await?);
+        return Ok(ack.reply(vec![gone]).await?);
     };
+    let place = (ci.guild_id, ci.channel_id);
+    if let Err(r) = belongs_here(&stored, place.0, place.1) {
+        return refuse(&ctx.http, &Origin::Component(ci, ack), &r).await;
+    }
     let input = match id {
         ComponentId::Lobby {
             action: LobbyAction::Join, ..
@@ -39,13 +48,13 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
             action: PeerAction::Score,
             item,
             ..
-        } => return open_rubric(ctx, data, ci, &stored, item).await,
+        } => return open_rubric(ctx, data, ci, ack, &stored, item).await,
         ComponentId::Peer {
             action: PeerAction::Note,
             item,
             message,
             ..
-        } => return open_note(ctx, ci, &stored, item, message).await,
+        } => return open_note(ctx, ci, ack, &stored, item, message).await,
         ComponentId::Peer {
             action: PeerAction::Close,
             item,
@@ -64,17 +73,25 @@ pub async fn on_component(ctx: &serenity::Context, data: &Data, ci: &ComponentIn
         _ => return Ok(()),
     };
     let key = format!("ix:{}", ci.id);
+    let guard = |now: &Stored| belongs_here(now, place.0, place.1);
     let outcome = data
         .engine
-        .apply(&stored.session.id, &actor(ci.user.id), &input, &key, now_millis())
+        .apply_if(&stored.session.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Component(ci), outcome).await
+    deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
 }
 
 /// "Score this answer": the reviewer's private rubric, if they may score.
-async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInteraction, stored: &Stored, item: usize) -> anyhow::Result<()> {
+async fn open_rubric(
+    ctx: &serenity::Context,
+    data: &Data,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    stored: &Stored,
+    item: usize,
+) -> anyhow::Result<()> {
     if let Err(r) = check_may_score(&stored.session, &actor(ci.user.id), item) {
-        return refuse(&ctx.http, &Origin::Component(ci), &r).await;
+        return refuse(&ctx.http, &Origin::Component(ci, ack), &r).await;
     }
     let pack = data.engine.session_pack(stored).await?;
     let checklist = stored
@@ -92,21 +109,26 @@ async fn open_rubric(ctx: &serenity::Context, data: &Data, ci: &ComponentInterac
         ..Reply::default()
     }
     .ephemeral();
-    Ok(respond(&ctx.http, ci.id, &ci.token, vec![reply]).await?)
+    Ok(ack.reply(vec![reply]).await?)
 }
 
-async fn open_note(ctx: &serenity::Context, ci: &ComponentInteraction, stored: &Stored, item: usize, message: u64) -> anyhow::Result<()> {
+async fn open_note(
+    ctx: &serenity::Context,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    stored: &Stored,
+    item: usize,
+    message: u64,
+) -> anyhow::Result<()> {
     if let Err(r) = check_may_score(&stored.session, &actor(ci.user.id), item) {
-        return refuse(&ctx.http, &Origin::Component(ci), &r).await;
+        return refuse(&ctx.http, &Origin::Component(ci, ack), &r).await;
     }
-    CreateInteractionResponse::Modal(note_form(&stored.session.id, item, message))
-        .execute(&ctx.http, (ci.id, &ci.token))
-        .await?;
+    ack.modal(note_form(&stored.session.id, item, message)).await?;
     Ok(())
 }
 
 /// A reviewer's submitted note (a refusal hands the note back).
-pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction, id: ComponentId) -> anyhow::Result<()> {
+pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction, ack: &Ack, id: ComponentId) -> anyhow::Result<()> {
     let ComponentId::Note { session, item, .. } = &id else {
         return Ok(());
     };
@@ -116,6 +138,10 @@ pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction
         note: note.clone(),
     };
     let key = format!("ix:{}", mi.id);
-    let outcome = data.engine.apply(session, &actor(mi.user.id), &input, &key, now_millis()).await?;
-    deliver(&ctx.http, Origin::Modal(mi, &note), outcome).await
+    let guard = |now: &Stored| belongs_here(now, mi.guild_id, mi.channel_id);
+    let outcome = data
+        .engine
+        .apply_if(session, &actor(mi.user.id), &input, &key, now_millis(), &guard)
+        .await?;
+    deliver(&ctx.http, Origin::Modal(ack, &note), outcome).await
 }

@@ -4,10 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
-use serenity::{
-    ChannelId, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, Http,
-    InteractionId,
-};
+use serenity::{ChannelId, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, Http};
 
 use super::card::{no_mentions, Reply};
 use super::Context;
@@ -38,16 +35,6 @@ pub fn message(r: Reply) -> CreateMessage {
         m = m.content(c);
     }
     m.embeds(r.embeds).components(r.components).files(r.files)
-}
-
-/// Answers an interaction with the first reply (type 4) and sends the rest as follow-ups.
-pub async fn respond(http: &Http, id: InteractionId, token: &str, replies: Vec<Reply>) -> serenity::Result<()> {
-    let mut replies = replies.into_iter();
-    let first = replies.next().unwrap_or_else(|| Reply::text("Done."));
-    CreateInteractionResponse::Message(response_message(first))
-        .execute(http, (id, token))
-        .await?;
-    send_followups(http, token, replies).await
 }
 
 /// Sends replies as follow-ups of an interaction that was already answered or deferred.

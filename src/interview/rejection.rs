@@ -38,6 +38,9 @@ pub enum Rejection {
     StaleClick,
     /// The session a click or command names no longer exists.
     NoSuchSession,
+    /// A click or form that names a session living somewhere else (another server, channel or
+    /// a DM).
+    WrongPlace,
     /// The session's question pack no longer has its questions.
     PackChanged,
 

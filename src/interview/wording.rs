@@ -74,6 +74,7 @@ impl Rejection {
             NotNow { input, stage } => format!("'{input}' is not possible while {stage}."),
             NothingDue => "nothing is due yet".into(),
             NoSuchSession => "This interview no longer exists.".into(),
+            WrongPlace => "That belongs to an interview somewhere else; nothing was changed.".into(),
             StaleClick => "That button belongs to an earlier step of your interview; this is where you are now:".into(),
             PackChanged => format!(
                 "This interview's question pack changed since it started, so it can't go on. Its answers are kept (see {}); start a new interview.",

@@ -1,6 +1,7 @@
 //! Managing your interview: `/interview status`, `/interview end`, `/interview resume`,
 //! `/interview history`.
 
+use crate::discord::ack::within_budget;
 use crate::discord::card::{clip, Reply};
 use crate::discord::deliver::{deliver, Origin};
 use crate::discord::render::{render, totals_line};
@@ -33,10 +34,16 @@ fn lives_here(ctx: &Context<'_>, s: &Stored) -> bool {
 /// Where you are in your interview; shows the current question again.
 #[poise::command(slash_command)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    let Some(s) = find(ctx).await? else {
+    let found = within_budget(ctx, true, async {
+        match find(ctx).await? {
+            Some(s) => Ok::<_, Error>(Some((ctx.data().engine.session_pack(&s).await?, s))),
+            None => Ok(None),
+        }
+    })
+    .await?;
+    let Some((pack, s)) = found else {
         return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
     };
-    let pack = ctx.data().engine.session_pack(&s).await?;
     let item = s.session.stage.item().map_or(0, |i| i + 1);
     let place = s.channel.map_or(String::new(), |c| format!(" in <#{c}>"));
     let paused = if matches!(s.session.stage, Stage::Paused { .. }) {
@@ -63,7 +70,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
 /// Resume a paused interview (or show where you are).
 #[poise::command(slash_command)]
 pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
-    let Some(s) = find(ctx).await? else {
+    let Some(s) = within_budget(ctx, true, find(ctx)).await? else {
         return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
     };
     if matches!(s.session.stage, Stage::Paused { .. }) {
@@ -79,10 +86,12 @@ pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
-    let Some(s) = find(ctx).await? else {
+    // A slow lookup defers privately; a quick one lets the answer be public where the session lives.
+    let Some(s) = within_budget(ctx, true, find(ctx)).await? else {
         return say(ctx, Reply::text(NONE_LIVE).ephemeral()).await;
     };
-    // Decide visibility before deferring: the first message after a defer keeps the defer's.
+    // Decide visibility before deferring: the first message after a defer keeps the defer's
+    // (and once deferred, another defer does nothing).
     if lives_here(&ctx, &s) {
         ctx.defer().await?;
     } else {
@@ -100,18 +109,26 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
 /// Your recent interviews here, with their scores.
 #[poise::command(slash_command)]
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
-    let engine = &ctx.data().engine;
-    let scope = scope(ctx.guild_id());
-    let rows = engine.history(scope, &actor(ctx.author().id), 10).await?;
-    if rows.is_empty() {
+    let lines = within_budget(ctx, true, history_lines(ctx)).await?;
+    if lines.is_empty() {
         return say(
             ctx,
             Reply::text("No interviews here yet. Start one with `/interview start`.").ephemeral(),
         )
         .await;
     }
+    say(
+        ctx,
+        Reply::text(clip(&format!("Your recent interviews:\n{}", lines.join("\n")), 2000)).ephemeral(),
+    )
+    .await
+}
+
+async fn history_lines(ctx: Context<'_>) -> Result<Vec<String>, Error> {
+    let engine = &ctx.data().engine;
+    let scope = scope(ctx.guild_id());
     let mut lines = Vec::new();
-    for h in &rows {
+    for h in engine.history(scope, &actor(ctx.author().id), 10).await? {
         let line = match engine.pack_in(scope, &h.role_id, false).await? {
             Ok(p) => format!(
                 "**{}** · {} · {}",
@@ -123,9 +140,5 @@ pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
         };
         lines.push(format!("<t:{}:d> {line}", h.created_at / 1000));
     }
-    say(
-        ctx,
-        Reply::text(clip(&format!("Your recent interviews:\n{}", lines.join("\n")), 2000)).ephemeral(),
-    )
-    .await
+    Ok(lines)
 }

@@ -6,6 +6,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{Attachment, AutocompleteChoice, CreateAutocompleteResponse, GuildId};
 
 use crate::bank::MAX_PACK_BYTES;
+use crate::discord::ack::within_budget;
 use crate::discord::card::{clip, Reply};
 use crate::discord::review_render::mention;
 use crate::discord::send::say;
@@ -126,7 +127,7 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let Some(guild) = ctx.guild_id() else {
         return Ok(());
     };
-    let own = engine.server_packs(guild.get()).await?;
+    let own = within_budget(ctx, true, engine.server_packs(guild.get())).await?;
     lines.push("**This server's packs**".into());
     if own.is_empty() {
         lines.push("none yet: admins can add one with `/packs upload`".into());
@@ -158,7 +159,7 @@ pub async fn remove(
     let Some(guild) = ctx.guild_id() else {
         return Ok(());
     };
-    let removed = ctx.data().engine.remove_pack(guild.get(), &role, now_millis()).await?;
+    let removed = within_budget(ctx, true, ctx.data().engine.remove_pack(guild.get(), &role, now_millis())).await?;
     let msg = if removed {
         format!("Pack `{}` removed. Interviews already using it can still finish.", role.trim())
     } else {

@@ -6,6 +6,7 @@ use serenity::{ChannelId, ChannelType, CreateThread, User};
 
 use super::start::{start_session, Request};
 use super::{ac_areas, ac_role};
+use crate::discord::ack::within_budget;
 use crate::discord::card::{clip, Card, Reply, GREY};
 use crate::discord::deliver::{deliver, rejection_text, Origin};
 use crate::discord::render::render;
@@ -92,11 +93,8 @@ pub async fn start(
 #[poise::command(slash_command, guild_only)]
 pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] reviewer: User) -> Result<(), Error> {
     let engine = &ctx.data().engine;
-    let Some(stored) = engine
-        .by_channel(ctx.channel_id().get())
-        .await?
-        .filter(|s| s.session.peer.is_some())
-    else {
+    let here = within_budget(ctx, true, engine.by_channel(ctx.channel_id().get())).await?;
+    let Some(stored) = here.filter(|s| s.session.peer.is_some()) else {
         return say(ctx, Reply::text("Use `/review remove` inside the review's thread.").ephemeral()).await;
     };
     let input = Input::RemoveReviewer {

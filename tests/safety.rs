@@ -1,0 +1,181 @@
+//! Safe under a slow database and forged clicks: every interaction is acknowledged within
+//! Discord's 3 seconds (deferred when the work is slow), a form's text survives an unavailable
+//! database, clicks only act where their session lives, and unknown ids get a private answer.
+//! The database is made slow from outside: another connection holds SQLite's write lock.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sqlx::{Connection, Executor, Row};
+use support::bot::{callback, click, custom_id, interaction_id, message_with, push, text_of, token, type_answer, Bot, WAIT};
+use support::fake_discord::payloads::{button_click, modal_submit, slash_command};
+use support::fake_discord::{opt, FakeDiscord, FakeUser};
+
+/// `/interview start` in the default channel; returns the thread it opened.
+async fn start_in_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
+    let options = vec![opt::subcommand(
+        "start",
+        vec![opt::string("areas", "python"), opt::integer("per_area", 1)],
+    )];
+    push(fake, slash_command(&fake.in_guild(user), "interview", options));
+    let created = fake
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
+        .await;
+    created.response["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Holds SQLite's write lock on the bot's database for `hold`, from another connection.
+async fn hold_write_lock(db: &Path, hold: Duration) -> tokio::task::JoinHandle<()> {
+    let url = format!("sqlite://{}", db.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    conn.execute("BEGIN IMMEDIATE").await.unwrap();
+    tokio::spawn(async move {
+        tokio::time::sleep(hold).await;
+        conn.execute("ROLLBACK").await.unwrap();
+    })
+}
+
+/// Requests to the interaction's webhook (follow-ups and edits of the original), in order.
+fn webhook_calls(fake: &FakeDiscord, ix: &Value) -> Vec<support::fake_discord::RecordedRequest> {
+    let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(ix));
+    fake.requests().into_iter().filter(|r| r.path.starts_with(&prefix)).collect()
+}
+
+async fn events(bot: &Bot) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM events")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_click_on_a_locked_database_is_deferred_in_time_and_answered_after() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("dana");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    type_answer(&fake, &origin.place, &cand, "Shallow copies share nested objects.").await;
+
+    let lock = hold_write_lock(&dir.path().join("bot.db"), Duration::from_secs(4)).await;
+    let sent = Instant::now();
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    let ack = callback(&fake, &interaction_id(&submit)).await;
+    let waited = sent.elapsed();
+    assert!(waited < Duration::from_secs(3), "acknowledged after {waited:?}");
+    assert_eq!(ack.body["type"], 6, "a deferred update while the database is busy: {}", ack.body);
+    assert_eq!(ack.status, 204);
+
+    // Once the lock is gone the answer follows as follow-ups: the next part of the question.
+    lock.await.unwrap();
+    let follow = fake
+        .wait_for("the follow-up question", WAIT, |f| {
+            webhook_calls(f, &submit)
+                .into_iter()
+                .find(|r| r.method == "POST" && text_of(&r.body).contains("Follow-up 1 of 1"))
+        })
+        .await;
+    assert_eq!(follow.status, 200, "{}", follow.response);
+    let callbacks = fake.requests_matching("POST", &format!("/interactions/{}/", interaction_id(&submit)));
+    assert_eq!(callbacks.len(), 1, "acknowledged once");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_answer_comes_back_when_the_database_stays_unavailable() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("eli");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let opened = click(&fake, &origin, &question, "Answer in a form").await;
+    let modal = callback(&fake, &interaction_id(&opened)).await;
+    assert_eq!(modal.body["type"], 9, "the form opens: {}", modal.body);
+    let modal_id = modal.body["data"]["custom_id"].as_str().unwrap().to_string();
+
+    // Longer than the store waits for a lock (10 s): the write fails.
+    let lock = hold_write_lock(&dir.path().join("bot.db"), Duration::from_secs(12)).await;
+    let text = "My answer, ten minutes of thinking: deepcopy walks the object graph with a memo.";
+    let sent = Instant::now();
+    let submitted = push(&fake, modal_submit(&origin, &modal_id, &[("answer", text)], Some(&question)));
+    let ack = callback(&fake, &interaction_id(&submitted)).await;
+    assert!(sent.elapsed() < Duration::from_secs(3), "acknowledged after {:?}", sent.elapsed());
+    assert_eq!(ack.body["type"], 6);
+    let apology = fake
+        .wait_for("the apology", Duration::from_secs(20), |f| {
+            webhook_calls(f, &submitted).into_iter().find(|r| r.method == "POST")
+        })
+        .await;
+    let said = text_of(&apology.body);
+    assert!(said.contains("Something went wrong on my side"), "{said}");
+    assert!(said.contains(text), "the typed text comes back: {said}");
+    assert_eq!(apology.body["flags"], 64, "privately");
+    lock.await.unwrap();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_click_forged_from_another_server_or_a_dm_changes_nothing() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("fay");
+    let thread = start_in_thread(&fake, &cand).await;
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let submit_id = custom_id(&question, "Submit answer");
+    let before_events = events(&bot).await;
+    let before_messages = fake.messages_in(thread).len();
+
+    let elsewhere = [
+        fake.in_channel(fake.guild_id() + 1, fake.channel_id() + 1, &cand),
+        fake.in_dm(&cand),
+        fake.in_guild(&cand),
+    ];
+    for origin in &elsewhere {
+        let forged = push(&fake, button_click(origin, &question, &submit_id));
+        let answered = callback(&fake, &interaction_id(&forged)).await;
+        assert_eq!(answered.body["type"], 4, "{}", answered.body);
+        assert_eq!(answered.body["data"]["flags"], 64, "privately");
+        let said = text_of(&answered.body["data"]);
+        assert!(said.contains("somewhere else"), "{said}");
+    }
+    assert_eq!(events(&bot).await, before_events, "nothing was applied");
+    assert_eq!(fake.messages_in(thread).len(), before_messages, "nothing was posted in the thread");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_component_ids_get_a_private_answer() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let user = FakeUser::fresh("gus");
+    let thread = start_in_thread(&fake, &user).await;
+    // A real message of the bot's carries the forged ids.
+    let message = message_with(&fake, thread, "Submit answer").await;
+    for garbage in [
+        "nonsense",
+        "q:",
+        "q:zz:deadbeef:0:0",
+        "q:s:deadbeef:x:y",
+        "r:1:deadbeef:0",
+        "l:j:deadbeef",
+        "m:deadbeef:0:0",
+    ] {
+        let ix = push(&fake, button_click(&fake.in_thread(thread, &user), &message, garbage));
+        let answered = callback(&fake, &interaction_id(&ix)).await;
+        assert_eq!(answered.body["type"], 4, "{garbage}: {}", answered.body);
+        assert_eq!(answered.body["data"]["flags"], 64, "{garbage}: privately");
+        let said = text_of(&answered.body["data"]);
+        assert!(said.contains("no longer") || said.contains("somewhere else"), "{garbage}: {said}");
+    }
+    bot.stop().await;
+}
