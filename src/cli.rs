@@ -1,4 +1,5 @@
-//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `packs check` and `packs lab`.
+//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `forget`, `packs check` and
+//! `packs lab`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Serve,
     /// Run a mock interview in this terminal (reads answers from stdin; works piped).
     Practice(PracticeArgs),
+    /// Delete a terminal user's interviews, answers and scores from the database.
+    Forget(ForgetArgs),
     /// Work with question packs.
     Packs {
         #[command(subcommand)]
@@ -58,6 +61,16 @@ struct LabArgs {
 }
 
 #[derive(Args)]
+struct ForgetArgs {
+    /// The local user name (as given to `practice --user`).
+    #[arg(long)]
+    user: String,
+    /// Really delete (without it, nothing is deleted and the command says so).
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// A pack file or a directory of packs [default: $PANELIST_PROMPTS or ./prompts]
     path: Option<PathBuf>,
@@ -82,6 +95,7 @@ pub fn main() -> ExitCode {
             command: PacksCommand::Lab(args),
         } => return lab(args),
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
+        Command::Forget(args) => runtime().and_then(|rt| rt.block_on(forget(args))),
         Command::Serve => runtime().and_then(|rt| rt.block_on(serve())),
     };
     match result {
@@ -127,6 +141,30 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let result = practice::run(&engine, &args).await;
     engine.close().await;
     result
+}
+
+async fn forget(args: ForgetArgs) -> anyhow::Result<()> {
+    if !args.yes {
+        println!(
+            "This deletes every interview of local user '{}' (answers, drafts, what was typed, scores); scores they gave others stay without their name. Nothing was deleted: run again with --yes to delete.",
+            args.user
+        );
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    let bank = load_bank(&config.prompts)?;
+    let store = Store::connect(&config.database_url).await?;
+    let engine = Engine::new(store, bank, config.settings);
+    let gone = engine
+        .forget(&crate::interview::ActorId::local(&args.user), crate::engine::now_millis())
+        .await;
+    engine.close().await;
+    let g = gone?;
+    println!(
+        "Deleted {} interview(s) of '{}' with {} answer(s), {} score(s) and {} logged event(s).",
+        g.sessions, args.user, g.answers, g.scores_received, g.events
+    );
+    Ok(())
 }
 
 async fn serve() -> anyhow::Result<()> {

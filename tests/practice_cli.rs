@@ -279,3 +279,60 @@ async fn quit_leaves_the_session_to_resume_later() {
         .expect("still live");
     assert!(matches!(&live.session.stage, Stage::Asking { draft, .. } if draft == "a first line of my answer"));
 }
+
+/// The database files (main, write-ahead log, shared memory) as bytes, for looking for text.
+fn database_bytes(dir: &Path) -> Vec<u8> {
+    ["p.db", "p.db-wal", "p.db-shm"]
+        .iter()
+        .filter_map(|f| std::fs::read(dir.join(f)).ok())
+        .flatten()
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn forget_deletes_a_terminal_users_answers_from_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "QUOKKA-7341 my pasted api key";
+    let out = run(dir.path(), format!("{secret}\n/submit\nfollow up text\n/submit\n\n3\n").as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(contains(&database_bytes(dir.path()), secret), "the answer was stored first");
+
+    let dry = panelist(dir.path(), PACK).args(["forget", "--user", "pat"]).output().unwrap();
+    assert!(dry.status.success());
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("Nothing was deleted"));
+    let st = store(dir.path()).await;
+    let live = st
+        .history(
+            panelist::interview::Scope::Terminal,
+            &panelist::interview::ActorId::local("pat"),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 1, "without --yes nothing is deleted");
+    st.close().await;
+
+    let done = panelist(dir.path(), PACK)
+        .args(["forget", "--user", "pat", "--yes"])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let said = String::from_utf8_lossy(&done.stdout);
+    assert!(said.contains("Deleted 1 interview(s) of 'pat' with 2 answer(s)"), "{said}");
+    let st = store(dir.path()).await;
+    let left: i64 = sqlx::query("SELECT COUNT(*) FROM events")
+        .fetch_one(st.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "the event log of what they typed is gone");
+    st.close().await;
+    assert!(
+        !contains(&database_bytes(dir.path()), secret),
+        "no copy of the text survives in the database files"
+    );
+}

@@ -179,3 +179,76 @@ async fn unknown_and_malformed_component_ids_get_a_private_answer() {
     }
     bot.stop().await;
 }
+
+fn database_bytes(dir: &Path) -> Vec<u8> {
+    ["bot.db", "bot.db-wal", "bot.db-shm"]
+        .iter()
+        .filter_map(|f| std::fs::read(dir.join(f)).ok())
+        .flatten()
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn forget_me_deletes_a_users_answers_after_they_confirm() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("hana");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let secret = "WOMBAT-5521 pasted by mistake";
+    type_answer(&fake, &origin.place, &cand, secret).await;
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    callback(&fake, &interaction_id(&submit)).await;
+    assert!(contains(&database_bytes(dir.path()), secret), "stored first");
+
+    let ask = push(
+        &fake,
+        slash_command(&fake.in_guild(&cand), "interview", vec![opt::subcommand("forget-me", vec![])]),
+    );
+    let asked = callback(&fake, &interaction_id(&ask)).await;
+    assert_eq!(asked.body["data"]["flags"], 64, "privately: {}", asked.body);
+    let prompt = support::bot::response(&fake, &ask).await;
+    assert!(text_of(&prompt).contains("cannot be undone"), "{}", text_of(&prompt));
+
+    // Someone else cannot press it for them.
+    let other = FakeUser::fresh("ivan");
+    let meddle = push(
+        &fake,
+        button_click(&fake.in_guild(&other), &prompt, &custom_id(&prompt, "Delete my data")),
+    );
+    let refused = callback(&fake, &interaction_id(&meddle)).await;
+    assert!(
+        text_of(&refused.body["data"]).contains("Only the person who asked"),
+        "{}",
+        refused.body
+    );
+    assert!(events(&bot).await > 0, "nothing was deleted");
+
+    let confirm = push(
+        &fake,
+        button_click(&fake.in_guild(&cand), &prompt, &custom_id(&prompt, "Delete my data")),
+    );
+    let done = callback(&fake, &interaction_id(&confirm)).await;
+    assert_eq!(done.body["type"], 7, "the prompt is updated in place: {}", done.body);
+    let said = done.body["data"]["content"].as_str().unwrap();
+    assert!(said.contains("Deleted 1 interview(s) with 1 answer(s)"), "{said}");
+    assert_eq!(done.body["data"]["components"], serde_json::json!([]), "the buttons are gone");
+    let sessions: i64 = sqlx::query("SELECT COUNT(*) FROM sessions")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sessions, 0);
+    assert_eq!(events(&bot).await, 0);
+    bot.stop().await;
+    assert!(
+        !contains(&database_bytes(dir.path()), secret),
+        "no copy survives in the database files"
+    );
+}

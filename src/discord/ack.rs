@@ -11,7 +11,8 @@ use std::time::Duration;
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 use serenity::{
-    CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, Http, InteractionId,
+    CreateActionRow, CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, Http,
+    InteractionId,
 };
 use tokio::sync::Mutex;
 
@@ -42,9 +43,12 @@ pub struct Ack {
 }
 
 /// What a click changes in the message it was on.
+#[derive(Default)]
 pub struct Update {
     pub content: Option<String>,
     pub embed: Option<CreateEmbed>,
+    /// New components (an empty list removes the buttons); `None` keeps them.
+    pub components: Option<Vec<CreateActionRow>>,
 }
 
 impl Ack {
@@ -126,6 +130,9 @@ impl Ack {
             if let Some(e) = update.embed {
                 msg = msg.embed(e);
             }
+            if let Some(c) = update.components {
+                msg = msg.components(c);
+            }
             CreateInteractionResponse::UpdateMessage(msg)
                 .execute(&*self.http, (self.id, &self.token))
                 .await?;
@@ -140,6 +147,9 @@ impl Ack {
         }
         if let Some(e) = update.embed {
             edit = edit.embed(e);
+        }
+        if let Some(c) = update.components {
+            edit = edit.components(c);
         }
         edit.execute(&*self.http, &self.token).await.map(|_| ())
     }

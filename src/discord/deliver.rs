@@ -158,6 +158,7 @@ async fn component(
             ack.update(Update {
                 content: Some(line.unwrap_or_default()),
                 embed: None,
+                ..Update::default()
             })
             .await?;
         }
@@ -171,6 +172,7 @@ async fn component(
             ack.update(Update {
                 content: None,
                 embed: Some(lobby_card(s, host).embed()),
+                ..Update::default()
             })
             .await?;
             let rest: Vec<Effect> = public
@@ -193,6 +195,7 @@ async fn component(
             ack.update(Update {
                 content: Some(mine.content.unwrap_or_default()),
                 embed: None,
+                ..Update::default()
             })
             .await?;
             update_progress(http, ci.channel_id, message, s, &a.effects).await;

@@ -203,6 +203,24 @@ impl ComponentId {
     }
 }
 
+/// The buttons of `/interview forget-me`: `f:yes:<user>` deletes, `f:no:<user>` cancels; only
+/// `user` may press them.
+pub fn forget_id(confirm: bool, user: u64) -> String {
+    format!("f:{}:{user}", if confirm { "yes" } else { "no" })
+}
+
+/// (confirm, user) of a forget-me button.
+pub fn parse_forget(s: &str) -> Option<(bool, u64)> {
+    let rest = s.strip_prefix("f:")?;
+    let (choice, user) = rest.split_once(':')?;
+    let confirm = match choice {
+        "yes" => true,
+        "no" => false,
+        _ => return None,
+    };
+    Some((confirm, user.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

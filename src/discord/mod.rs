@@ -159,6 +159,9 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
             ack.settle().await;
             return Ok(());
         }
+        if let (serenity::Interaction::Component(c), Some((confirm, user))) = (interaction, ids::parse_forget(custom_id)) {
+            return commands::forget::on_click(data, c, &ack, confirm, user).await;
+        }
         let Some(parsed) = ComponentId::parse(custom_id) else {
             return Ok(());
         };

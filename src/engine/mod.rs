@@ -14,7 +14,7 @@ pub use packs::{PackRefusal, Uploaded, MAX_SERVER_PACKS};
 
 use crate::bank::{Bank, Pack};
 use crate::interview::{self, address, ActorId, Addressed, Input, Millis, Mode, PlanOptions, Rejection, Scope, Session, Settings};
-use crate::store::{HistoryRow, NewRow, Persisted, Store, Stored};
+use crate::store::{Forgotten, HistoryRow, NewRow, Persisted, Store, Stored};
 
 /// Parsed server packs by (guild, role), with the stored version they were parsed from.
 type PackCache = Mutex<HashMap<(u64, String), (i64, Arc<Pack>)>>;
@@ -243,6 +243,13 @@ impl Engine {
     /// posted), so it does not block their next start.
     pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
         self.store.discard(id).await
+    }
+
+    /// Deletes everything of `who`'s in every scope (see [`Forgotten`]); scores they gave on
+    /// others' answers stay for those candidates, without their id or note.
+    pub async fn forget(&self, who: &ActorId, now: Millis) -> anyhow::Result<Forgotten> {
+        let placeholder = ActorId::from_stored(format!("forgotten:{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
+        self.store.forget(who, &placeholder, now).await
     }
 
     /// The candidate's sessions in `scope`, newest first.

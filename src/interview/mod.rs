@@ -12,13 +12,14 @@
 //! - `view`: the question, prompt and feedback to show; [`audience`]: who may see each effect.
 //! - `rounds`, [`peer`], [`aggregate`]: peer review (scoring rounds, reviewers and rules,
 //!   aggregates and the report).
+//! - [`forget`]: a reviewer forgotten in someone else's session.
 //! - `advance`: moving on through the plan; `clock`: time limits, pauses, deadlines.
 //! - [`step`](mod@step): `start` and `step`, the transitions.
 //!
 //! Layers, lowest first: a module imports only modules of the layers before its own (a test
 //! reads this list and checks every `super::` path against it):
 //! `ids`, `rejection`, `coverage` → `wording`, `plan` → `state` → `summary`, `aggregate` →
-//! `transcript`, `io` → `view`, `audience` → `rounds` → `peer`, `advance` → `clock` → `step`
+//! `transcript`, `io`, `forget` → `view`, `audience` → `rounds` → `peer`, `advance` → `clock` → `step`
 
 // Input an adapter may send must never panic the core: refuse it with a Rejection instead.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
@@ -28,6 +29,7 @@ pub mod aggregate;
 pub mod audience;
 mod clock;
 pub mod coverage;
+pub mod forget;
 pub mod ids;
 pub mod io;
 pub mod peer;

@@ -3,6 +3,7 @@
 //! and PostgreSQL through sqlx's `Any` driver; the SQL is kept portable.
 
 mod codec;
+mod forget;
 mod packs;
 mod sessions;
 
@@ -13,6 +14,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use forget::Forgotten;
 pub use packs::{PackUpload, ServerPackRow};
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 
@@ -52,7 +54,10 @@ impl Store {
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        conn.execute(
+                            // secure_delete: deleted text is overwritten, not left in free pages.
+                            "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+                        )
                             .await?;
                     }
                     Ok(())

@@ -2,6 +2,7 @@
 //! (packs.rs), the autocomplete they share, and the error handler that keeps internal errors away
 //! from users.
 
+pub(super) mod forget;
 mod manage;
 mod packs;
 mod review;
@@ -17,10 +18,17 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![interview(), start::practice(), packs::packs(), review::review()]
 }
 
-/// Mock interviews: start one, see where you are, end or resume it, see your history.
+/// Mock interviews: start one, see where you are, end or resume it, see your history, delete your data.
 #[poise::command(
     slash_command,
-    subcommands("start::start", "manage::status", "manage::end", "manage::resume", "manage::history"),
+    subcommands(
+        "start::start",
+        "manage::status",
+        "manage::end",
+        "manage::resume",
+        "manage::history",
+        "forget::forget_me"
+    ),
     subcommand_required
 )]
 pub async fn interview(_ctx: Context<'_>) -> Result<(), Error> {

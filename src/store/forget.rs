@@ -1,0 +1,122 @@
+//! Deleting a user's data: every session they were the candidate of, with its events, answers,
+//! drafts and the scores they received; in everyone else's sessions, the scores they gave stay
+//! but lose their id and note, and the events they sent lose their content.
+
+use anyhow::Context;
+use sqlx::{Executor, Row};
+
+use super::Store;
+use crate::interview::forget::forget_reviewer;
+use crate::interview::{ActorId, Millis, Session};
+
+/// What [`Store::forget`] deleted or anonymised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    /// Sessions the user was the candidate of (deleted, with everything in them).
+    pub sessions: u64,
+    /// Their submitted answers (deleted).
+    pub answers: u64,
+    /// Scores on their answers: their own and their reviewers' (deleted).
+    pub scores_received: u64,
+    /// Scores they gave on others' answers (kept for those candidates, without id or note).
+    pub scores_given: u64,
+    /// Events in the log: theirs deleted with their sessions, or emptied in others'.
+    pub events: u64,
+    /// Other people's sessions in which they were host or reviewer (their id replaced).
+    pub sessions_reviewed: u64,
+}
+
+impl Store {
+    /// Forgets `who` in one transaction, naming them `placeholder` where a trace must stay.
+    pub async fn forget(&self, who: &ActorId, placeholder: &ActorId, now: Millis) -> anyhow::Result<Forgotten> {
+        let mut out = Forgotten::default();
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<String> = sqlx::query("SELECT id FROM sessions WHERE candidate = $1")
+            .bind(who.as_str())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            for (table, count) in [
+                ("answers", &mut out.answers),
+                ("scores", &mut out.scores_received),
+                ("events", &mut out.events),
+            ] {
+                let done = sqlx::query(&format!("DELETE FROM {table} WHERE session_id = $1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                *count += done.rows_affected();
+            }
+        }
+        out.sessions = sqlx::query("DELETE FROM sessions WHERE candidate = $1")
+            .bind(who.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // Others' snapshots that may name them (as host or reviewer).
+        let pattern = format!("%\"{}\"%", who.as_str());
+        let named = sqlx::query("SELECT id, state FROM sessions WHERE state LIKE $1")
+            .bind(&pattern)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &named {
+            let id: String = row.try_get("id")?;
+            let state: String = row.try_get("state")?;
+            let mut s: Session = serde_json::from_str(&state).context("decoding a session snapshot")?;
+            if !forget_reviewer(&mut s, who, placeholder).1 {
+                continue;
+            }
+            // A new version, with its event, so a writer holding the old snapshot retries.
+            let before = s.version;
+            s.version += 1;
+            sqlx::query("UPDATE sessions SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+                .bind(serde_json::to_string(&s)?)
+                .bind(s.version as i64)
+                .bind(now)
+                .bind(&id)
+                .bind(before as i64)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, 'forget', $5, $6)",
+            )
+            .bind(&id)
+            .bind(s.version as i64)
+            .bind(format!("forget:{}:{}", placeholder.as_str(), id))
+            .bind(ActorId::system().as_str())
+            .bind(r#"{"type":"forget"}"#)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            out.sessions_reviewed += 1;
+        }
+        out.scores_given = sqlx::query("UPDATE scores SET scorer = $1, note = NULL WHERE scorer = $2")
+            .bind(placeholder.as_str())
+            .bind(who.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        out.events += sqlx::query(r#"UPDATE events SET actor = $1, input = '{"type":"forgotten"}' WHERE actor = $2"#)
+            .bind(placeholder.as_str())
+            .bind(who.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("UPDATE server_packs SET uploaded_by = $1 WHERE uploaded_by = $2")
+            .bind(placeholder.as_str())
+            .bind(who.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        if self.backend == super::Backend::Sqlite {
+            // Deleted rows were zeroed (secure_delete); move them out of the write-ahead log too.
+            if let Err(e) = self.pool.execute("PRAGMA wal_checkpoint(TRUNCATE);").await {
+                tracing::warn!(error = %e, "could not checkpoint after forgetting a user");
+            }
+        }
+        Ok(out)
+    }
+}
