@@ -2,9 +2,9 @@
 //! a reviewer) and `/review share` (a finished interview shared for asynchronous review).
 
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, ChannelType, CreateThread, User};
+use serenity::User;
 
-use super::start::{start_session, Request};
+use super::start::{open_thread, start_session, Request};
 use super::{ac_areas, ac_role};
 use crate::discord::ack::within_budget;
 use crate::discord::card::{clip, Card, Reply, GREY};
@@ -20,22 +20,6 @@ use crate::interview::{Audience, Effect, Input, Mode, Scope};
 #[poise::command(slash_command, guild_only, subcommands("start", "remove", "share"), subcommand_required)]
 pub async fn review(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
-}
-
-async fn open_thread(ctx: Context<'_>, name: String) -> Result<Result<ChannelId, String>, Error> {
-    match ctx
-        .channel_id()
-        .create_thread(ctx.http(), CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread))
-        .await
-    {
-        Ok(t) => Ok(Ok(t.id)),
-        Err(e) => {
-            tracing::warn!(error = %e, "creating a review thread failed");
-            Ok(Err(
-                "I couldn't open a thread here. Use this command in a text channel where I may create threads.".into(),
-            ))
-        }
-    }
 }
 
 /// Start a peer-review interview: the candidate answers, teammates join and score privately.
@@ -73,7 +57,7 @@ pub async fn start(
         Ok(p) => p,
         Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
-    let thread = match open_thread(ctx, format!("Peer review · {} · {}", candidate.name, pack.role.name)).await? {
+    let thread = match open_thread(ctx, format!("Peer review · {} · {}", candidate.name, pack.role.name), false).await? {
         Ok(t) => t,
         Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
     };
@@ -146,7 +130,7 @@ pub async fn share(
             .await
         }
     };
-    let thread = match open_thread(ctx, format!("Review · {} · {}", ctx.author().name, pack.role.name)).await? {
+    let thread = match open_thread(ctx, format!("Review · {} · {}", ctx.author().name, pack.role.name), false).await? {
         Ok(t) => t,
         Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
     };

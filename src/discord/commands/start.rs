@@ -133,26 +133,37 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
         Ok(p) => p,
         Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
-    let name = clip(&format!("Mock interview · {} · {}", ctx.author().name, pack.role.name), 100);
+    let name = format!("Mock interview · {} · {}", ctx.author().name, pack.role.name);
+    let thread = match open_thread(ctx, name, private).await? {
+        Ok(t) => t,
+        Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
+    };
+    thread.add_thread_member(ctx.http(), ctx.author().id).await.ok();
+    let msg = match start_session(ctx, req.session(scope, Mode::Channel, me, thread, None)).await? {
+        Ok(()) => format!("Your interview is ready in <#{thread}>."),
+        Err(m) => m,
+    };
+    say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+/// Opens a thread in the command's channel for a session; `Err` explains why it could not.
+pub(super) async fn open_thread(ctx: Context<'_>, name: String, private: bool) -> Result<Result<ChannelId, String>, Error> {
     let kind = if private {
         ChannelType::PrivateThread
     } else {
         ChannelType::PublicThread
     };
-    let thread = match ctx.channel_id().create_thread(ctx.http(), CreateThread::new(name).kind(kind)).await {
-        Ok(t) => t,
+    match ctx
+        .channel_id()
+        .create_thread(ctx.http(), CreateThread::new(clip(&name, 100)).kind(kind))
+        .await
+    {
+        Ok(t) => Ok(Ok(t.id)),
         Err(e) => {
-            tracing::warn!(error = %e, "creating an interview thread failed");
-            let msg = "I couldn't open a thread here. Use `/interview start` in a text channel where I may create threads (Create Public/Private Threads and Send Messages in Threads), or use `/practice` for DMs.";
-            return say(ctx, Reply::text(msg).ephemeral()).await;
+            tracing::warn!(error = %e, "creating a thread failed");
+            Ok(Err("I couldn't open a thread here. Use this command in a text channel where I may create threads (Create Public/Private Threads and Send Messages in Threads), or `/practice` for DMs.".into()))
         }
-    };
-    thread.id.add_thread_member(ctx.http(), ctx.author().id).await.ok();
-    let msg = match start_session(ctx, req.session(scope, Mode::Channel, me, thread.id, None)).await? {
-        Ok(()) => format!("Your interview is ready in <#{}>.", thread.id),
-        Err(m) => m,
-    };
-    say(ctx, Reply::text(msg).ephemeral()).await
+    }
 }
 
 /// `/practice` in a server: the interview moves to the candidate's DMs (built-in packs only:
