@@ -28,6 +28,11 @@ pub struct Addressed {
 pub fn address(s: &Session, effects: Vec<Effect>) -> Vec<Addressed> {
     let reviewed = s.peer.is_some();
     let asynchronous = s.peer.as_ref().is_some_and(|p| p.asynchronous);
+    // A round still open: its reviewers must not see the candidate's self-scores yet.
+    let scoring = s
+        .peer
+        .as_ref()
+        .is_some_and(|p| p.rounds.iter().flatten().any(|r| r.closed_at.is_none()));
     let mut out = Vec::with_capacity(effects.len());
     for effect in effects {
         let to: &[Audience] = match &effect {
@@ -40,6 +45,9 @@ pub fn address(s: &Session, effects: Vec<Effect>) -> Vec<Addressed> {
             Effect::ScoreSaved { .. } if asynchronous => &[Audience::Actor, Audience::CandidateDm],
             Effect::ScoreSaved { .. } => &[Audience::Actor],
             Effect::Report(_) => &[Audience::Channel, Audience::CandidateDm],
+            // The summary and transcript carry self-scores: while scoring is open they go to
+            // the candidate only (the report follows in the thread once every round closed).
+            Effect::Finished(_) if reviewed && scoring => &[Audience::CandidateDm],
             _ => &[Audience::Channel],
         };
         out.extend(to.iter().map(|&to| Addressed {

@@ -356,3 +356,46 @@ mod any_input {
         }
     }
 }
+
+#[test]
+fn the_summary_goes_to_the_candidate_only_while_a_round_is_open() {
+    let s = answered();
+    assert!(peer(&s).rounds[0].as_ref().is_some_and(|r| r.closed_at.is_none()));
+    let (ended, fx) = ok(&s, CAND, Input::End);
+    let finished: Vec<_> = address(&ended, fx)
+        .into_iter()
+        .filter(|a| matches!(a.effect, Effect::Finished(_)))
+        .map(|a| a.to)
+        .collect();
+    assert_eq!(finished, vec![Audience::CandidateDm], "self-scores stay hidden from reviewers");
+}
+
+#[test]
+fn a_forgotten_reviewer_keeps_their_score_without_their_name_or_note() {
+    let s = answered();
+    let (s, _) = ok(
+        &s,
+        R1,
+        Input::PeerNote {
+            item: 0,
+            note: "my private note".into(),
+        },
+    );
+    let (s, _) = ok(&s, R1, Input::PeerRate { item: 0, rating: 3 });
+    let mut s = s;
+    let gone = id("forgotten:x");
+    let (scores, named) = super::forget::forget_reviewer(&mut s, &id(R1), &gone);
+    assert_eq!((scores, named), (1, true));
+    let round = peer(&s).rounds[0].as_ref().unwrap();
+    assert_eq!(round.scores.len(), 1, "the score stays for the candidate");
+    assert_eq!(round.scores[0].reviewer, gone);
+    assert_eq!(round.scores[0].note, None);
+    assert!(peer(&s).reviewers.iter().all(|r| r.actor != id(R1)));
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(!json.contains(R1) && !json.contains("my private note"), "{json}");
+    assert_eq!(
+        super::forget::forget_reviewer(&mut s, &id(R1), &gone),
+        (0, false),
+        "nothing left to forget"
+    );
+}
