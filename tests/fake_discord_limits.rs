@@ -691,6 +691,9 @@ async fn a_callback_within_the_deadline_is_accepted_and_a_second_one_gets_40060(
     let again = outcome(c.create_response(&rig.http, CreateInteractionResponse::Acknowledge).await);
     assert_eq!(again.expect_err("second").code, 40060);
     assert!(rig.fake.late_acknowledgements().is_empty());
+    let delays = rig.fake.acknowledgement_delays();
+    assert_eq!((delays.len(), delays[0].0, delays[0].1), (1, c.id.get(), 5));
+    assert!(delays[0].2 >= Duration::from_millis(100) && delays[0].2 < Duration::from_millis(400));
     let codes: Vec<u64> = rig.fake.violations().iter().map(|v| v.code).collect();
     assert_eq!(codes, [40060, 40060]);
 }

@@ -101,6 +101,19 @@ impl FakeDiscord {
         self.shared.lock().late_acks.clone()
     }
 
+    /// For each interaction acknowledged in time, how long after the dispatch: (interaction id,
+    /// callback type, delay), slowest first. Shows how close the bot comes to the deadline.
+    pub fn acknowledgement_delays(&self) -> Vec<(u64, u64, Duration)> {
+        let st = self.shared.lock();
+        let mut out: Vec<_> = st
+            .interactions
+            .values()
+            .filter_map(|r| Some((r.id, r.acknowledged?, r.acknowledged_after?)))
+            .collect();
+        out.sort_by(|a, b| b.2.cmp(&a.2));
+        out
+    }
+
     pub fn assert_no_late_acknowledgements(&self) {
         let late = self.late_acknowledgements();
         assert!(

@@ -50,6 +50,7 @@ pub fn callback(sh: &Shared, st: &mut State, id: u64, token: &str, body: &Value,
     };
     let rec: &mut InteractionRec = st.interactions.get_mut(token).expect("interaction exists");
     rec.acknowledged = Some(kind);
+    rec.acknowledged_after = Some(after);
     rec.original = original;
     no_content()
 }

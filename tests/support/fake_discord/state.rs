@@ -123,6 +123,8 @@ pub struct InteractionRec {
     pub message: Option<Value>,
     /// The callback type once acknowledged.
     pub acknowledged: Option<u64>,
+    /// Time from the dispatch to the accepted first callback.
+    pub acknowledged_after: Option<Duration>,
     /// The original response message id.
     pub original: Option<u64>,
     /// When the fake dispatched it (the 3-second and 15-minute clocks start here).
@@ -256,6 +258,7 @@ impl State {
                     guild_id,
                     message,
                     acknowledged: None,
+                    acknowledged_after: None,
                     original: None,
                     created: Instant::now(),
                 };
