@@ -110,7 +110,7 @@ impl FakeDiscord {
             .values()
             .filter_map(|r| Some((r.id, r.acknowledged?, r.acknowledged_after?)))
             .collect();
-        out.sort_by(|a, b| b.2.cmp(&a.2));
+        out.sort_by_key(|&(_, _, after)| std::cmp::Reverse(after));
         out
     }
 
