@@ -489,6 +489,7 @@ async fn rest_command_registration_echoes_commands() {
 #[tokio::test]
 async fn rest_interaction_callbacks_and_webhooks() {
     let fake = FakeDiscord::start().await;
+    fake.expect_refusals(); // a second and an unknown callback below
     let http = fake.http();
     let user = FakeUser::fresh("candidate");
     let payload = payloads::slash_command(&fake.in_guild(&user), "interview", vec![]);

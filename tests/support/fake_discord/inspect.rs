@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::state::{self, RecordedRequest};
+use super::state::{self, LateAck, RecordedRequest, Violation};
 use super::FakeDiscord;
 
 impl FakeDiscord {
@@ -69,9 +69,12 @@ impl FakeDiscord {
     /// Calls `check` on every change of the fake (and every 20 ms) until it yields, or panics
     /// after `timeout` naming `what` and listing the recorded requests and gateway counters.
     /// E.g. `fake.wait_for("a thread", WAIT, |f| f.threads().pop()).await`.
+    /// Panics at once if the fake refused a request for breaking Discord's contract (see
+    /// `assert_contract_kept`).
     pub async fn wait_for<T>(&self, what: &str, timeout: Duration, check: impl Fn(&FakeDiscord) -> Option<T>) -> T {
         let deadline = Instant::now() + timeout;
         loop {
+            self.assert_contract_kept();
             let changed = self.shared.changed.notified();
             if let Some(found) = check(self) {
                 return found;
@@ -82,6 +85,68 @@ impl FakeDiscord {
             }
             let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(20)), changed).await;
         }
+    }
+
+    // ---- Discord's contract ----
+
+    /// Every request the fake refused with a contract code (10062 late or unknown interaction,
+    /// 40060 second acknowledgement, 50027 expired interaction token, 50006 empty message,
+    /// 50035 a body over Discord's limits), oldest first.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.lock().violations.clone()
+    }
+
+    /// Callbacks that came after `FakeConfig::ack_deadline` (and got 10062).
+    pub fn late_acknowledgements(&self) -> Vec<LateAck> {
+        self.shared.lock().late_acks.clone()
+    }
+
+    /// For each interaction acknowledged in time, how long after the dispatch: (interaction id,
+    /// callback type, delay), slowest first. Shows how close the bot comes to the deadline.
+    pub fn acknowledgement_delays(&self) -> Vec<(u64, u64, Duration)> {
+        let st = self.shared.lock();
+        let mut out: Vec<_> = st
+            .interactions
+            .values()
+            .filter_map(|r| Some((r.id, r.acknowledged?, r.acknowledged_after?)))
+            .collect();
+        out.sort_by_key(|&(_, _, after)| std::cmp::Reverse(after));
+        out
+    }
+
+    pub fn assert_no_late_acknowledgements(&self) {
+        let late = self.late_acknowledgements();
+        assert!(
+            late.is_empty(),
+            "fake Discord: {} interaction(s) acknowledged after {:?}: {late:?}\n{}",
+            late.len(),
+            self.shared.config.ack_deadline,
+            self.describe()
+        );
+    }
+
+    /// For tests that provoke refusals on purpose: waits and teardown no longer panic on them
+    /// (they are still recorded in `violations`).
+    pub fn expect_refusals(&self) {
+        self.shared.lock().refusals_expected = true;
+    }
+
+    /// Panics, listing them, if the fake refused any request for breaking Discord's contract
+    /// and the test did not call `expect_refusals`.
+    pub fn assert_contract_kept(&self) {
+        let st = self.shared.lock();
+        if st.refusals_expected || st.violations.is_empty() {
+            return;
+        }
+        let list: Vec<String> = st.violations.iter().map(|v| format!("  {v}")).collect();
+        drop(st);
+        panic!(
+            "fake Discord refused {} request(s) as Discord would (late/second acknowledgement, expired token, \
+             empty or oversized body):\n{}\n{}",
+            list.len(),
+            list.join("\n"),
+            self.describe()
+        );
     }
 
     /// The recorded requests and gateway counters, for failure messages.
@@ -96,6 +161,12 @@ impl FakeDiscord {
             gw.heartbeats,
             gw.pending.len()
         );
+        for late in &st.late_acks {
+            out.push_str(&format!(
+                "late acknowledgement: interaction {} (callback type {}) after {:?}\n",
+                late.interaction_id, late.callback_type, late.after
+            ));
+        }
         let skipped = st.requests.len().saturating_sub(100);
         out.push_str(&format!("{} recorded request(s):\n", st.requests.len()));
         if skipped > 0 {

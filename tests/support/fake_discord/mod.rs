@@ -33,14 +33,17 @@ pub use models::{
 #[allow(unused_imports)]
 pub use payloads::{opt, Origin, Place};
 #[allow(unused_imports)]
-pub use state::{FakeConfig, RecordedFile, RecordedRequest};
+pub use state::{FakeConfig, LateAck, RecordedFile, RecordedRequest, Violation, CONTRACT_CODES};
 #[allow(unused_imports)]
-pub use validate::check_dispatch;
+pub use validate::{check_dispatch, limits};
 
 use gateway::Out;
 use state::{Shared, State};
 
-/// A running fake Discord. Dropping it stops accepting new connections.
+/// A running fake Discord. Dropping it stops accepting new connections, and panics (failing
+/// the test) if the fake refused a request the way Discord refuses a broken contract (a late
+/// or second acknowledgement, an expired token, an empty or oversized body), unless the test
+/// called `expect_refusals`. Waits check the same on every poll.
 pub struct FakeDiscord {
     shared: Arc<Shared>,
     server: JoinHandle<()>,
@@ -49,6 +52,9 @@ pub struct FakeDiscord {
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
         self.server.abort();
+        if !std::thread::panicking() {
+            self.assert_contract_kept();
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::gateway;
 use super::routes::{self, Reply};
-use super::state::{RecordedFile, RecordedRequest, Shared};
+use super::state::{RecordedFile, RecordedRequest, Shared, Violation, CONTRACT_CODES};
 
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
@@ -63,6 +63,13 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
                 }
             }
         };
+        if let Some(code) = reply.1["code"].as_u64().filter(|c| CONTRACT_CODES.contains(c)) {
+            st.violations.push(Violation {
+                code,
+                request: format!("{method} {path} -> {}", reply.0),
+                response: reply.1.clone(),
+            });
+        }
         st.requests.push(RecordedRequest {
             method,
             path,

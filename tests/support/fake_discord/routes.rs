@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::interactions::{callback, followup, webhook_message};
 use super::models;
 use super::state::{id_of, RecordedFile, Shared, State};
+use super::validate::{check_commands, check_message, check_thread, form_error_body, is_empty_message, FieldError};
 
 /// Status and JSON body (`Null` with 204).
 pub type Reply = (u16, Value);
@@ -21,6 +22,16 @@ pub(super) fn no_content() -> Reply {
 
 pub fn error(status: u16, code: u64, message: &str) -> Reply {
     (status, json!({"code": code, "message": message}))
+}
+
+/// 400 / 50035 "Invalid Form Body" naming each refused field, as Discord answers.
+pub fn form_error(errors: &[FieldError]) -> Reply {
+    (400, form_error_body(errors))
+}
+
+/// 400 / 50006, Discord's answer to a new message with nothing in it.
+pub fn empty_message() -> Reply {
+    error(400, 50006, "Cannot send an empty message")
 }
 
 pub fn unknown_route(method: &str, path: &str) -> Reply {
@@ -83,7 +94,7 @@ pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], body: &Va
         },
         ("POST", ["interactions", i, token, "callback"]) => callback(sh, st, sf(i), token, body, files),
         ("POST", ["webhooks", a, token]) if *a == app => followup(sh, st, token, body, files),
-        (_, ["webhooks", a, token, "messages", m]) if *a == app => webhook_message(st, method, token, m, body, files),
+        (_, ["webhooks", a, token, "messages", m]) if *a == app => webhook_message(sh, st, method, token, m, body, files),
         _ => unknown_route(method, &format!("/{}", segs.join("/"))),
     }
 }
@@ -92,6 +103,9 @@ fn put_commands(sh: &Shared, st: &mut State, guild_id: Option<u64>, body: &Value
     let Some(requested) = body.as_array() else {
         return error(400, 50035, "Invalid Form Body: expected an array of commands");
     };
+    if let Err(errors) = check_commands(body) {
+        return form_error(&errors);
+    }
     let previous = st.commands.remove(&guild_id).unwrap_or_default();
     let registered: Vec<Value> = requested
         .iter()
@@ -197,6 +211,12 @@ fn channel_message(sh: &Shared, st: &mut State, channel_id: u64, body: &Value, f
             return error(403, 50007, "Cannot send messages to this user");
         }
     }
+    if let Err(errors) = check_message(body) {
+        return form_error(&errors);
+    }
+    if is_empty_message(body, files.len()) {
+        return empty_message();
+    }
     ok(new_message(sh, st, channel_id, body, files, 0))
 }
 
@@ -218,6 +238,9 @@ fn edit_channel_message(sh: &Shared, st: &mut State, channel_id: u64, id: u64, b
         }
         _ => return error(404, 10008, "Unknown Message"),
     }
+    if let Err(errors) = check_message(body) {
+        return form_error(&errors);
+    }
     ok(edit_stored(st, id, body, files).expect("message exists"))
 }
 
@@ -228,9 +251,10 @@ fn create_thread(sh: &Shared, st: &mut State, parent_id: u64, from: Option<u64>,
     let Some(guild_id) = id_of(parent.get("guild_id")).filter(|_| parent["type"] == 0) else {
         return error(400, 50024, "Cannot execute action on this channel type");
     };
-    let Some(name) = body["name"].as_str() else {
-        return error(400, 50035, "Invalid Form Body: name is required");
-    };
+    if let Err(errors) = check_thread(body) {
+        return form_error(&errors);
+    }
+    let name = body["name"].as_str().expect("checked");
     let (id, private) = match from {
         Some(message_id) => match st.messages.get(&message_id) {
             Some(msg) if id_of(msg.get("channel_id")) != Some(parent_id) => return error(404, 10008, "Unknown Message"),

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -27,6 +28,12 @@ pub struct FakeConfig {
     /// Like Discord, dispatch MESSAGE_CREATE / THREAD_CREATE for what the bot itself creates
     /// through REST, so a bot that reacts to its own messages is caught.
     pub echo_bot_events: bool,
+    /// How long after the fake dispatched an interaction its first callback is accepted
+    /// (Discord: 3 s); later ones get 404 / 10062 "Unknown interaction".
+    pub ack_deadline: Duration,
+    /// How long the interaction token works for follow-ups and `@original` edits (Discord:
+    /// 15 min); later calls get 401 / 50027 "Invalid Webhook Token".
+    pub interaction_token_lifetime: Duration,
 }
 
 impl Default for FakeConfig {
@@ -40,6 +47,8 @@ impl Default for FakeConfig {
             heartbeat_interval_ms: 41_250,
             recommended_shards: 1,
             echo_bot_events: true,
+            ack_deadline: Duration::from_secs(3),
+            interaction_token_lifetime: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -114,8 +123,43 @@ pub struct InteractionRec {
     pub message: Option<Value>,
     /// The callback type once acknowledged.
     pub acknowledged: Option<u64>,
+    /// Time from the dispatch to the accepted first callback.
+    pub acknowledged_after: Option<Duration>,
     /// The original response message id.
     pub original: Option<u64>,
+    /// When the fake dispatched it (the 3-second and 15-minute clocks start here).
+    pub created: Instant,
+}
+
+/// A callback that came after `FakeConfig::ack_deadline`.
+#[derive(Clone, Debug)]
+pub struct LateAck {
+    pub interaction_id: u64,
+    /// The callback type the bot sent.
+    pub callback_type: u64,
+    /// Time from the dispatch to the callback.
+    pub after: Duration,
+}
+
+/// A request the fake refused because Discord would have: a late or unknown interaction
+/// (10062), a second acknowledgement (40060), an expired interaction token (50027), an empty
+/// message (50006), or a body over a size limit (50035).
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub code: u64,
+    /// `METHOD /path -> status`.
+    pub request: String,
+    /// The error body the fake answered.
+    pub response: Value,
+}
+
+/// Discord error codes that mean the bot broke Discord's contract (see `Violation`).
+pub const CONTRACT_CODES: [u64; 5] = [10062, 40060, 50027, 50006, 50035];
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.code, self.request, self.response)
+    }
 }
 
 #[derive(Default)]
@@ -136,6 +180,11 @@ pub struct State {
     pub gateway: GatewayState,
     /// Attachment bytes served under `/cdn/attachments/{id}/{filename}` (see `host_attachment`).
     pub cdn: HashMap<u64, Vec<u8>>,
+    /// Every refusal with a contract code, in order.
+    pub violations: Vec<Violation>,
+    pub late_acks: Vec<LateAck>,
+    /// Set by tests that provoke refusals on purpose: waits and teardown stay quiet.
+    pub refusals_expected: bool,
 }
 
 impl State {
@@ -209,7 +258,9 @@ impl State {
                     guild_id,
                     message,
                     acknowledged: None,
+                    acknowledged_after: None,
                     original: None,
+                    created: Instant::now(),
                 };
                 self.interactions.insert(token.to_owned(), rec);
             }
