@@ -252,3 +252,25 @@ async fn forget_me_deletes_a_users_answers_after_they_confirm() {
         "no copy survives in the database files"
     );
 }
+
+#[tokio::test]
+async fn system_messages_in_the_thread_are_not_answers() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("jo");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    message_with(&fake, thread, "Submit answer").await;
+    let before = events(&bot).await;
+    // A pin notice, a member added to the thread and a rename, all "from" the candidate.
+    for (kind, content) in [(6, ""), (7, ""), (4, "new thread name")] {
+        let mut msg = support::fake_discord::payloads::message_create(&origin.place, &cand, content);
+        msg["type"] = serde_json::json!(kind);
+        fake.push_message(msg);
+    }
+    // A real answer after them is taken (and confirmed), so the bot has read the others.
+    type_answer(&fake, &origin.place, &cand, "The real answer.").await;
+    assert_eq!(events(&bot).await, before + 1, "only the typed answer became an input");
+    bot.stop().await;
+}

@@ -91,6 +91,7 @@ on_both!(
     reopening_the_database_resumes_the_session,
     the_sweeper_pauses_idle_sessions_from_the_database,
     server_packs_are_stored_per_server,
+    control_characters_are_stored_the_same_on_both_backends,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -392,4 +393,44 @@ async fn a_session_whose_pack_lost_its_question_is_refused_not_crashed() {
         Outcome::Rejected(r) => assert_eq!(r, Rejection::PackChanged),
         other => panic!("{other:?}"),
     }
+}
+
+async fn control_characters_are_stored_the_same_on_both_backends(db: Db) {
+    let e = engine(&db).await;
+    let s = start(&e, "k0").await;
+    // PostgreSQL refuses NUL in text: before sanitising, this broke Submit and End for good.
+    applied(
+        apply(
+            &e,
+            &s.id,
+            Input::Answer {
+                text: "before\u{0}after\u{7}".into(),
+            },
+            "k1",
+        )
+        .await,
+    );
+    applied(apply(&e, &s.id, Input::Submit, "k2").await);
+    applied(
+        apply(
+            &e,
+            &s.id,
+            Input::Answer {
+                text: "draft\u{0}kept".into(),
+            },
+            "k3",
+        )
+        .await,
+    );
+    let ended = applied(apply(&e, &s.id, Input::End, "k4").await);
+    assert!(ended.stage.is_over());
+    let bodies: Vec<String> = sqlx::query("SELECT body FROM answers WHERE session_id = $1 ORDER BY item, part")
+        .bind(&s.id)
+        .fetch_all(e.store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(bodies, vec!["beforeafter".to_string(), "draftkept".to_string()]);
 }

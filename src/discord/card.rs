@@ -41,14 +41,45 @@ pub fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new().replied_user(false)
 }
 
-/// Cuts `s` to `max` characters, marking the cut.
+/// Cuts `s` to `max` characters, marking the cut. A cut never leaves a code fence or a spoiler
+/// open: what it cut into is closed again (within `max`).
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        return s.to_string();
+    }
+    // Room for the mark and for closing a fence ("\n```") and a spoiler ("||").
+    let mut keep = max.saturating_sub(1);
+    loop {
+        let mut out: String = s.chars().take(keep).collect();
         out.push('…');
-        out
+        if out.matches("```").count() % 2 == 1 {
+            out.push_str("\n```");
+        }
+        if out.matches("||").count() % 2 == 1 {
+            out.push_str("||");
+        }
+        if out.chars().count() <= max || keep == 0 {
+            return out;
+        }
+        keep = keep.saturating_sub(out.chars().count() - max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn a_cut_closes_what_it_cut_into_and_stays_within_the_limit() {
+        let fenced = format!("```\n{}\n```", "x".repeat(50));
+        let cut = clip(&fenced, 20);
+        assert!(cut.chars().count() <= 20, "{cut}");
+        assert_eq!(cut.matches("```").count(), 2, "{cut}");
+        let spoiler = format!("||{}||", "y".repeat(50));
+        let cut = clip(&spoiler, 20);
+        assert!(cut.chars().count() <= 20 && cut.matches("||").count() == 2, "{cut}");
+        assert_eq!(clip("short", 20), "short");
+        assert_eq!(clip("abcdef", 4), "abc…");
     }
 }
 

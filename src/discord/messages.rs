@@ -10,7 +10,8 @@ use crate::engine::now_millis;
 use crate::interview::{Input, Stage};
 
 pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> anyhow::Result<()> {
-    if msg.author.bot {
+    // Bots, and system messages (pins, thread member adds, renames): not answers.
+    if msg.author.bot || !matches!(msg.kind, serenity::MessageType::Regular | serenity::MessageType::InlineReply) {
         return Ok(());
     }
     let Some(stored) = data.engine.by_channel(msg.channel_id.get()).await? else {

@@ -18,7 +18,7 @@ fn record_coverage(s: &mut Session, pack: &Pack, item: usize) {
 }
 
 pub(super) fn check_len(text: &str) -> Result<(), Rejection> {
-    if text.trim().is_empty() {
+    if crate::text::is_blank(text) {
         return Err(Rejection::EmptyAnswer);
     }
     let n = text.chars().count();
@@ -32,6 +32,7 @@ pub(super) fn check_len(text: &str) -> Result<(), Rejection> {
 }
 
 pub(super) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    let text = &*crate::text::sanitize(text);
     check_len(text)?;
     let Stage::Asking { item, part, asked_at, .. } = s.stage else {
         return Err(Rejection::NotAsking);
@@ -104,7 +105,7 @@ pub(super) fn keep_draft(s: &mut Session, pack: &Pack, now: Millis) {
         other => other.clone(),
     };
     if let Stage::Asking { item, part, draft, .. } = stage {
-        if !draft.trim().is_empty() {
+        if !crate::text::is_blank(&draft) {
             s.items[item].answers.push(Answer {
                 part,
                 text: draft.trim().to_string(),

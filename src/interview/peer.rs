@@ -63,9 +63,9 @@ pub fn apply(s: &mut Session, actor: &ActorId, input: &Input, pack: &Pack, now: 
             Ok(())
         }
         Input::PeerNote { item, note } => {
-            let note = note.trim().to_string();
+            let note = crate::text::sanitize(note).trim().to_string();
             let n = note.chars().count();
-            if n == 0 || n > MAX_NOTE_CHARS {
+            if crate::text::is_blank(&note) || n > MAX_NOTE_CHARS {
                 return Err(Rejection::BadNote {
                     chars: n,
                     max: MAX_NOTE_CHARS,

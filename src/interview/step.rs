@@ -159,7 +159,8 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
 }
 
 fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    if text.trim().is_empty() {
+    let text = &*crate::text::sanitize(text);
+    if crate::text::is_blank(text) {
         return Err(Rejection::EmptyMessage);
     }
     let Stage::Asking { draft, .. } = &mut s.stage else {

@@ -579,3 +579,104 @@ fn modules_import_only_lower_layers() {
         }
     }
 }
+
+/// What a hostile or odd answer must come to.
+#[derive(Debug)]
+enum Expect {
+    /// Nothing a reader would see: refused as empty, nothing changes.
+    Empty,
+    /// Accepted; this is the text stored.
+    Stored(&'static str),
+    /// Longer than an answer may be.
+    TooLong,
+}
+
+/// The corpus of hostile and odd answers (issue "Safe under bad input"): each typed as a
+/// message then submitted, and each sent as a form.
+fn hostile_corpus() -> Vec<(String, Expect)> {
+    use Expect::*;
+    let mut out: Vec<(String, Expect)> = [
+        ("", Empty),
+        ("   ", Empty),
+        ("\n\n\t", Empty),
+        ("\r\n", Empty),
+        ("\u{200B}", Empty),
+        ("\u{2800}\u{2800}", Empty),
+        ("\u{3164}", Empty),
+        ("\u{200B} \u{FEFF} \u{2060}", Empty),
+        ("\u{0000}", Empty),
+        ("\u{0000}\u{0000}\u{0000}", Empty),
+        ("\u{0007}\u{0008}\u{001B}", Empty),
+        ("\u{202E}", Empty),
+        ("\u{115F}\u{1160}\u{FFA0}", Empty),
+        ("\u{00AD}", Empty),
+        ("\u{FE0F}", Empty),
+        ("\u{180E}\u{034F}", Empty),
+        ("\u{2066}\u{2069}", Empty),
+        ("a\u{0000}b", Stored("ab")),
+        ("\u{0000}\u{0000}ok", Stored("ok")),
+        ("line one\u{0001}\nline two", Stored("line one\nline two")),
+        ("a\r\nb", Stored("a\nb")),
+        ("tab\tinside", Stored("tab\tinside")),
+        ("\u{202E}reversed on screen", Stored("\u{202E}reversed on screen")),
+        (
+            "Z\u{0337}\u{0322}a\u{0334}l\u{0336}g\u{0337}o\u{0336}",
+            Stored("Z\u{0337}\u{0322}a\u{0334}l\u{0336}g\u{0337}o\u{0336}"),
+        ),
+        ("😀🎉", Stored("😀🎉")),
+        ("\u{1F469}\u{200D}\u{1F4BB}", Stored("\u{1F469}\u{200D}\u{1F4BB}")),
+        ("@everyone look at this", Stored("@everyone look at this")),
+        ("<@123> <@&456> @here", Stored("<@123> <@&456> @here")),
+        ("```\nan unclosed fence", Stored("```\nan unclosed fence")),
+        ("||an unclosed spoiler", Stored("||an unclosed spoiler")),
+        ("/interview end", Stored("/interview end")),
+        ("//submit", Stored("//submit")),
+        ("مرحبا بالعالم", Stored("مرحبا بالعالم")),
+        ("\u{FEFF}text after a BOM", Stored("\u{FEFF}text after a BOM")),
+        ("SELECT * FROM sessions; --", Stored("SELECT * FROM sessions; --")),
+        ("<script>alert(1)</script>", Stored("<script>alert(1)</script>")),
+        ("${jndi:ldap://example.invalid/a}", Stored("${jndi:ldap://example.invalid/a}")),
+        ("\u{FFFD}", Stored("\u{FFFD}")),
+        ("  padded  ", Stored("padded")),
+    ]
+    .into_iter()
+    .map(|(t, e)| (t.to_string(), e))
+    .collect();
+    out.push(("x".repeat(MAX_ANSWER_CHARS), Stored("")));
+    out.push(("x".repeat(MAX_ANSWER_CHARS + 1), TooLong));
+    out
+}
+
+#[test]
+fn hostile_and_odd_answers_are_stored_cleanly_or_refused_without_change() {
+    let corpus = hostile_corpus();
+    assert!(corpus.len() >= 40, "the corpus has {} inputs", corpus.len());
+    for (text, expect) in &corpus {
+        let s = simple();
+        let typed = step(&s, &me(), &Input::Answer { text: text.clone() }, &pack(), T0 + 1000);
+        let form = step(&s, &me(), &Input::SubmitForm { text: text.clone() }, &pack(), T0 + 1000);
+        let shown = text.escape_debug().to_string();
+        match expect {
+            Expect::Empty => {
+                assert_eq!(typed.err(), Some(Rejection::EmptyMessage), "typed {shown}");
+                assert_eq!(form.err(), Some(Rejection::EmptyAnswer), "form {shown}");
+            }
+            Expect::TooLong => {
+                assert!(matches!(typed, Err(Rejection::DraftTooLong { .. })), "typed {shown}");
+                assert!(matches!(form, Err(Rejection::TooLong { .. })), "form {shown}");
+            }
+            Expect::Stored(want) => {
+                let want = if want.is_empty() { text.as_str() } else { want };
+                let (typed, _) = typed.unwrap_or_else(|r| panic!("typed {shown}: {r}"));
+                let (submitted, _) = go(&typed, Input::Submit);
+                let (form, _) = form.unwrap_or_else(|r| panic!("form {shown}: {r}"));
+                for (how, stored) in [("typed", &submitted), ("form", &form)] {
+                    assert_eq!(stored.items[0].answers.len(), 1, "{how} {shown}");
+                    let kept = &stored.items[0].answers[0].text;
+                    assert_eq!(kept, want, "{how} {shown}");
+                    assert!(!kept.contains('\u{0}'), "{how} {shown}: no NUL reaches the store");
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@
 
 mod announce;
 mod index;
+mod input;
 pub mod matcher;
 pub mod pattern;
 mod words;
@@ -14,6 +15,7 @@ mod words;
 use std::ops::Range;
 
 use index::Index;
+pub use input::{is_blank, sanitize};
 use words::each_word;
 pub use words::{clear_stem_cache, content_stems, stem, stem_id, stem_ids, stems, Runs, StemHasher};
 
