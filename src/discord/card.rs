@@ -65,23 +65,6 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clip;
-
-    #[test]
-    fn a_cut_closes_what_it_cut_into_and_stays_within_the_limit() {
-        let fenced = format!("```\n{}\n```", "x".repeat(50));
-        let cut = clip(&fenced, 20);
-        assert!(cut.chars().count() <= 20, "{cut}");
-        assert_eq!(cut.matches("```").count(), 2, "{cut}");
-        let spoiler = format!("||{}||", "y".repeat(50));
-        let cut = clip(&spoiler, 20);
-        assert!(cut.chars().count() <= 20 && cut.matches("||").count() == 2, "{cut}");
-        assert_eq!(clip("short", 20), "short");
-        assert_eq!(clip("abcdef", 4), "abc…");
-    }
-}
 
 pub struct Card {
     pub title: String,
@@ -104,5 +87,23 @@ impl Card {
             e = e.footer(CreateEmbedFooter::new(f));
         }
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn a_cut_closes_what_it_cut_into_and_stays_within_the_limit() {
+        let fenced = format!("```\n{}\n```", "x".repeat(50));
+        let cut = clip(&fenced, 20);
+        assert!(cut.chars().count() <= 20, "{cut}");
+        assert_eq!(cut.matches("```").count(), 2, "{cut}");
+        let spoiler = format!("||{}||", "y".repeat(50));
+        let cut = clip(&spoiler, 20);
+        assert!(cut.chars().count() <= 20 && cut.matches("||").count() == 2, "{cut}");
+        assert_eq!(clip("short", 20), "short");
+        assert_eq!(clip("abcdef", 4), "abc…");
     }
 }
