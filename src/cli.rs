@@ -86,7 +86,7 @@ struct CheckArgs {
 /// Parses the command line, runs the command, and maps errors to a clear message and exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(matches!(cli.command, Command::Practice(_)));
+    crate::logging::init(matches!(cli.command, Command::Practice(_)));
     let result = match cli.command {
         Command::Packs {
             command: PacksCommand::Check(args),
@@ -109,20 +109,6 @@ pub fn main() -> ExitCode {
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
-}
-
-/// Logs go to stderr; the terminal front end keeps quiet unless RUST_LOG says otherwise.
-fn init_tracing(quiet: bool) {
-    let default = if quiet {
-        "warn"
-    } else {
-        "info,serenity=warn,poise=warn,sqlx=warn,tracing=warn"
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 /// Loads the packs or explains, file and field, why not.

@@ -59,8 +59,12 @@ impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let pause = number("PANELIST_IDLE_PAUSE_MINUTES", 30, 1, 24 * 60)?;
         let abandon = number("PANELIST_IDLE_ABANDON_HOURS", 7 * 24, 1, 90 * 24)?;
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if let Some(pw) = crate::logging::url_password(&database_url) {
+            crate::logging::redact_secret(&pw);
+        }
         Ok(Config {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            database_url,
             prompts: var("PANELIST_PROMPTS").map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
             settings: Settings {
                 time_limit_secs: None,
@@ -94,6 +98,7 @@ impl DiscordConfig {
         if token.len() < 20 || token.chars().any(char::is_whitespace) {
             bail!("DISCORD_TOKEN does not look like a bot token (too short or contains spaces); copy it again from the developer portal.");
         }
+        crate::logging::redact_secret(&token);
         let guild_id = match var("DISCORD_GUILD_ID") {
             None => None,
             Some(raw) => Some(

@@ -20,6 +20,7 @@
 //! - [`discord`]: the Discord adapter (`panelist serve`).
 //! - [`practice`]: the terminal adapter (`panelist practice`).
 //! - [`cli`]: command-line parsing and dispatch.
+//! - [`logging`]: logs to stderr with every secret redacted.
 //! - [`config`]: environment -> validated configuration.
 
 pub mod authoring;
@@ -29,6 +30,7 @@ pub mod config;
 pub mod discord;
 pub mod engine;
 pub mod interview;
+pub mod logging;
 pub mod practice;
 pub mod store;
 pub mod text;

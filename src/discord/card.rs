@@ -65,7 +65,6 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
-
 pub struct Card {
     pub title: String,
     pub body: String,
