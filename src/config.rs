@@ -55,10 +55,12 @@ fn number(name: &str, default: u32, min: u32, max: u32) -> anyhow::Result<u32> {
 
 impl Config {
     /// Reads `DATABASE_URL`, `PANELIST_PROMPTS`, `PANELIST_IDLE_PAUSE_MINUTES`,
-    /// `PANELIST_IDLE_ABANDON_HOURS`; every error names the variable.
+    /// `PANELIST_IDLE_ABANDON_HOURS`, `PANELIST_SCORE_NOTICE_MINUTES`; every error names the
+    /// variable.
     pub fn from_env() -> anyhow::Result<Config> {
         let pause = number("PANELIST_IDLE_PAUSE_MINUTES", 30, 1, 24 * 60)?;
         let abandon = number("PANELIST_IDLE_ABANDON_HOURS", 7 * 24, 1, 90 * 24)?;
+        let notice = number("PANELIST_SCORE_NOTICE_MINUTES", 60, 1, 7 * 24 * 60)?;
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         if let Some(pw) = crate::logging::url_password(&database_url) {
             crate::logging::redact_secret(&pw);
@@ -70,6 +72,7 @@ impl Config {
                 time_limit_secs: None,
                 idle_pause_secs: pause * 60,
                 idle_abandon_secs: abandon * 3600,
+                notice_secs: notice * 60,
             },
         })
     }

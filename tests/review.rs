@@ -411,16 +411,25 @@ async fn an_asynchronous_review_of_a_shared_session() {
     let ix = rate(&fake, thread, r, &mine, 4).await;
     callback(&fake, &interaction_id(&ix)).await;
     let dm_ch = fake.dm_channel_id(&t.cand);
-    fake.wait_for_request(
-        |q| q.is("POST", &format!("/channels/{dm_ch}/messages")) && text_of(&q.body).contains("A teammate scored your answer"),
-        WAIT,
-    )
-    .await;
+    let notice = |q: &support::fake_discord::RecordedRequest| {
+        q.is("POST", &format!("/channels/{dm_ch}/messages")) && text_of(&q.body).contains("1 new score(s) from teammates")
+    };
+    fake.wait_for_request(notice, WAIT).await;
+    // Re-rating does not DM the candidate again within the hour: one notice per session per hour.
+    let again = rate(&fake, thread, r, &mine, 3).await;
+    callback(&fake, &interaction_id(&again)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let notices = fake
+        .requests()
+        .iter()
+        .filter(|q| q.is("POST", &format!("/channels/{dm_ch}/messages")) && text_of(&q.body).contains("new score(s)"))
+        .count();
+    assert_eq!(notices, 1, "a re-rating within the hour sends no second DM");
     let row = sqlx::query("SELECT s.mode, sc.rating FROM scores sc JOIN sessions s ON s.id = sc.session_id WHERE sc.kind = 'peer'")
         .fetch_one(bot.store.pool())
         .await
         .unwrap();
-    assert_eq!((row.get::<String, _>(0), row.get::<i64, _>(1)), ("async".to_string(), 4));
+    assert_eq!((row.get::<String, _>(0), row.get::<i64, _>(1)), ("async".to_string(), 3), "the re-rating replaced the score");
     // The candidate cannot score their own shared answers.
     let own = click(&fake, &at(&fake, thread, &t.cand), &score_msg, "Score this answer").await;
     assert!(callback(&fake, &interaction_id(&own)).await.body["data"]["content"]

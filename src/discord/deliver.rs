@@ -262,8 +262,8 @@ async fn to_candidate(http: &Http, a: &Applied) {
     };
     for e in for_audience(&a.effects, Audience::CandidateDm) {
         let replies = match &e {
-            Effect::ScoreSaved { item, scored, .. } => vec![Reply::text(format!(
-                "A teammate scored your answer to question {} ({scored} score(s) so far). The aggregate is posted when scoring closes.",
+            Effect::ScoreNotice { item, new, total } => vec![Reply::text(format!(
+                "{new} new score(s) from teammates since my last message, latest on your answer to question {} ({total} score(s) on it so far). The aggregate is posted when scoring closes.",
                 item + 1
             ))],
             _ => render(s, &a.pack, std::slice::from_ref(&e), None),

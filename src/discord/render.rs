@@ -133,6 +133,8 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 lines.push(line(fx));
                 None
             }
+            // Sent by DM as a plain line (see `deliver`).
+            Effect::ScoreNotice { .. } => None,
         };
         if let Some(c) = card {
             push(&mut out, c);

@@ -285,10 +285,11 @@ impl Engine {
             Err(r) => return Ok(Err(Rejection::PackNotHere(Box::new(r)))),
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let (session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
+        let (mut session, effects) = match interview::peer::share(&original.session, id, scoring_secs, now) {
             Ok(x) => x,
             Err(r) => return Ok(Err(r)),
         };
+        session.settings.notice_secs = self.settings.notice_secs;
         let start_input = serde_json::json!({ "shared_from": original.session.id, "scoring_secs": scoring_secs }).to_string();
         let row = NewRow {
             scope,

@@ -27,7 +27,6 @@ pub struct Addressed {
 /// go to more than one audience (a copy each).
 pub fn address(s: &Session, effects: Vec<Effect>) -> Vec<Addressed> {
     let reviewed = s.peer.is_some();
-    let asynchronous = s.peer.as_ref().is_some_and(|p| p.asynchronous);
     // A round still open: its reviewers must not see the candidate's self-scores yet.
     let scoring = s
         .peer
@@ -40,10 +39,10 @@ pub fn address(s: &Session, effects: Vec<Effect>) -> Vec<Addressed> {
             // reviewers who have not scored yet.
             Effect::Feedback(_) if reviewed => &[Audience::Actor],
             // A reviewer's own drafts and score stay theirs; an asynchronous review tells the
-            // candidate (a digest of scores, not their content).
+            // candidate that scores arrived (a digest, not their content).
             Effect::PeerDraft { .. } | Effect::NoteSaved { .. } => &[Audience::Actor],
-            Effect::ScoreSaved { .. } if asynchronous => &[Audience::Actor, Audience::CandidateDm],
             Effect::ScoreSaved { .. } => &[Audience::Actor],
+            Effect::ScoreNotice { .. } => &[Audience::CandidateDm],
             Effect::Report(_) => &[Audience::Channel, Audience::CandidateDm],
             // The summary and transcript carry self-scores: while scoring is open they go to
             // the candidate only (the report follows in the thread once every round closed).

@@ -219,6 +219,13 @@ pub enum Effect {
         item: usize,
     },
     /// A reviewer's score is in (for them); `scored` of `of` reviewers (public progress).
+    /// Asynchronous review: tell the candidate that `new` scores arrived since the last notice
+    /// (`total` on this answer so far); at most one per `Settings::notice_secs`.
+    ScoreNotice {
+        item: usize,
+        new: usize,
+        total: usize,
+    },
     ScoreSaved {
         item: usize,
         reviewer: ActorId,

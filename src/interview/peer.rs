@@ -291,8 +291,29 @@ fn rate(
         scored,
         of,
     });
+    notice(s, item, scored, now, fx)?;
     if round_complete(peer(s)?, item) {
         close(s, pack, item, now, fx);
+    }
+    Ok(())
+}
+
+/// In an asynchronous review, a notice to the candidate about new scores: at most one per
+/// `notice_secs`, so re-rating cannot flood their DMs; scores in between go in the next one.
+fn notice(s: &mut Session, item: usize, total: usize, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    let every = s.settings.notice_secs as Millis * 1000;
+    let Some(p) = s.peer.as_mut().filter(|p| p.asynchronous) else {
+        return Ok(());
+    };
+    p.unnoticed += 1;
+    if p.noticed_at.is_none_or(|t| now - t >= every) {
+        fx.push(Effect::ScoreNotice {
+            item,
+            new: p.unnoticed,
+            total,
+        });
+        p.noticed_at = Some(now);
+        p.unnoticed = 0;
     }
     Ok(())
 }

@@ -37,6 +37,13 @@ pub struct Settings {
     pub idle_pause_secs: u32,
     /// Time paused after which the session is abandoned.
     pub idle_abandon_secs: u32,
+    /// Asynchronous review: the least time between two notices to the candidate about scores.
+    #[serde(default = "default_notice_secs")]
+    pub notice_secs: u32,
+}
+
+fn default_notice_secs() -> u32 {
+    3600
 }
 
 impl Default for Settings {
@@ -45,6 +52,7 @@ impl Default for Settings {
             time_limit_secs: None,
             idle_pause_secs: 30 * 60,
             idle_abandon_secs: 7 * 24 * 3600,
+            notice_secs: default_notice_secs(),
         }
     }
 }
@@ -221,6 +229,12 @@ pub struct Peer {
     pub asynchronous: bool,
     /// The end report was emitted.
     pub reported: bool,
+    /// Asynchronous review: when the candidate was last told about new scores, and how many
+    /// arrived since (told in the next notice, at most one per `Settings::notice_secs`).
+    #[serde(default)]
+    pub noticed_at: Option<Millis>,
+    #[serde(default)]
+    pub unnoticed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +265,8 @@ impl Peer {
             scoring_secs,
             asynchronous,
             reported: false,
+            noticed_at: None,
+            unnoticed: 0,
         }
     }
 

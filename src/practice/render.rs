@@ -86,6 +86,7 @@ pub fn effect(st: &Style, fx: &Effect) -> String {
         | Effect::PeerDraft { .. }
         | Effect::NoteSaved { .. }
         | Effect::ScoreSaved { .. }
+        | Effect::ScoreNotice { .. }
         | Effect::Aggregate(_)
         | Effect::Report(_) => String::new(),
     }
