@@ -429,7 +429,11 @@ async fn an_asynchronous_review_of_a_shared_session() {
         .fetch_one(bot.store.pool())
         .await
         .unwrap();
-    assert_eq!((row.get::<String, _>(0), row.get::<i64, _>(1)), ("async".to_string(), 3), "the re-rating replaced the score");
+    assert_eq!(
+        (row.get::<String, _>(0), row.get::<i64, _>(1)),
+        ("async".to_string(), 3),
+        "the re-rating replaced the score"
+    );
     // The candidate cannot score their own shared answers.
     let own = click(&fake, &at(&fake, thread, &t.cand), &score_msg, "Score this answer").await;
     assert!(callback(&fake, &interaction_id(&own)).await.body["data"]["content"]

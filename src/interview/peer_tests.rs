@@ -335,7 +335,7 @@ mod any_input {
         ) {
             let p = pack();
             let opts = PlanOptions { areas: vec!["python".into(), "concurrency".into()], per_area: 1, follow_ups: 1, seed: 3 };
-            let settings = Settings { time_limit_secs: Some(300), idle_pause_secs: 600, idle_abandon_secs: 7200 };
+            let settings = Settings { time_limit_secs: Some(300), idle_pause_secs: 600, idle_abandon_secs: 7200, ..Settings::default() };
             let (mut s, _) = start_peer("p".into(), &id(CAND), &id(HOST), p, &opts, settings, 600, T0).unwrap();
             if asynchronous {
                 s.peer.as_mut().unwrap().asynchronous = true;

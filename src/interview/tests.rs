@@ -411,6 +411,7 @@ fn idle_sessions_pause_then_abandon() {
         time_limit_secs: None,
         idle_pause_secs: 60,
         idle_abandon_secs: 3600,
+        ..Settings::default()
     };
     let s = new_session(1, 0, settings);
     let p = pack();
@@ -483,7 +484,7 @@ proptest! {
     #[test]
     fn random_inputs_keep_the_invariants(inputs in prop::collection::vec((input_strategy(), 0i64..4_000_000), 1..80)) {
         let p = pack();
-        let settings = Settings { time_limit_secs: Some(120), idle_pause_secs: 600, idle_abandon_secs: 3600 };
+        let settings = Settings { time_limit_secs: Some(120), idle_pause_secs: 600, idle_abandon_secs: 3600, ..Settings::default() };
         let mut s = new_session(2, 2, settings);
         let mut now = T0;
         for ((who, input), dt) in inputs {
