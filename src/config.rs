@@ -33,6 +33,8 @@ pub struct Config {
     pub database_url: String,
     pub prompts: PathBuf,
     pub settings: Settings,
+    /// `PANELIST_RETENTION_DAYS`: ended sessions older than this are deleted (unset: kept).
+    pub retention_days: Option<u32>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -55,12 +57,16 @@ fn number(name: &str, default: u32, min: u32, max: u32) -> anyhow::Result<u32> {
 
 impl Config {
     /// Reads `DATABASE_URL`, `PANELIST_PROMPTS`, `PANELIST_IDLE_PAUSE_MINUTES`,
-    /// `PANELIST_IDLE_ABANDON_HOURS`, `PANELIST_SCORE_NOTICE_MINUTES`; every error names the
-    /// variable.
+    /// `PANELIST_IDLE_ABANDON_HOURS`, `PANELIST_SCORE_NOTICE_MINUTES`, `PANELIST_RETENTION_DAYS`;
+    /// every error names the variable.
     pub fn from_env() -> anyhow::Result<Config> {
         let pause = number("PANELIST_IDLE_PAUSE_MINUTES", 30, 1, 24 * 60)?;
         let abandon = number("PANELIST_IDLE_ABANDON_HOURS", 7 * 24, 1, 90 * 24)?;
         let notice = number("PANELIST_SCORE_NOTICE_MINUTES", 60, 1, 7 * 24 * 60)?;
+        let retention_days = match var("PANELIST_RETENTION_DAYS") {
+            None => None,
+            Some(_) => Some(number("PANELIST_RETENTION_DAYS", 0, 1, 36_500)?),
+        };
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         if let Some(pw) = crate::logging::url_password(&database_url) {
             crate::logging::redact_secret(&pw);
@@ -74,6 +80,7 @@ impl Config {
                 idle_abandon_secs: abandon * 3600,
                 notice_secs: notice * 60,
             },
+            retention_days,
         })
     }
 }

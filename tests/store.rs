@@ -92,6 +92,7 @@ on_both!(
     the_sweeper_pauses_idle_sessions_from_the_database,
     server_packs_are_stored_per_server,
     control_characters_are_stored_the_same_on_both_backends,
+    ended_sessions_past_the_retention_period_are_deleted,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -433,4 +434,24 @@ async fn control_characters_are_stored_the_same_on_both_backends(db: Db) {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(bodies, vec!["beforeafter".to_string(), "draftkept".to_string()]);
+}
+
+async fn ended_sessions_past_the_retention_period_are_deleted(db: Db) {
+    let e = engine(&db).await;
+    let kept = Engine::new(e.store.clone(), bank(), Settings::default());
+    assert_eq!(
+        kept.purge_expired(T0 + 400 * 86_400_000).await.unwrap(),
+        0,
+        "without retention nothing is deleted"
+    );
+    let e30 = Engine::new(e.store.clone(), bank(), Settings::default()).with_retention(Some(30));
+    let ended = start(&e, "k0").await;
+    applied(apply(&e, &ended.id, Input::End, "k1").await);
+    let live = start_in(&e, Scope::Server(1), "k2").await;
+    let day = 86_400_000;
+    assert_eq!(e30.purge_expired(T0 + 29 * day).await.unwrap(), 0, "not yet 30 days old");
+    assert_eq!(e30.purge_expired(T0 + 31 * day).await.unwrap(), 1);
+    assert!(e.load(&ended.id).await.unwrap().is_none());
+    assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &ended.id).await, 0);
+    assert!(e.load(&live.id).await.unwrap().is_some(), "a live session is never purged");
 }

@@ -1,5 +1,6 @@
 //! The background task that applies idle and time-limit deadlines. It reads due sessions from
-//! the database, so deadlines survive restarts, and tells each candidate in their channel.
+//! the database, so deadlines survive restarts, and tells each candidate in their channel; it
+//! also deletes ended sessions past the retention period (`PANELIST_RETENTION_DAYS`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,11 @@ pub async fn run(http: Arc<Http>, engine: Engine, every: Duration, mut stop: tok
         }
         if let Err(e) = sweep_once(&http, &engine, now_millis()).await {
             tracing::warn!(error = ?e, "applying deadlines failed; will retry");
+        }
+        match engine.purge_expired(now_millis()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "deleted ended sessions past the retention period"),
+            Err(e) => tracing::warn!(error = ?e, "purging old sessions failed; will retry"),
         }
     }
 }

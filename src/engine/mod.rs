@@ -26,6 +26,8 @@ pub struct Engine {
     bank: Arc<Bank>,
     settings: Settings,
     cache: Arc<PackCache>,
+    /// Ended sessions older than this many days are deleted by [`Engine::purge_expired`].
+    retention_days: Option<u32>,
 }
 
 /// An applied input: the session after it (with where it lives), the pack it was applied
@@ -79,7 +81,23 @@ impl Engine {
             bank: Arc::new(bank),
             settings,
             cache: Arc::default(),
+            retention_days: None,
         }
+    }
+
+    /// Keep ended sessions only this many days (`None`: keep them).
+    pub fn with_retention(mut self, days: Option<u32>) -> Engine {
+        self.retention_days = days;
+        self
+    }
+
+    /// Deletes ended sessions (finished or abandoned, no scoring open) older than the retention
+    /// period, with everything in them; returns how many.
+    pub async fn purge_expired(&self, now: Millis) -> anyhow::Result<u64> {
+        let Some(days) = self.retention_days else {
+            return Ok(0);
+        };
+        self.store.purge_ended_before(now - days as Millis * 86_400_000).await
     }
 
     /// Closes the database pool (at shutdown).

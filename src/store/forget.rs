@@ -1,6 +1,7 @@
-//! Deleting a user's data: every session they were the candidate of, with its events, answers,
+//! Deleting data: a user's on request (every session they were the candidate of, with its events, answers,
 //! drafts and the scores they received; in everyone else's sessions, the scores they gave stay
-//! but lose their id and note, and the events they sent lose their content.
+//! but lose their id and note, and the events they sent lose their content), and ended sessions
+//! past the retention period.
 
 use anyhow::Context;
 use sqlx::{Executor, Row};
@@ -118,5 +119,27 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Deletes every session that ended (finished or abandoned, no scoring still open) before
+    /// `cutoff`, with its events, answers and scores; returns how many.
+    pub async fn purge_ended_before(&self, cutoff: Millis) -> anyhow::Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let ended = "SELECT id FROM sessions WHERE status IN ('finished', 'abandoned') AND next_deadline IS NULL AND updated_at < $1";
+        for table in ["answers", "scores", "events"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE session_id IN ({ended})"))
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let n = sqlx::query(&format!("DELETE FROM sessions WHERE id IN ({ended})"))
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n)
     }
 }
