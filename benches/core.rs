@@ -125,6 +125,22 @@ fn main() {
     for (kind, ns) in &by_kind {
         println!("  {kind:<10} {:>8.2} µs  ({} steps)", mean_us(ns), ns.len());
     }
+    // What the final snapshot of the long interview is made of, in JSON bytes.
+    let last = serde_json::to_value(&long.steps.last().expect("steps").snapshot).expect("json");
+    let last: serde_json::Value = serde_json::from_str(last.as_str().expect("a string")).expect("snapshot");
+    let len = |v: &serde_json::Value| serde_json::to_string(v).expect("json").len();
+    let items = last["items"].as_array().expect("items");
+    let field = |name: &str| items.iter().map(|i| len(&i[name])).sum::<usize>();
+    println!(
+        "long interview, final snapshot {} bytes: plan {}, items {} (answers {}, coverage {}, self_score {}), stage {}",
+        len(&last),
+        len(&last["plan"]),
+        len(&last["items"]),
+        field("answers"),
+        field("coverage"),
+        field("self_score"),
+        len(&last["stage"])
+    );
     let n = long.first.plan.items.len();
     let snap = |item: usize| {
         long.steps
