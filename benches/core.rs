@@ -19,12 +19,16 @@ use common::{long_options, mean_us, smoke, Fixture, Script, LONG_ROLE, T0};
 
 const ME: &str = "discord:100000000000000001";
 
+fn me() -> interview::ActorId {
+    interview::ActorId::from_stored(ME)
+}
+
 /// One whole interview through the core; returns the inputs applied.
 fn run(pack: &Pack, opts: &PlanOptions, script: &Script) -> usize {
-    let (mut s, fx) = interview::start("0".repeat(32), ME.to_string(), pack, opts, Settings::default(), T0).expect("starts");
+    let (mut s, fx) = interview::start("0".repeat(32), &me(), pack, opts, Settings::default(), T0).expect("starts");
     black_box(fx);
     for step in &script.steps {
-        let (next, fx) = interview::step(&s, ME, &step.input, pack, step.now).expect("accepted");
+        let (next, fx) = interview::step(&s, &me(), &step.input, pack, step.now).expect("accepted");
         black_box(fx);
         s = next;
     }
@@ -104,10 +108,10 @@ fn main() {
     for _ in 0..rounds.max(2) / 2 {
         for (i, (pack, opts, script)) in all.iter().enumerate() {
             let is_long = i == all.len() - 1;
-            let (mut s, _) = interview::start("0".repeat(32), ME.to_string(), pack, opts, Settings::default(), T0).expect("starts");
+            let (mut s, _) = interview::start("0".repeat(32), &me(), pack, opts, Settings::default(), T0).expect("starts");
             for step in &script.steps {
                 let t = Instant::now();
-                let (next, fx) = interview::step(&s, ME, &step.input, pack, step.now).expect("accepted");
+                let (next, fx) = interview::step(&s, &me(), &step.input, pack, step.now).expect("accepted");
                 let ns = t.elapsed().as_nanos() as u64;
                 black_box(fx);
                 by_kind.entry(step.input.name()).or_default().push(ns);

@@ -35,12 +35,14 @@ use sqlx::{AnyPool, Executor, PgPool, Row};
 use tracing_subscriber::Layer as _;
 
 use panelist::engine::{Engine, NewSession, Outcome};
-use panelist::interview::{PlanOptions, Settings};
+use panelist::interview::{ActorId, Mode, PlanOptions, Scope, Settings};
 use panelist::store::Store;
 
 use common::{long_options, mean_us, smoke, Fixture, Script, LONG_ROLE, T0};
 
-const SCOPE: &str = "guild:100000000000000001";
+const SCOPE: Scope = Scope::Server(100000000000000001);
+/// How the store writes [`SCOPE`] (for the raw rows).
+const SCOPE_TEXT: &str = "guild:100000000000000001";
 const VARIANTS: [&str; 4] = ["engine", "click", "raw-any", "raw-typed"];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -181,17 +183,17 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
         let who = candidate(t);
         let new = NewSession {
             scope: SCOPE,
-            candidate: &who,
-            mode: "channel",
-            role: LONG_ROLE,
+            candidate: ActorId::from_stored(who),
+            mode: Mode::Channel,
+            role: LONG_ROLE.to_string(),
             options: work.opts.clone(),
             time_limit_secs: None,
-            channel_id: Some("100000000000000002"),
-            key: &key(t, 0),
+            channel: Some(100000000000000002),
+            key: key(t, 0),
             peer: None,
         };
-        let (s, _) = engine.start(new, T0).await.expect("start").expect("started");
-        ids.push(s.id);
+        let started = engine.start(new, T0).await.expect("start").expect("started");
+        ids.push(started.stored.session.id);
     }
     let start = Instant::now();
     clock_started();
@@ -200,16 +202,16 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
         let engine = engine.clone();
         let script = work.script.clone();
         handles.push(tokio::spawn(async move {
-            let who = candidate(t);
+            let who = ActorId::from_stored(candidate(t));
             let mut samples = Vec::with_capacity(script.steps.len());
             for (n, step) in script.steps.iter().enumerate() {
                 let k = key(t, n + 1);
                 let t0 = Instant::now();
                 let outcome = if click {
-                    if engine.store.event_exists(&k).await.expect("exists") {
+                    if engine.seen(&k).await.expect("exists") {
                         panic!("key seen");
                     }
-                    let stored = engine.store.load(&id).await.expect("load").expect("session");
+                    let stored = engine.load(&id).await.expect("load").expect("session");
                     let pack = engine.session_pack(&stored).await.expect("pack");
                     std::hint::black_box(pack);
                     engine
@@ -220,7 +222,7 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
                     engine.apply(&id, &who, &step.input, &k, step.now).await.expect("apply")
                 };
                 let ns = t0.elapsed().as_nanos() as u64;
-                assert!(matches!(outcome, Outcome::Applied { .. }), "{outcome:?}");
+                assert!(matches!(outcome, Outcome::Applied(_)), "{outcome:?}");
                 samples.push(Sample { item: step.item, ns });
             }
             samples
@@ -232,7 +234,7 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
     }
     let secs = start.elapsed().as_secs_f64();
     clock_stopped();
-    engine.store.close().await;
+    engine.close().await;
     (secs, all)
 }
 
@@ -248,7 +250,7 @@ async fn raw_setup(work: &Work, url: &str, tasks: usize) -> Vec<String> {
              VALUES ($1, $2, $3, 'channel', $4, '100000000000000002', 'active', 1, $5, $6, $7, $7)",
         )
         .bind(&id)
-        .bind(SCOPE)
+        .bind(SCOPE_TEXT)
         .bind(candidate(t))
         .bind(LONG_ROLE)
         .bind(&state)

@@ -91,8 +91,8 @@ impl Fixture {
     /// Hint (when the question has hints), then per part (main answer and each follow-up) the
     /// answer typed in 3 messages and Submit, then Checklist (items 1 and 3) and Rate 3.
     pub fn script(&self, pack: &Pack, opts: &PlanOptions, candidate: &str) -> Script {
-        let (mut s, _) =
-            interview::start("0".repeat(32), candidate.to_string(), pack, opts, Settings::default(), T0).expect("the plan starts");
+        let candidate = &interview::ActorId::from_stored(candidate);
+        let (mut s, _) = interview::start("0".repeat(32), candidate, pack, opts, Settings::default(), T0).expect("the plan starts");
         let first = s.clone();
         let mut steps = Vec::new();
         let mut queue: Vec<String> = Vec::new();
