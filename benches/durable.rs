@@ -4,9 +4,10 @@
 //! WAL, synchronous=NORMAL) and, with `--pg` or `DATABASE_URL_PG`, on PostgreSQL.
 //!
 //! Variants, each on a fresh database with the store's schema:
-//! - `engine`: `Engine::apply` per input (idempotency check, load, step, persist in one tx).
-//! - `click`: what the Discord adapter does per click (`src/discord/interactions.rs`): its own
-//!   idempotency check, load and pack lookup, then `Engine::apply_if` (which does them again).
+//! - `engine`: `Engine::apply` per input (load, step, persist in one tx; the event's unique
+//!   key is the idempotency check).
+//! - `click`: what the Discord adapter does per click (`src/discord/`): its re-delivery check
+//!   and one load for its own checks, then `Engine::apply_to` on that loaded session.
 //! - `raw-any`: per input one transaction through the store's own `Any` pool: INSERT an event
 //!   row and UPDATE the session row, with the same statements, the same columns and the same
 //!   byte sizes (the event's input JSON and the snapshot the engine writes at that input).
@@ -208,14 +209,14 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
                 let k = key(t, n + 1);
                 let t0 = Instant::now();
                 let outcome = if click {
+                    // What the Discord adapter does for a click: the re-delivery check, one
+                    // load for its own checks, then the engine applies to that loaded session.
                     if engine.seen(&k).await.expect("exists") {
                         panic!("key seen");
                     }
                     let stored = engine.load(&id).await.expect("load").expect("session");
-                    let pack = engine.session_pack(&stored).await.expect("pack");
-                    std::hint::black_box(pack);
                     engine
-                        .apply_if(&id, &who, &step.input, &k, step.now, &|_| Ok(()))
+                        .apply_to(stored, &who, &step.input, &k, step.now, &|_| Ok(()))
                         .await
                         .expect("apply")
                 } else {

@@ -127,7 +127,7 @@ pub async fn on_component(
     let key = format!("ix:{}", ci.id);
     let outcome = data
         .engine
-        .apply_if(&s.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
+        .apply_to(stored, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
     deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
 }
@@ -169,7 +169,7 @@ pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteractio
     let key = format!("ix:{}", mi.id);
     let outcome = data
         .engine
-        .apply_if(&stored.session.id, &actor(mi.user.id), &input, &key, now_millis(), &guard)
+        .apply_to(stored, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
     deliver(&ctx.http, Origin::Modal(ack, &text), outcome).await
 }

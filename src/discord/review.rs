@@ -76,7 +76,7 @@ pub async fn on_component(
     let guard = |now: &Stored| belongs_here(now, place.0, place.1);
     let outcome = data
         .engine
-        .apply_if(&stored.session.id, &actor(ci.user.id), &input, &key, now_millis(), &guard)
+        .apply_to(stored, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
     deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
 }

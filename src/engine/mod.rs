@@ -74,6 +74,9 @@ pub struct NewSession {
 
 const MAX_RETRIES: usize = 8;
 
+/// A check the session must pass when an input is applied (re-run after every reload).
+pub type Guard<'a> = &'a (dyn Fn(&Stored) -> Result<(), Rejection> + Sync);
+
 impl Engine {
     pub fn new(store: Store, bank: Bank, settings: Settings) -> Engine {
         Engine {
@@ -196,7 +199,6 @@ impl Engine {
 
     /// Like [`Engine::apply`], but `guard` must accept the session as it is when the input is
     /// applied (re-checked after every reload): a click meant for question 3 never acts on 4.
-    #[tracing::instrument(skip(self, input, guard), fields(input = input.name()))]
     pub async fn apply_if(
         &self,
         id: &str,
@@ -204,27 +206,55 @@ impl Engine {
         input: &Input,
         key: &str,
         now: Millis,
-        guard: &(dyn Fn(&Stored) -> Result<(), Rejection> + Sync),
+        guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
-        if self.store.event_exists(key).await? {
-            return Ok(Outcome::Duplicate);
-        }
-        for _ in 0..MAX_RETRIES {
-            let Some(stored) = self.store.load(id).await? else {
-                return Ok(Outcome::Rejected(Rejection::NoSuchSession));
+        let Some(stored) = self.store.load(id).await? else {
+            return Ok(Outcome::Rejected(Rejection::NoSuchSession));
+        };
+        self.apply_to(stored, actor, input, key, now, guard).await
+    }
+
+    /// Like [`Engine::apply_if`] on a session the adapter has just loaded (its checks read it),
+    /// so the first attempt costs no second load; a conflict reloads.
+    #[tracing::instrument(skip_all, fields(session = %stored.session.id, input = input.name()))]
+    pub async fn apply_to(
+        &self,
+        mut stored: Stored,
+        actor: &ActorId,
+        input: &Input,
+        key: &str,
+        now: Millis,
+        guard: Guard<'_>,
+    ) -> anyhow::Result<Outcome> {
+        let id = stored.session.id.clone();
+        for attempt in 0..MAX_RETRIES {
+            if attempt > 0 {
+                match self.store.load(&id).await? {
+                    Some(s) => stored = s,
+                    None => return Ok(Outcome::Rejected(Rejection::NoSuchSession)),
+                }
+            }
+            // A re-delivered input whose step would now be refused is still only a duplicate.
+            let refused = |r: Rejection| async {
+                Ok(if self.store.event_exists(key).await? {
+                    Outcome::Duplicate
+                } else {
+                    Outcome::Rejected(r)
+                })
             };
             if let Err(r) = guard(&stored) {
-                return Ok(Outcome::Rejected(r));
+                return refused(r).await;
             }
             let pack = self.session_pack(&stored).await?;
             // The clock still closes rounds and pauses sessions whose pack changed.
             if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
-                return Ok(Outcome::Rejected(Rejection::PackChanged));
+                return refused(Rejection::PackChanged).await;
             }
             let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
                 Ok(x) => x,
-                Err(r) => return Ok(Outcome::Rejected(r)),
+                Err(r) => return refused(r).await,
             };
+            // The event's unique key makes a re-delivered input a no-op here.
             match self.store.persist(&stored.session, &next, actor, input, key, now).await? {
                 Persisted::Done => {
                     let effects = address(&next, effects);
@@ -232,7 +262,7 @@ impl Engine {
                     return Ok(Outcome::Applied(Applied { stored, pack, effects }));
                 }
                 Persisted::Duplicate => return Ok(Outcome::Duplicate),
-                Persisted::Conflict => tracing::debug!(session = id, "version conflict; retrying"),
+                Persisted::Conflict => tracing::debug!(session = %id, "version conflict; retrying"),
             }
         }
         anyhow::bail!("session {id}: gave up after {MAX_RETRIES} concurrent-update retries")

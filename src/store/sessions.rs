@@ -182,6 +182,10 @@ impl Store {
         key: &str,
         now: Millis,
     ) -> anyhow::Result<Persisted> {
+        // Encoded before the transaction: SQLite's write lock is held from the first INSERT,
+        // and every other writer waits while it is.
+        let input_json = serde_json::to_string(input)?;
+        let snapshot = serde_json::to_string(after)?;
         let mut tx = self.pool.begin().await?;
         // The event goes first: a write up front takes SQLite's write lock at once, and the
         // unique key turns a re-delivered input into a no-op.
@@ -193,7 +197,7 @@ impl Store {
         .bind(key)
         .bind(actor.as_str())
         .bind(input.name())
-        .bind(serde_json::to_string(input)?)
+        .bind(input_json)
         .bind(now)
         .execute(&mut *tx)
         .await;
@@ -212,7 +216,7 @@ impl Store {
         let updated = sqlx::query(
             "UPDATE sessions SET state = $1, version = $2, status = $3, next_deadline = $4, updated_at = $5 WHERE id = $6 AND version = $7",
         )
-        .bind(serde_json::to_string(after)?)
+        .bind(snapshot)
         .bind(after.version as i64)
         .bind(status(&after.stage))
         .bind(after.next_deadline())
