@@ -131,17 +131,25 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
 async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity::FullEvent) -> Result<(), Error> {
     let ctx = fw.serenity_context;
     let data = fw.user_data;
-    let result = match event {
-        serenity::FullEvent::Message { new_message } => messages::on_message(ctx, data, new_message).await,
-        // A re-delivered interaction was applied and answered once already.
-        serenity::FullEvent::InteractionCreate { interaction } => return on_interaction(ctx, data, interaction).await,
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            if let Err(e) = messages::on_message(ctx, data, new_message).await {
+                let id = uuid::Uuid::new_v4().simple().to_string();
+                tracing::error!(error = ?e, error_id = %&id[..8], "handling a typed message failed");
+                // The part was not stored: say so, never drop it silently.
+                let sorry = format!(
+                    "I couldn't save that part of your answer (error {}). Please send it again; nothing else was lost.",
+                    &id[..8]
+                );
+                if let Err(e) = deliver::reply_to(&ctx.http, new_message, &sorry).await {
+                    tracing::warn!(error = %e, "could not tell the candidate a part was not saved");
+                }
+            }
+            Ok(())
+        }
+        serenity::FullEvent::InteractionCreate { interaction } => on_interaction(ctx, data, interaction).await,
         _ => Ok(()),
-    };
-    if let Err(e) = result {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        tracing::error!(error = ?e, error_id = %&id[..8], "handling a Discord event failed");
     }
-    Ok(())
 }
 
 /// A click or form: acknowledged within Discord's 3 seconds whatever the work costs (see

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::User;
 
-use super::start::{open_thread, start_session, Request};
+use super::start::{open_thread, remove_empty_thread, start_session, Request};
 use super::{ac_areas, ac_role};
 use crate::discord::ack::within_budget;
 use crate::discord::card::{clip, Card, Reply, GREY};
@@ -68,7 +68,10 @@ pub async fn start(
     let new = req.session(scope, Mode::Peer, cand, thread, Some((actor(ctx.author().id), secs)));
     let msg = match start_session(ctx, new).await? {
         Ok(()) => format!("The review lobby is open in <#{thread}>."),
-        Err(m) => m,
+        Err(m) => {
+            remove_empty_thread(ctx, thread).await;
+            m
+        }
     };
     say(ctx, Reply::text(msg).ephemeral()).await
 }

@@ -141,9 +141,20 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
     thread.add_thread_member(ctx.http(), ctx.author().id).await.ok();
     let msg = match start_session(ctx, req.session(scope, Mode::Channel, me, thread, None)).await? {
         Ok(()) => format!("Your interview is ready in <#{thread}>."),
-        Err(m) => m,
+        Err(m) => {
+            remove_empty_thread(ctx, thread).await;
+            m
+        }
     };
     say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+/// A thread opened for a session that was then refused (say, a start re-delivered or raced by
+/// another) is deleted, so no empty thread is left behind.
+pub(super) async fn remove_empty_thread(ctx: Context<'_>, thread: ChannelId) {
+    if let Err(e) = thread.delete(ctx.http()).await {
+        tracing::warn!(error = %e, "could not delete an empty thread");
+    }
 }
 
 /// Opens a thread in the command's channel for a session; `Err` explains why it could not.

@@ -75,6 +75,11 @@ pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], body: &Va
             Some(channel) => ok(channel.clone()),
             None => error(404, 10003, "Unknown Channel"),
         },
+        // Deleting a channel or thread answers with the channel it was (Discord: 200).
+        ("DELETE", ["channels", c]) => match st.channels.remove(&sf(c)) {
+            Some(channel) => ok(channel),
+            None => error(404, 10003, "Unknown Channel"),
+        },
         ("POST", ["channels", c, "messages"]) => channel_message(sh, st, sf(c), body, files),
         ("GET", ["channels", c, "messages", m]) => match st.messages.get(&sf(m)) {
             Some(msg) if id_of(msg.get("channel_id")) == Some(sf(c)) && msg["flags"].as_u64().unwrap_or(0) & 64 == 0 => ok(msg.clone()),
