@@ -46,10 +46,71 @@ async fn open_lobby(fake: &FakeDiscord, t: &Team) -> u64 {
     );
     let said = after_defer(fake, &ix).await;
     assert_eq!(said["flags"], 64);
+    assert!(said["content"].as_str().unwrap().contains("I asked"), "{said}");
+    // Nothing starts until the candidate accepts (their live slot is theirs to give).
+    let invitation = message_with(fake, fake.channel_id(), "Accept").await;
+    assert!(fake
+        .requests_matching("POST", &format!("/channels/{}/threads", fake.channel_id()))
+        .is_empty());
+    let accept = click(fake, &fake.in_guild(&t.cand), &invitation, "Accept").await;
     let created = fake
         .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
         .await;
+    let accepted = callback(fake, &interaction_id(&accept)).await;
+    assert!(text_of(&accepted.body["data"]).contains("accepted"), "{}", accepted.body);
     created.response["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_review_of_someone_else_needs_their_consent() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let t = team();
+    let opts = vec![opt::subcommand(
+        "start",
+        vec![opt::user("candidate", t.cand.id), opt::string("areas", "python")],
+    )];
+    let ask = |fake: &FakeDiscord| {
+        push(
+            fake,
+            slash_command_resolved(
+                &fake.in_guild(&t.host),
+                "review",
+                opts.clone(),
+                resolved_users(std::slice::from_ref(&t.cand), true),
+            ),
+        )
+    };
+    let ix = ask(&fake);
+    after_defer(&fake, &ix).await;
+    let invitation = message_with(&fake, fake.channel_id(), "Decline").await;
+    // Only the candidate may answer.
+    let meddle = click(&fake, &fake.in_guild(&t.reviewers[0]), &invitation, "Accept").await;
+    let refused = callback(&fake, &interaction_id(&meddle)).await;
+    assert!(text_of(&refused.body["data"]).contains("Only"), "{}", refused.body);
+    let decline = click(&fake, &fake.in_guild(&t.cand), &invitation, "Decline").await;
+    let declined = callback(&fake, &interaction_id(&decline)).await;
+    assert_eq!(declined.body["type"], 7, "{}", declined.body);
+    assert!(text_of(&declined.body["data"]).contains("declined"));
+    let sessions: i64 = sqlx::query("SELECT COUNT(*) FROM sessions")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sessions, 0, "a declined invitation takes no slot");
+    assert!(fake
+        .requests_matching("POST", &format!("/channels/{}/threads", fake.channel_id()))
+        .is_empty());
+    // Pressed again, the answered invitation is gone.
+    let again = click(&fake, &fake.in_guild(&t.cand), &invitation, "Accept").await;
+    let gone = callback(&fake, &interaction_id(&again)).await;
+    assert!(
+        text_of(&gone.body["data"]).contains("expired or was already answered"),
+        "{}",
+        gone.body
+    );
+    bot.stop().await;
 }
 
 fn at(fake: &FakeDiscord, thread: u64, u: &FakeUser) -> Origin {

@@ -221,6 +221,22 @@ pub fn parse_forget(s: &str) -> Option<(bool, u64)> {
     Some((confirm, user.parse().ok()?))
 }
 
+/// The buttons of a peer-review invitation: `v:yes:<token>` accepts, `v:no:<token>` declines.
+pub fn invitation_id(accept: bool, token: &str) -> String {
+    format!("v:{}:{token}", if accept { "yes" } else { "no" })
+}
+
+/// (accept, token) of an invitation button.
+pub fn parse_invitation(s: &str) -> Option<(bool, &str)> {
+    let (choice, token) = s.strip_prefix("v:")?.split_once(':')?;
+    let accept = match choice {
+        "yes" => true,
+        "no" => false,
+        _ => return None,
+    };
+    (!token.is_empty() && token.chars().all(|c| c.is_ascii_hexdigit())).then_some((accept, token))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,8 @@ pub use sweeper::sweep_once;
 /// What every handler gets: the engine (store, packs, settings).
 pub struct Data {
     pub engine: Engine,
+    /// Peer reviews waiting for their candidate's consent (`/review start` by someone else).
+    pub(crate) invitations: commands::Invitations,
 }
 
 pub type Error = anyhow::Error;
@@ -102,7 +104,10 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
                 }
                 tracing::info!(guild = ?guild, "slash commands registered");
                 tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, sweeper_stopped));
-                Ok(Data { engine })
+                Ok(Data {
+                    engine,
+                    invitations: Default::default(),
+                })
             })
         })
         .build();
@@ -169,6 +174,9 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
         }
         if let (serenity::Interaction::Component(c), Some((confirm, user))) = (interaction, ids::parse_forget(custom_id)) {
             return commands::forget::on_click(data, c, &ack, confirm, user).await;
+        }
+        if let (serenity::Interaction::Component(c), Some((accept, token))) = (interaction, ids::parse_invitation(custom_id)) {
+            return commands::review::on_invitation(ctx, data, c, &ack, accept, token).await;
         }
         let Some(parsed) = ComponentId::parse(custom_id) else {
             return Ok(());

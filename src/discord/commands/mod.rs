@@ -5,7 +5,7 @@
 pub(super) mod forget;
 mod manage;
 mod packs;
-mod review;
+pub(super) mod review;
 mod start;
 
 use poise::serenity_prelude as serenity;
@@ -13,6 +13,8 @@ use serenity::{AutocompleteChoice, CreateAutocompleteResponse};
 
 use super::card::clip;
 use super::{scope, Context, Data, Error};
+
+pub(crate) use review::Invitations;
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![interview(), start::practice(), packs::packs(), review::review()]

@@ -1,14 +1,19 @@
 //! `/review start` (a live peer-review session in a thread), `/review remove` (the host removes
 //! a reviewer) and `/review share` (a finished interview shared for asynchronous review).
 
-use poise::serenity_prelude as serenity;
-use serenity::User;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use super::start::{open_thread, remove_empty_thread, start_session, Request};
+use poise::serenity_prelude as serenity;
+use serenity::{ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateMessage, User, UserId};
+
+use super::start::{open_thread, open_thread_in, remove_empty_thread, remove_empty_thread_in, start_session, start_session_with, Request};
 use super::{ac_areas, ac_role};
-use crate::discord::ack::within_budget;
+use crate::discord::ack::{within_budget, Ack, Update};
 use crate::discord::card::{clip, Card, Reply, GREY};
 use crate::discord::deliver::{deliver, rejection_text, Origin};
+use crate::discord::ids::invitation_id;
 use crate::discord::render::render;
 use crate::discord::send::{post, say};
 use crate::discord::{actor, scope, Context, Error};
@@ -57,6 +62,11 @@ pub async fn start(
         Ok(p) => p,
         Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
     };
+    let secs = scoring_minutes.unwrap_or(10) * 60;
+    if candidate.id != ctx.author().id {
+        // Someone else's live slot is theirs to give: ask them first.
+        return invite(ctx, &candidate, req, secs, &pack.role.name).await;
+    }
     let thread = match open_thread(ctx, format!("Peer review · {} · {}", candidate.name, pack.role.name), false).await? {
         Ok(t) => t,
         Err(m) => return say(ctx, Reply::text(m).ephemeral()).await,
@@ -64,7 +74,6 @@ pub async fn start(
     for u in [candidate.id, ctx.author().id] {
         thread.add_thread_member(ctx.http(), u).await.ok();
     }
-    let secs = scoring_minutes.unwrap_or(10) * 60;
     let new = req.session(scope, Mode::Peer, cand, thread, Some((actor(ctx.author().id), secs)));
     let msg = match start_session(ctx, new).await? {
         Ok(()) => format!("The review lobby is open in <#{thread}>."),
@@ -74,6 +83,146 @@ pub async fn start(
         }
     };
     say(ctx, Reply::text(msg).ephemeral()).await
+}
+
+/// How long a candidate has to accept a peer review someone else started for them.
+const INVITATION_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// A peer review waiting for its candidate's consent: nothing is started (no thread, no live
+/// slot taken) until they accept. Kept in memory: after a restart the buttons say it expired.
+pub(crate) struct Invitation {
+    host: UserId,
+    candidate: UserId,
+    candidate_name: String,
+    role_name: String,
+    req: Request,
+    scoring_secs: u32,
+    guild: u64,
+    at: Instant,
+}
+
+#[derive(Default)]
+pub(crate) struct Invitations(Mutex<HashMap<String, Invitation>>);
+
+impl Invitations {
+    fn put(&self, token: String, inv: Invitation) {
+        if let Ok(mut m) = self.0.lock() {
+            m.retain(|_, i| i.at.elapsed() < INVITATION_TTL);
+            m.insert(token, inv);
+        }
+    }
+
+    fn take_if(&self, token: &str, candidate: UserId) -> Result<Invitation, Option<UserId>> {
+        let Ok(mut m) = self.0.lock() else { return Err(None) };
+        match m.get(token) {
+            Some(i) if i.at.elapsed() >= INVITATION_TTL => {
+                m.remove(token);
+                Err(None)
+            }
+            Some(i) if i.candidate != candidate => Err(Some(i.candidate)),
+            Some(_) => m.remove(token).ok_or(None),
+            None => Err(None),
+        }
+    }
+}
+
+/// Asks `candidate` (publicly, with buttons only they can use) to accept a peer review.
+async fn invite(ctx: Context<'_>, candidate: &User, req: Request, scoring_secs: u32, role_name: &str) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else { return Ok(()) };
+    let token = uuid::Uuid::new_v4().simple().to_string()[..16].to_string();
+    let buttons = vec![CreateActionRow::Buttons(vec![
+        CreateButton::new(invitation_id(true, &token))
+            .label("Accept")
+            .style(ButtonStyle::Success),
+        CreateButton::new(invitation_id(false, &token))
+            .label("Decline")
+            .style(ButtonStyle::Secondary),
+    ])];
+    let text = format!(
+        "<@{}> would like to run a **{role_name}** peer-review mock interview with <@{}> as the candidate. <@{}>: press **Accept** to open the lobby, or **Decline**. The invitation lasts 10 minutes.",
+        ctx.author().id,
+        candidate.id,
+        candidate.id
+    );
+    let msg = CreateMessage::new()
+        .content(text)
+        .components(buttons)
+        .allowed_mentions(crate::discord::card::no_mentions());
+    ctx.channel_id().send_message(ctx.http(), msg).await?;
+    ctx.data().invitations.put(
+        token,
+        Invitation {
+            host: ctx.author().id,
+            candidate: candidate.id,
+            candidate_name: candidate.name.clone(),
+            role_name: role_name.to_string(),
+            req,
+            scoring_secs,
+            guild: guild.get(),
+            at: Instant::now(),
+        },
+    );
+    let said = format!("I asked <@{}> to accept; the lobby opens when they do.", candidate.id);
+    say(ctx, Reply::text(said).ephemeral()).await
+}
+
+/// **Accept** or **Decline** on an invitation: only its candidate may answer; accepting starts
+/// the review as `/review start` would have.
+pub async fn on_invitation(
+    ctx: &serenity::Context,
+    data: &crate::discord::Data,
+    ci: &ComponentInteraction,
+    ack: &Ack,
+    accept: bool,
+    token: &str,
+) -> anyhow::Result<()> {
+    let inv = match data.invitations.take_if(token, ci.user.id) {
+        Ok(inv) => inv,
+        Err(Some(cand)) => {
+            let msg = Reply::text(format!("Only <@{cand}> can answer this invitation.")).ephemeral();
+            return Ok(ack.reply(vec![msg]).await?);
+        }
+        Err(None) => {
+            let msg = Reply::text("This invitation expired or was already answered; ask for a new one.").ephemeral();
+            return Ok(ack.reply(vec![msg]).await?);
+        }
+    };
+    let done = |text: String| Update {
+        content: Some(text),
+        components: Some(Vec::new()),
+        ..Update::default()
+    };
+    if !accept {
+        return Ok(ack.update(done(format!("<@{}> declined the peer review.", inv.candidate))).await?);
+    }
+    let (scope, cand) = (Scope::Server(inv.guild), actor(inv.candidate));
+    let engine = &data.engine;
+    let refused = match engine.check_start(scope, &cand, &inv.req.role, &inv.req.options).await? {
+        Err(r) => Some(rejection_text(&r)),
+        Ok(_) => None,
+    };
+    if let Some(why) = refused {
+        return Ok(ack.update(done(format!("The peer review could not start: {why}"))).await?);
+    }
+    let name = format!("Peer review · {} · {}", inv.candidate_name, inv.role_name);
+    let thread = match open_thread_in(&ctx.http, ci.channel_id, name, false).await? {
+        Ok(t) => t,
+        Err(m) => return Ok(ack.update(done(m)).await?),
+    };
+    for u in [inv.candidate, inv.host] {
+        thread.add_thread_member(&ctx.http, u).await.ok();
+    }
+    let new = inv
+        .req
+        .session(scope, Mode::Peer, cand, thread, Some((actor(inv.host), inv.scoring_secs)));
+    let text = match start_session_with(&ctx.http, engine, new).await? {
+        Ok(()) => format!("<@{}> accepted: the review lobby is open in <#{thread}>.", inv.candidate),
+        Err(m) => {
+            remove_empty_thread_in(&ctx.http, thread).await;
+            format!("The peer review could not start: {m}")
+        }
+    };
+    Ok(ack.update(done(text)).await?)
 }
 
 /// Host only: remove a reviewer from your review session (their scores so far stay).

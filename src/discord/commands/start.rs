@@ -152,23 +152,33 @@ async fn begin_in_thread(ctx: Context<'_>, req: Request, private: bool) -> Resul
 /// A thread opened for a session that was then refused (say, a start re-delivered or raced by
 /// another) is deleted, so no empty thread is left behind.
 pub(super) async fn remove_empty_thread(ctx: Context<'_>, thread: ChannelId) {
-    if let Err(e) = thread.delete(ctx.http()).await {
+    remove_empty_thread_in(ctx.http(), thread).await
+}
+
+pub(super) async fn remove_empty_thread_in(http: &serenity::Http, thread: ChannelId) {
+    if let Err(e) = thread.delete(http).await {
         tracing::warn!(error = %e, "could not delete an empty thread");
     }
 }
 
 /// Opens a thread in the command's channel for a session; `Err` explains why it could not.
 pub(super) async fn open_thread(ctx: Context<'_>, name: String, private: bool) -> Result<Result<ChannelId, String>, Error> {
+    open_thread_in(ctx.http(), ctx.channel_id(), name, private).await
+}
+
+/// [`open_thread`] in `channel`, outside a command (a button).
+pub(super) async fn open_thread_in(
+    http: &serenity::Http,
+    channel: ChannelId,
+    name: String,
+    private: bool,
+) -> Result<Result<ChannelId, String>, Error> {
     let kind = if private {
         ChannelType::PrivateThread
     } else {
         ChannelType::PublicThread
     };
-    match ctx
-        .channel_id()
-        .create_thread(ctx.http(), CreateThread::new(clip(&name, 100)).kind(kind))
-        .await
-    {
+    match channel.create_thread(http, CreateThread::new(clip(&name, 100)).kind(kind)).await {
         Ok(t) => Ok(Ok(t.id)),
         Err(e) => {
             tracing::warn!(error = %e, "creating a thread failed");
@@ -196,13 +206,21 @@ async fn begin_in_dm(ctx: Context<'_>, req: Request) -> Result<(), Error> {
 /// Starts the session and posts its first messages where it lives. A first message that cannot
 /// be delivered removes the session again, so nothing half-started is left behind.
 pub(super) async fn start_session(ctx: Context<'_>, new: NewSession) -> Result<Result<(), String>, Error> {
-    let engine = &ctx.data().engine;
+    start_session_with(ctx.http(), &ctx.data().engine, new).await
+}
+
+/// [`start_session`] outside a command (a button).
+pub(super) async fn start_session_with(
+    http: &serenity::Http,
+    engine: &crate::engine::Engine,
+    new: NewSession,
+) -> Result<Result<(), String>, Error> {
     let applied = match engine.start(new, now_millis()).await? {
         Ok(a) => a,
         Err(r) => return Ok(Err(rejection_text(&r))),
     };
     let id = applied.session().id.clone();
-    if let Err(e) = deliver(ctx.http(), Origin::Background, Outcome::Applied(applied)).await {
+    if let Err(e) = deliver(http, Origin::Background, Outcome::Applied(applied)).await {
         // The candidate never saw it: remove it, so it does not block their next start.
         engine.discard(&id).await?;
         let code = e.downcast_ref::<serenity::Error>().and_then(discord_code);
