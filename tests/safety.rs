@@ -274,3 +274,66 @@ async fn system_messages_in_the_thread_are_not_answers() {
     assert_eq!(events(&bot).await, before + 1, "only the typed answer became an input");
     bot.stop().await;
 }
+
+async fn event_with_key(bot: &Bot, prefix: &str) {
+    for _ in 0..100 {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key LIKE $1")
+            .bind(format!("{prefix}%"))
+            .fetch_one(bot.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no event with key {prefix}* was stored");
+}
+
+#[tokio::test]
+async fn a_deleted_typed_part_leaves_the_draft_and_an_edit_changes_it() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("max");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let mut ids = Vec::new();
+    for text in ["oops, my token is PANDA-99", "Shallow copies share nested objects."] {
+        let msg = support::fake_discord::payloads::message_create(&origin.place, &cand, text);
+        ids.push(msg["id"].as_str().unwrap().to_string());
+        fake.push_message(msg);
+        let id = ids.last().unwrap().clone();
+        fake.wait_for_request(
+            |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
+            WAIT,
+        )
+        .await;
+    }
+    let guild = fake.guild_id().to_string();
+    fake.dispatch(
+        "MESSAGE_DELETE",
+        serde_json::json!({"id": ids[0], "channel_id": thread.to_string(), "guild_id": guild}),
+    );
+    event_with_key(&bot, "delete:").await;
+    fake.dispatch(
+        "MESSAGE_UPDATE",
+        serde_json::json!({
+            "id": ids[1], "channel_id": thread.to_string(), "guild_id": guild,
+            "author": cand.json(), "content": "Shallow copies share nested objects; deepcopy copies them too.",
+            "edited_timestamp": "2026-12-01T12:00:00.000000+00:00"
+        }),
+    );
+    event_with_key(&bot, "edit:").await;
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    callback(&fake, &interaction_id(&submit)).await;
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(body, "Shallow copies share nested objects; deepcopy copies them too.");
+    bot.stop().await;
+}

@@ -160,28 +160,8 @@ async fn every_accepted_input_is_one_event_and_one_version(db: Db) {
     let e = engine(&db).await;
     let s = start(&e, "k0").await;
     assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &s.id).await, 1);
-    applied(
-        apply(
-            &e,
-            &s.id,
-            Input::Answer {
-                text: "a first line".into(),
-            },
-            "k1",
-        )
-        .await,
-    );
-    applied(
-        apply(
-            &e,
-            &s.id,
-            Input::Answer {
-                text: "a second line".into(),
-            },
-            "k2",
-        )
-        .await,
-    );
+    applied(apply(&e, &s.id, Input::answer("a first line"), "k1").await);
+    applied(apply(&e, &s.id, Input::answer("a second line"), "k2").await);
     let after = applied(apply(&e, &s.id, Input::Submit, "k3").await);
     assert_eq!(after.version, 4);
     assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &s.id).await, 4);
@@ -206,7 +186,7 @@ async fn a_stale_write_rolls_back_the_whole_transaction(db: Db) {
     let pack = bank.role("senior-python-developer").unwrap();
     let (next, _) = panelist::interview::step(&s, &me(), &Input::SubmitForm { text: "answer".into() }, pack, T0).unwrap();
     // Someone else moves the session on first.
-    applied(apply(&e, &s.id, Input::Answer { text: "other".into() }, "other").await);
+    applied(apply(&e, &s.id, Input::answer("other"), "other").await);
     let r = e
         .store
         .persist(&s, &next, &me(), &Input::SubmitForm { text: "answer".into() }, "stale", T0)
@@ -255,15 +235,9 @@ async fn concurrent_writers_are_serialised_by_version(db: Db) {
     for i in 0..8 {
         let (e, id) = (e.engine.clone(), s.id.clone());
         tasks.push(tokio::spawn(async move {
-            e.apply(
-                &id,
-                &me(),
-                &Input::Answer { text: format!("line {i}") },
-                &format!("line-{i}"),
-                T0 + i,
-            )
-            .await
-            .unwrap()
+            e.apply(&id, &me(), &Input::answer(format!("line {i}")), &format!("line-{i}"), T0 + i)
+                .await
+                .unwrap()
         }));
     }
     for t in tasks {
@@ -292,17 +266,7 @@ async fn reopening_the_database_resumes_the_session(db: Db) {
             )
             .await,
         );
-        applied(
-            apply(
-                &e,
-                &s.id,
-                Input::Answer {
-                    text: "draft of the follow-up".into(),
-                },
-                "k2",
-            )
-            .await,
-        );
+        applied(apply(&e, &s.id, Input::answer("draft of the follow-up"), "k2").await);
         e.close().await;
         s.id
     };
@@ -400,29 +364,9 @@ async fn control_characters_are_stored_the_same_on_both_backends(db: Db) {
     let e = engine(&db).await;
     let s = start(&e, "k0").await;
     // PostgreSQL refuses NUL in text: before sanitising, this broke Submit and End for good.
-    applied(
-        apply(
-            &e,
-            &s.id,
-            Input::Answer {
-                text: "before\u{0}after\u{7}".into(),
-            },
-            "k1",
-        )
-        .await,
-    );
+    applied(apply(&e, &s.id, Input::answer("before\u{0}after\u{7}"), "k1").await);
     applied(apply(&e, &s.id, Input::Submit, "k2").await);
-    applied(
-        apply(
-            &e,
-            &s.id,
-            Input::Answer {
-                text: "draft\u{0}kept".into(),
-            },
-            "k3",
-        )
-        .await,
-    );
+    applied(apply(&e, &s.id, Input::answer("draft\u{0}kept"), "k3").await);
     let ended = applied(apply(&e, &s.id, Input::End, "k4").await);
     assert!(ended.stage.is_over());
     let bodies: Vec<String> = sqlx::query("SELECT body FROM answers WHERE session_id = $1 ORDER BY item, part")

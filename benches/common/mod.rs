@@ -111,7 +111,7 @@ impl Fixture {
                     if *part == 0 && s.items[*item].hints_used == 0 && !q.hints.is_empty() && draft.is_empty() {
                         Input::Hint
                     } else if let Some(text) = queue.pop() {
-                        Input::Answer { text }
+                        Input::answer(text)
                     } else {
                         Input::Submit
                     }

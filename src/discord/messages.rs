@@ -1,8 +1,10 @@
-//! Typed answers: messages in a session's thread or DM from its candidate grow the draft.
-//! Other people may talk in a public thread; their messages are left alone.
+//! Typed answers: messages in a session's thread or DM from its candidate grow the draft, in
+//! the order they were sent; editing one before submitting changes its part, deleting one
+//! removes it (the way to take back a pasted secret). Other people may talk in a public thread;
+//! their messages are left alone.
 
 use poise::serenity_prelude as serenity;
-use serenity::Message;
+use serenity::{ChannelId, Message, MessageId, MessageUpdateEvent};
 
 use super::deliver::{deliver, reply_to, Origin};
 use super::{actor, Data};
@@ -31,8 +33,49 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
         };
         return reply_to(&ctx.http, msg, why).await;
     }
-    let input = Input::Answer { text: msg.content.clone() };
+    let input = Input::Answer {
+        text: msg.content.clone(),
+        message: Some(msg.id.get()),
+    };
     let key = format!("msg:{}", msg.id);
     let outcome = data.engine.apply(&stored.session.id, &me, &input, &key, now_millis()).await?;
     deliver(&ctx.http, Origin::Message(msg), outcome).await
+}
+
+/// An edit of a typed message: its part of the draft becomes the new text (quietly: nothing is
+/// posted). After submitting, the stored answer stays what was submitted.
+pub async fn on_edit(data: &Data, ev: &MessageUpdateEvent) -> anyhow::Result<()> {
+    let (Some(author), Some(text)) = (&ev.author, &ev.content) else {
+        return Ok(());
+    };
+    let Some(stored) = data.engine.by_channel(ev.channel_id.get()).await? else {
+        return Ok(());
+    };
+    if author.bot || stored.session.candidate != actor(author.id) {
+        return Ok(());
+    }
+    let at = ev.edited_timestamp.map_or(0, |t| t.unix_timestamp());
+    let key = format!("edit:{}:{at}:{}", ev.id, text.len());
+    let input = Input::EditMessage {
+        message: ev.id.get(),
+        text: text.clone(),
+    };
+    data.engine
+        .apply(&stored.session.id, &actor(author.id), &input, &key, now_millis())
+        .await?;
+    Ok(())
+}
+
+/// A deleted typed message: its part leaves the draft (whoever deleted it).
+pub async fn on_delete(data: &Data, channel: ChannelId, message: MessageId) -> anyhow::Result<()> {
+    let Some(stored) = data.engine.by_channel(channel.get()).await? else {
+        return Ok(());
+    };
+    let input = Input::RetractMessage { message: message.get() };
+    let key = format!("delete:{message}");
+    let candidate = stored.session.candidate.clone();
+    data.engine
+        .apply(&stored.session.id, &candidate, &input, &key, now_millis())
+        .await?;
+    Ok(())
 }

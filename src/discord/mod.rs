@@ -152,6 +152,22 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
             }
             Ok(())
         }
+        serenity::FullEvent::MessageUpdate { event, .. } => {
+            if let Err(e) = messages::on_edit(data, event).await {
+                tracing::warn!(error = ?e, "applying an edited message failed");
+            }
+            Ok(())
+        }
+        serenity::FullEvent::MessageDelete {
+            channel_id,
+            deleted_message_id,
+            ..
+        } => {
+            if let Err(e) = messages::on_delete(data, *channel_id, *deleted_message_id).await {
+                tracing::warn!(error = ?e, "applying a deleted message failed");
+            }
+            Ok(())
+        }
         serenity::FullEvent::InteractionCreate { interaction } => on_interaction(ctx, data, interaction).await,
         _ => Ok(()),
     }

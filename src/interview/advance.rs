@@ -65,6 +65,7 @@ pub(super) fn advance_part(s: &mut Session, pack: &Pack, item: usize, part: usiz
             part: part + 1,
             draft: String::new(),
             asked_at: now,
+            pieces: Vec::new(),
         };
         fx.extend(ask(s, pack, false).map(Effect::Ask));
     } else {
@@ -81,6 +82,7 @@ pub(super) fn next_item(s: &mut Session, pack: &Pack, item: usize, now: Millis, 
             part: 0,
             draft: String::new(),
             asked_at: now,
+            pieces: Vec::new(),
         };
         s.items[item + 1].asked = true;
         fx.extend(ask(s, pack, false).map(Effect::Ask));

@@ -55,9 +55,10 @@ pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effe
             part,
             draft,
             asked_at,
+            ..
         } if limit.is_some_and(|l| now >= asked_at + l) => {
             fx.push(Effect::TimeUp { item });
-            if !draft.trim().is_empty() {
+            if !crate::text::is_blank(&draft) {
                 return submit(s, pack, &draft, now, true, fx);
             }
             if part == 0 {

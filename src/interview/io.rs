@@ -16,9 +16,21 @@ pub const MAX_ANSWER_CHARS: usize = 20_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
-    /// A message of answer text, appended to the draft.
+    /// A message of answer text, added to the draft; `message` is the adapter's id for it
+    /// (Discord: the message id), which orders the parts and lets an edit or delete find it.
     Answer {
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<u64>,
+    },
+    /// A typed message of the draft was edited before submitting: its part becomes `text`.
+    EditMessage {
+        message: u64,
+        text: String,
+    },
+    /// A typed message of the draft was deleted before submitting: its part goes.
+    RetractMessage {
+        message: u64,
     },
     /// Submit the draft as the answer.
     Submit,
@@ -74,9 +86,19 @@ pub enum Input {
 }
 
 impl Input {
+    /// Answer text without an adapter id (the terminal, tests).
+    pub fn answer(text: impl Into<String>) -> Input {
+        Input::Answer {
+            text: text.into(),
+            message: None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Input::Answer { .. } => "answer",
+            Input::EditMessage { .. } => "edit_message",
+            Input::RetractMessage { .. } => "retract_message",
             Input::Submit => "submit",
             Input::SubmitForm { .. } => "submit_form",
             Input::Hint => "hint",

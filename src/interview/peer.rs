@@ -188,6 +188,7 @@ fn start_interview(s: &mut Session, actor: &ActorId, pack: &Pack, now: Millis, f
         part: 0,
         draft: String::new(),
         asked_at: now,
+        pieces: Vec::new(),
     };
     s.items[0].asked = true;
     s.last_activity = now; // the candidate's idle clock starts with the interview, not the lobby

@@ -53,7 +53,7 @@ fn answered() -> Session {
     let (s, _) = ok(&s, R2, Input::Join);
     assert_eq!(no(&s, R1, Input::Join), Rejection::AlreadyReviewer);
     assert_eq!(no(&s, R1, Input::StartInterview), Rejection::NotHost(HostOnly::StartInterview));
-    assert_eq!(no(&s, CAND, Input::Answer { text: "early".into() }), Rejection::InLobby);
+    assert_eq!(no(&s, CAND, Input::answer("early")), Rejection::InLobby);
     let (s, _) = ok(&s, HOST, Input::StartInterview);
     assert_eq!(
         no(&s, R1, Input::PeerRate { item: 0, rating: 3 }),
@@ -299,7 +299,7 @@ mod any_input {
         let text = prop_oneof![Just(String::new()), "[a-z ]{1,30}", Just("threads for I/O".to_string())];
         let item = 0usize..4;
         prop_oneof![
-            3 => text.clone().prop_map(|text| Input::Answer { text }),
+            3 => text.clone().prop_map(Input::answer),
             2 => Just(Input::Submit),
             2 => text.clone().prop_map(|text| Input::SubmitForm { text }),
             1 => Just(Input::Hint),

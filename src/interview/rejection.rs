@@ -38,6 +38,9 @@ pub enum Rejection {
     StaleClick,
     /// The session a click or command names no longer exists.
     NoSuchSession,
+    /// An edited or deleted message that is not part of the current draft (already submitted,
+    /// or never an answer): nothing to change, nothing to say.
+    NotInDraft,
     /// A click or form that names a session living somewhere else (another server, channel or
     /// a DM).
     WrongPlace,
@@ -160,6 +163,6 @@ pub enum HostOnly {
 impl Rejection {
     /// Nothing to tell anyone (a clock tick with nothing due).
     pub fn is_quiet(&self) -> bool {
-        matches!(self, Rejection::NothingDue)
+        matches!(self, Rejection::NothingDue | Rejection::NotInDraft)
     }
 }

@@ -57,6 +57,13 @@ impl Default for Settings {
     }
 }
 
+/// One typed message of a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Piece {
+    pub id: u64,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
@@ -68,6 +75,11 @@ pub enum Stage {
         part: usize,
         draft: String,
         asked_at: Millis,
+        /// The typed messages the draft is made of, by their adapter's id (Discord message ids,
+        /// so in send order), so an edit or a deletion changes its own part; empty when the
+        /// draft came without ids (the terminal).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pieces: Vec<Piece>,
     },
     /// Waiting for the candidate's self-score of `item`; `ticks` once the checklist was sent.
     Scoring {

@@ -8,7 +8,7 @@ use super::io::{Effect, Input, MAX_ANSWER_CHARS};
 use super::peer::{self, Peer};
 use super::plan::{select, PlanOptions};
 use super::rejection::Rejection;
-use super::state::{ItemRecord, Millis, Rating, SelfScore, Session, Settings, Stage};
+use super::state::{ItemRecord, Millis, Piece, Rating, SelfScore, Session, Settings, Stage};
 use super::view::{ask, current_prompt, feedback, question};
 use crate::bank::Pack;
 
@@ -29,6 +29,7 @@ pub fn start(
         part: 0,
         draft: String::new(),
         asked_at: now,
+        pieces: Vec::new(),
     };
     let s = Session {
         id,
@@ -94,6 +95,9 @@ pub fn step(s: &Session, actor: &ActorId, input: &Input, pack: &Pack, now: Milli
             Input::End => finish(&mut next, pack, now, &mut fx),
             Input::Pause => pause(&mut next, now, false, &mut fx)?,
             Input::Resume => resume(&mut next, pack, now, &mut fx, true)?,
+            // Editing or deleting a typed message changes the draft without resuming.
+            Input::EditMessage { message, text } => revise(&mut next, *message, Some(text), &mut fx)?,
+            Input::RetractMessage { message } => revise(&mut next, *message, None, &mut fx)?,
             _ => {
                 if matches!(next.stage, Stage::Paused { .. }) {
                     resume(&mut next, pack, now, &mut fx, false)?;
@@ -123,7 +127,7 @@ fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Reject
 /// Inputs that need an active (unpaused) stage.
 fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     match (input, s.stage.clone()) {
-        (Input::Answer { text }, Stage::Asking { .. }) => append(s, text, fx),
+        (Input::Answer { text, message }, Stage::Asking { .. }) => append(s, text, *message, fx),
         (Input::Submit, Stage::Asking { draft, .. }) => submit(s, pack, &draft, now, false, fx),
         (Input::SubmitForm { text }, Stage::Asking { .. }) => {
             check_len(text)?;
@@ -158,18 +162,45 @@ fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Ef
     }
 }
 
-fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+fn append(s: &mut Session, text: &str, message: Option<u64>, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let text = &*crate::text::sanitize(text);
     if crate::text::is_blank(text) {
         return Err(Rejection::EmptyMessage);
     }
-    let Stage::Asking { draft, .. } = &mut s.stage else {
+    let Stage::Asking { draft, pieces, .. } = &mut s.stage else {
         return Err(Rejection::NotAsking);
     };
-    let joined = if draft.is_empty() {
-        text.to_string()
-    } else {
-        format!("{draft}\n{text}")
+    let mut next_pieces = pieces.clone();
+    let joined = match message {
+        // Parts with ids are kept in id order: messages that arrive out of order (concurrent
+        // deliveries) still read in the order they were sent.
+        Some(id) => {
+            if next_pieces.is_empty() && !draft.is_empty() {
+                next_pieces.push(Piece {
+                    id: 0,
+                    text: draft.clone(),
+                });
+            }
+            let at = next_pieces.iter().position(|p| p.id > id).unwrap_or(next_pieces.len());
+            next_pieces.insert(
+                at,
+                Piece {
+                    id,
+                    text: text.to_string(),
+                },
+            );
+            join(&next_pieces)
+        }
+        None if draft.is_empty() => text.to_string(),
+        None => {
+            if let Some(last) = next_pieces.last().map(|p| p.id) {
+                next_pieces.push(Piece {
+                    id: last,
+                    text: text.to_string(),
+                });
+            }
+            format!("{draft}\n{text}")
+        }
     };
     let n = joined.chars().count();
     if n > MAX_ANSWER_CHARS {
@@ -179,6 +210,48 @@ fn append(s: &mut Session, text: &str, fx: &mut Vec<Effect>) -> Result<(), Rejec
         });
     }
     *draft = joined;
+    *pieces = next_pieces;
+    fx.push(Effect::DraftSaved { chars: n });
+    Ok(())
+}
+
+fn join(pieces: &[Piece]) -> String {
+    pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// An edit (`Some(text)`) or deletion (`None`) of a typed message still in the draft (looking
+/// through a pause). An edit to nothing visible removes the part.
+fn revise(s: &mut Session, message: u64, text: Option<&String>, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+    let stage = match &mut s.stage {
+        Stage::Paused { resume, .. } => resume.as_mut(),
+        other => other,
+    };
+    let Stage::Asking { draft, pieces, .. } = stage else {
+        return Err(Rejection::NotInDraft);
+    };
+    let Some(at) = pieces.iter().position(|p| p.id == message) else {
+        return Err(Rejection::NotInDraft);
+    };
+    let text = text
+        .map(|t| crate::text::sanitize(t).into_owned())
+        .filter(|t| !crate::text::is_blank(t));
+    let mut next = pieces.clone();
+    match text {
+        Some(t) => next[at].text = t,
+        None => {
+            next.remove(at);
+        }
+    }
+    let joined = join(&next);
+    let n = joined.chars().count();
+    if n > MAX_ANSWER_CHARS {
+        return Err(Rejection::DraftTooLong {
+            chars: n,
+            max: MAX_ANSWER_CHARS,
+        });
+    }
+    *draft = joined;
+    *pieces = next;
     fx.push(Effect::DraftSaved { chars: n });
     Ok(())
 }

@@ -97,7 +97,7 @@ fn refused(s: &Session, actor: &ActorId, input: Input) -> Rejection {
 }
 
 fn answer(s: &Session, text: &str) -> Session {
-    let (s, _) = go(s, Input::Answer { text: text.into() });
+    let (s, _) = go(s, Input::answer(text));
     go(&s, Input::Submit).0
 }
 
@@ -157,9 +157,9 @@ fn plan_is_deterministic_and_validates_options() {
 #[test]
 fn answer_text_accumulates_into_a_draft() {
     let s = simple();
-    let (s, fx) = go(&s, Input::Answer { text: "first".into() });
+    let (s, fx) = go(&s, Input::answer("first"));
     assert_eq!(fx, vec![Effect::DraftSaved { chars: 5 }]);
-    let (s, _) = go(&s, Input::Answer { text: "second".into() });
+    let (s, _) = go(&s, Input::answer("second"));
     let Stage::Asking { draft, .. } = &s.stage else { panic!() };
     assert_eq!(draft, "first\nsecond");
 }
@@ -167,7 +167,7 @@ fn answer_text_accumulates_into_a_draft() {
 #[test]
 fn empty_and_oversized_input_is_refused_without_change() {
     let s = simple();
-    let r = refused(&s, &me(), Input::Answer { text: "  \n ".into() });
+    let r = refused(&s, &me(), Input::answer("  \n "));
     assert_eq!(r, Rejection::EmptyMessage);
     let r = refused(&s, &me(), Input::Submit);
     assert_eq!(r, Rejection::EmptyAnswer);
@@ -180,13 +180,8 @@ fn empty_and_oversized_input_is_refused_without_change() {
             max: 20000
         }
     );
-    let (s2, _) = go(
-        &s,
-        Input::Answer {
-            text: "x".repeat(MAX_ANSWER_CHARS - 3),
-        },
-    );
-    let r = refused(&s2, &me(), Input::Answer { text: "more text".into() });
+    let (s2, _) = go(&s, Input::answer("x".repeat(MAX_ANSWER_CHARS - 3)));
+    let r = refused(&s2, &me(), Input::answer("more text"));
     assert!(matches!(r, Rejection::DraftTooLong { max: 20000, .. }), "{r}");
 }
 
@@ -196,12 +191,7 @@ fn submit_moves_through_follow_ups_then_to_scoring() {
     let parts = s.plan.items[0].parts();
     let mut s = s;
     for part in 0..parts {
-        let (next, _) = go(
-            &s,
-            Input::Answer {
-                text: format!("answer {part}"),
-            },
-        );
+        let (next, _) = go(&s, Input::answer(format!("answer {part}")));
         let (next, fx) = go(&next, Input::Submit);
         assert!(matches!(fx[0], Effect::Submitted { part: p, .. } if p == part));
         s = next;
@@ -213,7 +203,7 @@ fn submit_moves_through_follow_ups_then_to_scoring() {
 #[test]
 fn form_answer_replaces_the_draft() {
     let s = simple();
-    let (s, _) = go(&s, Input::Answer { text: "typed".into() });
+    let (s, _) = go(&s, Input::answer("typed"));
     let (s, _) = go(
         &s,
         Input::SubmitForm {
@@ -296,7 +286,7 @@ fn skip_follow_up_goes_to_scoring_and_skip_scoring_goes_on() {
 #[test]
 fn repeat_shows_the_current_prompt_again() {
     let s = simple();
-    let (s, _) = go(&s, Input::Answer { text: "draft".into() });
+    let (s, _) = go(&s, Input::answer("draft"));
     let (s2, fx) = go(&s, Input::Repeat);
     let Effect::Ask(a) = &fx[0] else { panic!() };
     assert!(a.repeat);
@@ -307,11 +297,11 @@ fn repeat_shows_the_current_prompt_again() {
 #[test]
 fn pause_keeps_the_draft_and_typing_resumes() {
     let s = simple();
-    let (s, _) = go(&s, Input::Answer { text: "half".into() });
+    let (s, _) = go(&s, Input::answer("half"));
     let (s, fx) = go(&s, Input::Pause);
     assert_eq!(fx, vec![Effect::Paused { idle: false }]);
     assert_eq!(refused(&s, &me(), Input::Pause), Rejection::AlreadyPaused);
-    let (s, fx) = go(&s, Input::Answer { text: "rest".into() });
+    let (s, fx) = go(&s, Input::answer("rest"));
     assert_eq!(fx[0], Effect::Resumed);
     let Stage::Asking { draft, .. } = &s.stage else { panic!() };
     assert_eq!(draft, "half\nrest");
@@ -325,12 +315,7 @@ fn pause_keeps_the_draft_and_typing_resumes() {
 #[test]
 fn end_keeps_the_unsubmitted_draft_and_summarises() {
     let s = simple();
-    let (s, _) = go(
-        &s,
-        Input::Answer {
-            text: "my unsent words".into(),
-        },
-    );
+    let (s, _) = go(&s, Input::answer("my unsent words"));
     let (s, fx) = go(&s, Input::End);
     assert!(matches!(s.stage, Stage::Finished { .. }));
     assert_eq!(s.items[0].answers[0].text, "my unsent words");
@@ -343,10 +328,7 @@ fn end_keeps_the_unsubmitted_draft_and_summarises() {
 fn self_scoring_checks_ticks_and_rating() {
     let s = simple();
     let s = answer(&s, "We invalidate on write and set a TTL.");
-    assert_eq!(
-        refused(&s, &me(), Input::Answer { text: "more".into() }),
-        Rejection::AwaitingSelfScore
-    );
+    assert_eq!(refused(&s, &me(), Input::answer("more")), Rejection::AwaitingSelfScore);
     assert_eq!(
         refused(&s, &me(), Input::Checklist { ticks: vec![0, 3] }),
         Rejection::NoSuchChecklistItem { number: 4, of: 3 }
@@ -377,7 +359,7 @@ fn coverage_is_recorded_with_the_answer() {
 #[test]
 fn only_the_candidate_acts_and_only_the_system_ticks() {
     let s = simple();
-    let r = refused(&s, &ActorId::from_stored("discord:stranger"), Input::Answer { text: "hi".into() });
+    let r = refused(&s, &ActorId::from_stored("discord:stranger"), Input::answer("hi"));
     assert_eq!(r, Rejection::NotCandidate);
     assert_eq!(refused(&s, &me(), Input::Clock), Rejection::NotClock);
     assert_eq!(refused(&s, &ActorId::system(), Input::Skip), Rejection::NotCandidate);
@@ -396,7 +378,7 @@ fn time_limit_submits_the_draft_or_skips() {
     let (s2, fx) = step(&s, &ActorId::system(), &Input::Clock, &p, T0 + 60_000).unwrap();
     assert_eq!(fx[0], Effect::TimeUp { item: 0 });
     assert!(s2.items[0].skipped);
-    let (with_draft, _) = step(&s, &me(), &Input::Answer { text: "partial".into() }, &p, T0 + 1).unwrap();
+    let (with_draft, _) = step(&s, &me(), &Input::answer("partial"), &p, T0 + 1).unwrap();
     let (s3, _) = step(&with_draft, &ActorId::system(), &Input::Clock, &p, T0 + 61_000).unwrap();
     assert_eq!(s3.items[0].answers[0].text, "partial");
     assert!(matches!(s3.stage, Stage::Scoring { .. }));
@@ -430,7 +412,7 @@ fn idle_sessions_pause_then_abandon() {
 fn a_finished_session_accepts_nothing() {
     let s = simple();
     let (s, _) = go(&s, Input::End);
-    for input in [Input::Answer { text: "late".into() }, Input::Submit, Input::Resume, Input::End] {
+    for input in [Input::answer("late"), Input::Submit, Input::Resume, Input::End] {
         assert_eq!(refused(&s, &me(), input), Rejection::Ended);
     }
 }
@@ -463,7 +445,10 @@ fn input_strategy() -> impl Strategy<Value = (u8, Input)> {
         Just("x".repeat(MAX_ANSWER_CHARS))
     ];
     let input = prop_oneof![
-        4 => text.clone().prop_map(|text| Input::Answer { text }),
+        4 => text.clone().prop_map(Input::answer),
+        2 => (text.clone(), 0u64..8).prop_map(|(text, id)| Input::Answer { text, message: Some(id) }),
+        1 => (text.clone(), 0u64..8).prop_map(|(text, message)| Input::EditMessage { message, text }),
+        1 => (0u64..8).prop_map(|message| Input::RetractMessage { message }),
         3 => Just(Input::Submit),
         1 => text.prop_map(|text| Input::SubmitForm { text }),
         1 => Just(Input::Hint),
@@ -654,7 +639,7 @@ fn hostile_and_odd_answers_are_stored_cleanly_or_refused_without_change() {
     assert!(corpus.len() >= 40, "the corpus has {} inputs", corpus.len());
     for (text, expect) in &corpus {
         let s = simple();
-        let typed = step(&s, &me(), &Input::Answer { text: text.clone() }, &pack(), T0 + 1000);
+        let typed = step(&s, &me(), &Input::answer(text.clone()), &pack(), T0 + 1000);
         let form = step(&s, &me(), &Input::SubmitForm { text: text.clone() }, &pack(), T0 + 1000);
         let shown = text.escape_debug().to_string();
         match expect {
@@ -680,4 +665,54 @@ fn hostile_and_odd_answers_are_stored_cleanly_or_refused_without_change() {
             }
         }
     }
+}
+
+#[test]
+fn typed_parts_keep_send_order_and_can_be_edited_or_taken_back_until_submitted() {
+    let s = simple();
+    let typed = |s: &Session, id: u64, text: &str| {
+        go(
+            s,
+            Input::Answer {
+                text: text.into(),
+                message: Some(id),
+            },
+        )
+        .0
+    };
+    let draft = |s: &Session| match &s.stage {
+        Stage::Asking { draft, .. } => draft.clone(),
+        other => panic!("{other:?}"),
+    };
+    // Delivered out of order (concurrent messages): read in send (id) order.
+    let s = typed(&s, 30, "third");
+    let s = typed(&s, 10, "first");
+    let s = typed(&s, 20, "my API key is sk-123");
+    assert_eq!(draft(&s), "first\nmy API key is sk-123\nthird");
+    let (s, _) = go(&s, Input::RetractMessage { message: 20 });
+    assert_eq!(draft(&s), "first\nthird", "a deleted message leaves the draft");
+    let (s, _) = go(
+        &s,
+        Input::EditMessage {
+            message: 30,
+            text: "third, edited".into(),
+        },
+    );
+    assert_eq!(draft(&s), "first\nthird, edited");
+    assert_eq!(refused(&s, &me(), Input::RetractMessage { message: 99 }), Rejection::NotInDraft);
+    assert!(Rejection::NotInDraft.is_quiet());
+    let (submitted, _) = go(&s, Input::Submit);
+    assert_eq!(submitted.items[0].answers[0].text, "first\nthird, edited");
+    assert_eq!(
+        refused(
+            &submitted,
+            &me(),
+            Input::EditMessage {
+                message: 10,
+                text: "changed later".into()
+            }
+        ),
+        Rejection::NotInDraft,
+        "after submit, the stored answer is what was submitted"
+    );
 }

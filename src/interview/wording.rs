@@ -74,6 +74,7 @@ impl Rejection {
             NotNow { input, stage } => format!("'{input}' is not possible while {stage}."),
             NothingDue => "nothing is due yet".into(),
             NoSuchSession => "This interview no longer exists.".into(),
+            NotInDraft => "That message is not part of your current draft, so nothing changed.".into(),
             WrongPlace => "That belongs to an interview somewhere else; nothing was changed.".into(),
             StaleClick => "That button belongs to an earlier step of your interview; this is where you are now:".into(),
             PackChanged => format!(

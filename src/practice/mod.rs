@@ -233,7 +233,7 @@ fn parse_line(s: &Session, line: &str, pending_blank: &mut usize, quit: &mut boo
         _ => {
             let text = line.strip_prefix("//").map_or(line.to_string(), |rest| format!("/{rest}"));
             let text = format!("{}{text}", "\n".repeat(std::mem::take(pending_blank)));
-            Some(Input::Answer { text })
+            Some(Input::answer(text))
         }
     }
 }
