@@ -159,7 +159,9 @@ async fn serve() -> anyhow::Result<()> {
     let bank = load_bank(&config.prompts)?;
     let store = Store::connect(&config.database_url).await?;
     tracing::info!(packs = bank.packs().len(), database = %crate::store::redact_url(&config.database_url), retention_days = ?config.retention_days, "starting the bot");
-    let engine = Engine::new(store, bank, config.settings).with_retention(config.retention_days);
+    let engine = Engine::new(store, bank, config.settings)
+        .with_retention(config.retention_days)
+        .with_guild_purge(config.guild_purge_days);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");

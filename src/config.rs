@@ -35,6 +35,8 @@ pub struct Config {
     pub settings: Settings,
     /// `PANELIST_RETENTION_DAYS`: ended sessions older than this are deleted (unset: kept).
     pub retention_days: Option<u32>,
+    /// `PANELIST_GUILD_PURGE_DAYS`: a server the bot left is purged this many days later.
+    pub guild_purge_days: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -57,7 +59,7 @@ fn number(name: &str, default: u32, min: u32, max: u32) -> anyhow::Result<u32> {
 
 impl Config {
     /// Reads `DATABASE_URL`, `PANELIST_PROMPTS`, `PANELIST_IDLE_PAUSE_MINUTES`,
-    /// `PANELIST_IDLE_ABANDON_HOURS`, `PANELIST_SCORE_NOTICE_MINUTES`, `PANELIST_RETENTION_DAYS`;
+    /// `PANELIST_IDLE_ABANDON_HOURS`, `PANELIST_SCORE_NOTICE_MINUTES`, `PANELIST_RETENTION_DAYS`, `PANELIST_GUILD_PURGE_DAYS`;
     /// every error names the variable.
     pub fn from_env() -> anyhow::Result<Config> {
         let pause = number("PANELIST_IDLE_PAUSE_MINUTES", 30, 1, 24 * 60)?;
@@ -81,6 +83,7 @@ impl Config {
                 notice_secs: notice * 60,
             },
             retention_days,
+            guild_purge_days: number("PANELIST_GUILD_PURGE_DAYS", 30, 1, 3650)?,
         })
     }
 }

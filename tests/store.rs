@@ -93,6 +93,7 @@ on_both!(
     server_packs_are_stored_per_server,
     control_characters_are_stored_the_same_on_both_backends,
     ended_sessions_past_the_retention_period_are_deleted,
+    a_server_the_bot_left_is_purged_after_the_grace_period,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -398,4 +399,32 @@ async fn ended_sessions_past_the_retention_period_are_deleted(db: Db) {
     assert!(e.load(&ended.id).await.unwrap().is_none());
     assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &ended.id).await, 0);
     assert!(e.load(&live.id).await.unwrap().is_some(), "a live session is never purged");
+}
+
+async fn a_server_the_bot_left_is_purged_after_the_grace_period(db: Db) {
+    use panelist::store::PackUpload;
+    let e = engine(&db).await;
+    let gone = start_in(&e, Scope::Server(1), "k1").await;
+    let stays = start_in(&e, Scope::Server(2), "k2").await;
+    let by = ActorId::discord(1);
+    let pack = PackUpload {
+        guild: 1,
+        role_id: "sre",
+        name: "SRE",
+        body: "x",
+        questions: 1,
+        uploaded_by: &by,
+    };
+    e.store.put_server_pack(&pack, T0).await.unwrap();
+    let day = 86_400_000;
+    e.guild_left(1, T0).await.unwrap();
+    e.guild_left(3, T0).await.unwrap();
+    e.guild_present(3).await.unwrap(); // added back before the grace period ended
+    assert_eq!(e.purge_departed(T0 + 29 * day).await.unwrap(), 0, "within the 30-day grace period");
+    assert_eq!(e.purge_departed(T0 + 31 * day).await.unwrap(), 1);
+    assert!(e.load(&gone.id).await.unwrap().is_none(), "the server's sessions are gone");
+    assert_eq!(count(&e, "SELECT COUNT(*) FROM events WHERE session_id = $1", &gone.id).await, 0);
+    assert!(e.store.server_packs(1).await.unwrap().is_empty(), "and its packs");
+    assert!(e.load(&stays.id).await.unwrap().is_some(), "other servers keep theirs");
+    assert_eq!(e.purge_departed(T0 + 400 * day).await.unwrap(), 0, "purged once");
 }

@@ -8,7 +8,7 @@ use serenity::{
     CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, InputTextStyle, ModalInteraction,
 };
 
-use super::card::clip;
+use super::card::{clip, Reply};
 use super::ids::{ComponentId, LobbyAction, PeerAction, QuestionAction, RubricAction};
 use crate::interview::peer::MAX_NOTE_CHARS;
 use crate::interview::Ask;
@@ -192,11 +192,17 @@ pub fn note_form(session: &str, item: usize, message: u64) -> CreateModal {
     CreateModal::new(id.encode(), format!("Note on question {}", item + 1)).components(vec![CreateActionRow::InputText(input)])
 }
 
-/// The checklist items (0-based) picked in a select menu.
-pub fn selected(ci: &ComponentInteraction) -> Vec<u8> {
+/// The answer to select values the menu never offered.
+pub fn not_offered() -> Reply {
+    Reply::text("That choice is not one of the checklist's items; nothing was changed.").ephemeral()
+}
+
+/// The checklist items (0-based) picked in a select menu; `None` when a value is not one the
+/// menu offers (a forged or garbled click), so nothing is applied.
+pub fn selected(ci: &ComponentInteraction) -> Option<Vec<u8>> {
     match &ci.data.kind {
-        ComponentInteractionDataKind::StringSelect { values } => values.iter().filter_map(|v| v.parse().ok()).collect(),
-        _ => Vec::new(),
+        ComponentInteractionDataKind::StringSelect { values } => values.iter().map(|v| v.parse().ok()).collect(),
+        _ => None,
     }
 }
 

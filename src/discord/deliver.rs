@@ -126,10 +126,16 @@ async fn show(http: &Http, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<(
             }
             Ok(post(http, msg.channel_id, render(s, &a.pack, &public, None)).await?)
         }
-        Origin::Background => match a.stored.channel {
-            Some(c) => Ok(post(http, ChannelId::new(c), render(s, &a.pack, &public, None)).await?),
-            None => Ok(()),
-        },
+        Origin::Background => {
+            if let Some(c) = a.stored.channel {
+                post(http, ChannelId::new(c), render(s, &a.pack, &public, None)).await?;
+            }
+            // No user acted (the clock): what is private to the actor is the candidate's.
+            if !private.is_empty() {
+                dm_candidate(http, s, render(s, &a.pack, &private, None)).await?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -283,6 +289,15 @@ async fn to_candidate(http: &Http, a: &Applied) {
             }
         }
     }
+}
+
+/// Sends `replies` to the session's candidate by DM.
+async fn dm_candidate(http: &Http, s: &Session, replies: Vec<Reply>) -> serenity::Result<()> {
+    let Some(user) = s.candidate.discord_user().map(UserId::new) else {
+        return Ok(());
+    };
+    let dm = user.create_dm_channel(http).await?;
+    post(http, dm.id, replies).await
 }
 
 /// A reply to a typed message (the only way to answer one).

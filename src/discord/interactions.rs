@@ -7,7 +7,7 @@ use serenity::{ComponentInteraction, ModalInteraction, UserId};
 
 use super::ack::Ack;
 use super::card::Reply;
-use super::components::{answer_form, modal_text, selected, FORM_MAX};
+use super::components::{answer_form, modal_text, not_offered, selected, FORM_MAX};
 use super::deliver::{deliver, rejection_text, returned, Origin};
 use super::ids::{ComponentId, QuestionAction, RubricAction};
 use super::render::render;
@@ -112,7 +112,10 @@ pub async fn on_component(
         ComponentId::Rubric {
             action: RubricAction::Ticks,
             ..
-        } => Input::Checklist { ticks: selected(ci) },
+        } => match selected(ci) {
+            Some(ticks) => Input::Checklist { ticks },
+            None => return Ok(ack.reply(vec![not_offered()]).await?),
+        },
         ComponentId::Rubric {
             action: RubricAction::Rate(n),
             ..

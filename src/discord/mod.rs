@@ -169,6 +169,20 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
             Ok(())
         }
         serenity::FullEvent::InteractionCreate { interaction } => on_interaction(ctx, data, interaction).await,
+        // Removed from a server (not an outage): its data is purged after the grace period,
+        // unless the bot is added back first.
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            if let Err(e) = data.engine.guild_left(incomplete.id.get(), crate::engine::now_millis()).await {
+                tracing::warn!(error = ?e, "could not record leaving a server");
+            }
+            Ok(())
+        }
+        serenity::FullEvent::GuildCreate { guild, .. } => {
+            if let Err(e) = data.engine.guild_present(guild.id.get()).await {
+                tracing::warn!(error = ?e, "could not record a server");
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

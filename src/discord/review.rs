@@ -7,7 +7,7 @@ use serenity::{ComponentInteraction, ModalInteraction};
 
 use super::ack::Ack;
 use super::card::Reply;
-use super::components::{modal_text, note_form, reviewer_rubric_rows, selected};
+use super::components::{modal_text, not_offered, note_form, reviewer_rubric_rows, selected};
 use super::deliver::{deliver, refuse, Origin};
 use super::ids::{ComponentId, LobbyAction, PeerAction};
 use super::review_render::reviewer_rubric_card;
@@ -64,7 +64,10 @@ pub async fn on_component(
             action: PeerAction::Ticks,
             item,
             ..
-        } => Input::PeerTicks { item, ticks: selected(ci) },
+        } => match selected(ci) {
+            Some(ticks) => Input::PeerTicks { item, ticks },
+            None => return Ok(ack.reply(vec![not_offered()]).await?),
+        },
         ComponentId::Peer {
             action: PeerAction::Rate(rating),
             item,

@@ -1,6 +1,7 @@
 //! The background task that applies idle and time-limit deadlines. It reads due sessions from
 //! the database, so deadlines survive restarts, and tells each candidate in their channel; it
-//! also deletes ended sessions past the retention period (`PANELIST_RETENTION_DAYS`).
+//! also deletes ended sessions past the retention period (`PANELIST_RETENTION_DAYS`) and the
+//! data of servers the bot left (`PANELIST_GUILD_PURGE_DAYS` after leaving).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,11 @@ pub async fn run(http: Arc<Http>, engine: Engine, every: Duration, mut stop: tok
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "deleted ended sessions past the retention period"),
             Err(e) => tracing::warn!(error = ?e, "purging old sessions failed; will retry"),
+        }
+        match engine.purge_departed(now_millis()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(servers = n, "purged the data of servers the bot left"),
+            Err(e) => tracing::warn!(error = ?e, "purging departed servers failed; will retry"),
         }
     }
 }

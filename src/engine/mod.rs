@@ -28,6 +28,8 @@ pub struct Engine {
     cache: Arc<PackCache>,
     /// Ended sessions older than this many days are deleted by [`Engine::purge_expired`].
     retention_days: Option<u32>,
+    /// A server the bot left is purged this many days later (unless it comes back).
+    guild_purge_days: u32,
 }
 
 /// An applied input: the session after it (with where it lives), the pack it was applied
@@ -85,7 +87,32 @@ impl Engine {
             settings,
             cache: Arc::default(),
             retention_days: None,
+            guild_purge_days: 30,
         }
+    }
+
+    /// Purge a server's packs and sessions this many days after the bot is removed from it.
+    pub fn with_guild_purge(mut self, days: u32) -> Engine {
+        self.guild_purge_days = days;
+        self
+    }
+
+    /// The bot was removed from `guild`: its data is purged after the grace period.
+    pub async fn guild_left(&self, guild: u64, now: Millis) -> anyhow::Result<()> {
+        self.store.mark_departed(guild, now).await
+    }
+
+    /// The bot is in `guild` (again): nothing of it is purged.
+    pub async fn guild_present(&self, guild: u64) -> anyhow::Result<()> {
+        self.store.mark_present(guild).await
+    }
+
+    /// Deletes the packs and sessions of servers the bot left more than the grace period ago;
+    /// returns how many servers.
+    pub async fn purge_departed(&self, now: Millis) -> anyhow::Result<u64> {
+        self.store
+            .purge_departed_before(now - self.guild_purge_days as Millis * 86_400_000)
+            .await
     }
 
     /// Keep ended sessions only this many days (`None`: keep them).

@@ -38,6 +38,8 @@ pub fn address(s: &Session, effects: Vec<Effect>) -> Vec<Addressed> {
             // In a review, the candidate's self-score, coverage and outline would anchor
             // reviewers who have not scored yet.
             Effect::Feedback(_) if reviewed => &[Audience::Actor],
+            // Likewise the candidate's own rubric (and how many items they ticked).
+            Effect::Rubric { .. } | Effect::AskRating { .. } if reviewed => &[Audience::Actor],
             // A reviewer's own drafts and score stay theirs; an asynchronous review tells the
             // candidate that scores arrived (a digest, not their content).
             Effect::PeerDraft { .. } | Effect::NoteSaved { .. } => &[Audience::Actor],

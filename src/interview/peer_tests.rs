@@ -399,3 +399,19 @@ fn a_forgotten_reviewer_keeps_their_score_without_their_name_or_note() {
         "nothing left to forget"
     );
 }
+
+#[test]
+fn the_candidates_own_rubric_stays_private_in_a_live_review() {
+    let s = answered();
+    let (s, fx) = ok(&s, CAND, Input::Checklist { ticks: vec![0] });
+    let to: Vec<_> = address(&s, fx)
+        .into_iter()
+        .filter(|a| matches!(a.effect, Effect::AskRating { .. }))
+        .map(|a| a.to)
+        .collect();
+    assert_eq!(
+        to,
+        vec![Audience::Actor],
+        "reviewers do not see how many items the candidate ticked"
+    );
+}

@@ -143,3 +143,62 @@ impl Store {
         Ok(n)
     }
 }
+
+impl Store {
+    /// The bot was removed from `guild` at `now` (kept if already recorded).
+    pub async fn mark_departed(&self, guild: u64, now: Millis) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO departed_guilds (guild_id, left_at) VALUES ($1, $2) ON CONFLICT (guild_id) DO NOTHING")
+            .bind(guild.to_string())
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The bot is (back) in `guild`: nothing of it is purged.
+    pub async fn mark_present(&self, guild: u64) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM departed_guilds WHERE guild_id = $1")
+            .bind(guild.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes everything of every server the bot left before `cutoff`: its sessions (with
+    /// events, answers and scores) and its packs. Returns how many servers were purged.
+    pub async fn purge_departed_before(&self, cutoff: Millis) -> anyhow::Result<u64> {
+        let guilds: Vec<String> = sqlx::query("SELECT guild_id FROM departed_guilds WHERE left_at < $1")
+            .bind(cutoff)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("guild_id"))
+            .collect::<Result<_, _>>()?;
+        for g in &guilds {
+            let Ok(id) = g.parse::<u64>() else { continue };
+            let mut tx = self.pool.begin().await?;
+            let scope = super::codec::scope_text(crate::interview::Scope::Server(id));
+            let of_guild = "SELECT id FROM sessions WHERE scope = $1";
+            for table in ["answers", "scores", "events"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE session_id IN ({of_guild})"))
+                    .bind(&scope)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM sessions WHERE scope = $1")
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM server_packs WHERE guild_id = $1")
+                .bind(g)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM departed_guilds WHERE guild_id = $1")
+                .bind(g)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(guilds.len() as u64)
+    }
+}
