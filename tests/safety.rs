@@ -337,3 +337,60 @@ async fn a_deleted_typed_part_leaves_the_draft_and_an_edit_changes_it() {
     assert_eq!(body, "Shallow copies share nested objects; deepcopy copies them too.");
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_forged_checklist_choice_and_a_message_delivered_twice_change_nothing() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("nia");
+    let thread = start_in_thread(&fake, &cand).await;
+    let origin = fake.in_thread(thread, &cand);
+    let question = message_with(&fake, thread, "Submit answer").await;
+    // The same gateway message twice: one part.
+    let msg = support::fake_discord::payloads::message_create(&origin.place, &cand, "Typed once.");
+    let id = msg["id"].as_str().unwrap().to_string();
+    fake.push_message(msg.clone());
+    fake.wait_for_request(
+        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
+        WAIT,
+    )
+    .await;
+    fake.push_message(msg);
+    type_answer(&fake, &origin.place, &cand, "Typed after.").await;
+    let answers: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE kind = 'answer'")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(answers, 2, "the re-delivered message was applied once");
+    // Through to the rubric, then a checklist value the menu never offered.
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    callback(&fake, &interaction_id(&submit)).await;
+    let follow = message_with(&fake, thread, "Submit answer").await;
+    type_answer(&fake, &origin.place, &cand, "A follow-up.").await;
+    let submit = click(&fake, &origin, &follow, "Submit answer").await;
+    callback(&fake, &interaction_id(&submit)).await;
+    let rubric = fake
+        .wait_for("the rubric", WAIT, |f| {
+            f.messages_in(thread)
+                .into_iter()
+                .rev()
+                .find(|m| support::bot::components(m).iter().any(|(_, l)| l.starts_with("Checklist")))
+        })
+        .await;
+    let before = events(&bot).await;
+    let forged = push(
+        &fake,
+        support::fake_discord::payloads::select_click(&origin, &rubric, &custom_id(&rubric, "Checklist"), &["0", "drop table"]),
+    );
+    let answered = callback(&fake, &interaction_id(&forged)).await;
+    assert!(
+        text_of(&answered.body["data"]).contains("not one of the checklist's items"),
+        "{}",
+        answered.body
+    );
+    assert_eq!(answered.body["data"]["flags"], 64);
+    assert_eq!(events(&bot).await, before, "nothing was applied");
+    bot.stop().await;
+}
