@@ -202,6 +202,11 @@ fn append(s: &mut Session, text: &str, message: Option<u64>, fx: &mut Vec<Effect
             format!("{draft}\n{text}")
         }
     };
+    set_draft(draft, pieces, joined, next_pieces, fx)
+}
+
+/// The new draft, if it fits.
+fn set_draft(draft: &mut String, pieces: &mut Vec<Piece>, joined: String, next: Vec<Piece>, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     let n = joined.chars().count();
     if n > MAX_ANSWER_CHARS {
         return Err(Rejection::DraftTooLong {
@@ -210,7 +215,7 @@ fn append(s: &mut Session, text: &str, message: Option<u64>, fx: &mut Vec<Effect
         });
     }
     *draft = joined;
-    *pieces = next_pieces;
+    *pieces = next;
     fx.push(Effect::DraftSaved { chars: n });
     Ok(())
 }
@@ -243,17 +248,7 @@ fn revise(s: &mut Session, message: u64, text: Option<&String>, fx: &mut Vec<Eff
         }
     }
     let joined = join(&next);
-    let n = joined.chars().count();
-    if n > MAX_ANSWER_CHARS {
-        return Err(Rejection::DraftTooLong {
-            chars: n,
-            max: MAX_ANSWER_CHARS,
-        });
-    }
-    *draft = joined;
-    *pieces = next;
-    fx.push(Effect::DraftSaved { chars: n });
-    Ok(())
+    set_draft(draft, pieces, joined, next, fx)
 }
 
 fn hint(s: &mut Session, pack: &Pack, item: usize, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
