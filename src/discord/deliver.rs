@@ -263,9 +263,6 @@ async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Sess
 /// are closed) and, in an asynchronous review, a notice per new score.
 async fn to_candidate(http: &Http, a: &Applied) {
     let s = a.session();
-    let Some(candidate) = s.candidate.discord_user().map(UserId::new) else {
-        return;
-    };
     for e in for_audience(&a.effects, Audience::CandidateDm) {
         let replies = match &e {
             Effect::ScoreNotice { item, new, total } => vec![Reply::text(format!(
@@ -274,11 +271,7 @@ async fn to_candidate(http: &Http, a: &Applied) {
             ))],
             _ => render(s, &a.pack, std::slice::from_ref(&e), None),
         };
-        let sent = async {
-            let dm = candidate.create_dm_channel(http).await?;
-            post(http, dm.id, replies).await
-        };
-        if let Err(err) = sent.await {
+        if let Err(err) = dm_candidate(http, s, replies).await {
             tracing::info!(error = %err, "could not DM the candidate");
             if let (Effect::Report(_), Some(ch)) = (&e, a.stored.channel) {
                 let note = format!(

@@ -6,6 +6,7 @@
 use anyhow::Context;
 use sqlx::{Executor, Row};
 
+use super::sessions::delete_sessions;
 use super::Store;
 use crate::interview::forget::forget_reviewer;
 use crate::interview::{ActorId, Millis, Session};
@@ -32,31 +33,15 @@ impl Store {
     pub async fn forget(&self, who: &ActorId, placeholder: &ActorId, now: Millis) -> anyhow::Result<Forgotten> {
         let mut out = Forgotten::default();
         let mut tx = self.pool.begin().await?;
-        let ids: Vec<String> = sqlx::query("SELECT id FROM sessions WHERE candidate = $1")
+        let ids = ids(sqlx::query("SELECT id FROM sessions WHERE candidate = $1")
             .bind(who.as_str())
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        for id in &ids {
-            for (table, count) in [
-                ("answers", &mut out.answers),
-                ("scores", &mut out.scores_received),
-                ("events", &mut out.events),
-            ] {
-                let done = sqlx::query(&format!("DELETE FROM {table} WHERE session_id = $1"))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                *count += done.rows_affected();
-            }
-        }
-        out.sessions = sqlx::query("DELETE FROM sessions WHERE candidate = $1")
-            .bind(who.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .await?)?;
+        let removed = delete_sessions(&mut tx, &ids).await?;
+        out.sessions = removed.sessions;
+        out.answers = removed.answers;
+        out.scores_received = removed.scores;
+        out.events = removed.events;
         // Others' snapshots that may name them (as host or reviewer).
         let pattern = format!("%\"{}\"%", who.as_str());
         let named = sqlx::query("SELECT id, state FROM sessions WHERE state LIKE $1")
@@ -128,19 +113,10 @@ impl Store {
     pub async fn purge_ended_before(&self, cutoff: Millis) -> anyhow::Result<u64> {
         let mut tx = self.pool.begin().await?;
         let ended = "SELECT id FROM sessions WHERE status IN ('finished', 'abandoned') AND next_deadline IS NULL AND updated_at < $1";
-        for table in ["answers", "scores", "events"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE session_id IN ({ended})"))
-                .bind(cutoff)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let n = sqlx::query(&format!("DELETE FROM sessions WHERE id IN ({ended})"))
-            .bind(cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let ids = ids(sqlx::query(ended).bind(cutoff).fetch_all(&mut *tx).await?)?;
+        let removed = delete_sessions(&mut tx, &ids).await?;
         tx.commit().await?;
-        Ok(n)
+        Ok(removed.sessions)
     }
 }
 
@@ -178,17 +154,11 @@ impl Store {
             let Ok(id) = g.parse::<u64>() else { continue };
             let mut tx = self.pool.begin().await?;
             let scope = super::codec::scope_text(crate::interview::Scope::Server(id));
-            let of_guild = "SELECT id FROM sessions WHERE scope = $1";
-            for table in ["answers", "scores", "events"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE session_id IN ({of_guild})"))
-                    .bind(&scope)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("DELETE FROM sessions WHERE scope = $1")
+            let of_guild = ids(sqlx::query("SELECT id FROM sessions WHERE scope = $1")
                 .bind(&scope)
-                .execute(&mut *tx)
-                .await?;
+                .fetch_all(&mut *tx)
+                .await?)?;
+            delete_sessions(&mut tx, &of_guild).await?;
             sqlx::query("DELETE FROM server_packs WHERE guild_id = $1")
                 .bind(g)
                 .execute(&mut *tx)
@@ -201,4 +171,9 @@ impl Store {
         }
         Ok(guilds.len() as u64)
     }
+}
+
+/// The `id` column of `rows`.
+fn ids(rows: Vec<sqlx::any::AnyRow>) -> anyhow::Result<Vec<String>> {
+    Ok(rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?)
 }

@@ -362,14 +362,42 @@ impl Store {
     /// Removes a session that never reached its candidate (e.g. their DMs were closed).
     pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
         let mut tx = self.pool.begin().await?;
-        for table in ["answers", "scores", "events"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE session_id = $1"))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        delete_sessions(&mut tx, &[id.to_string()]).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What [`delete_sessions`] removed.
+#[derive(Debug, Default)]
+pub(super) struct Removed {
+    pub sessions: u64,
+    pub answers: u64,
+    pub scores: u64,
+    pub events: u64,
+}
+
+/// Deletes sessions with everything in them (answers, scores, events), inside `tx`: the one
+/// way sessions are deleted (discarded, forgotten, past retention, of a server left behind).
+pub(super) async fn delete_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[String]) -> anyhow::Result<Removed> {
+    let mut out = Removed::default();
+    for id in ids {
+        for (table, count) in [
+            ("answers", &mut out.answers),
+            ("scores", &mut out.scores),
+            ("events", &mut out.events),
+        ] {
+            let done = sqlx::query(&format!("DELETE FROM {table} WHERE session_id = $1"))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            *count += done.rows_affected();
+        }
+        out.sessions += sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(out)
 }

@@ -19,7 +19,7 @@ use crate::discord::send::{post, say};
 use crate::discord::{actor, scope, Context, Error};
 use crate::engine::now_millis;
 use crate::interview::audience::for_audience;
-use crate::interview::{Audience, Effect, Input, Mode, Scope};
+use crate::interview::{Audience, Effect, Input, Mode, Rejection, Scope};
 
 /// Peer review: a teammate answers, colleagues score each answer privately.
 #[poise::command(slash_command, guild_only, subcommands("start", "remove", "share"), subcommand_required)]
@@ -54,13 +54,14 @@ pub async fn start(
     let scope = scope(ctx.guild_id());
     let req = Request::new(&ctx, role, areas, per_area.unwrap_or(1), None);
     let cand = actor(candidate.id);
-    if candidate.id != ctx.author().id && ctx.data().engine.live(scope, &cand).await?.is_some() {
-        let msg = format!("<@{}> already has an interview in progress in this server.", candidate.id);
-        return say(ctx, Reply::text(msg).ephemeral()).await;
-    }
-    let pack = match req.check(&ctx, scope, &cand).await? {
+    let pack = match ctx.data().engine.check_start(scope, &cand, &req.role, &req.options).await? {
         Ok(p) => p,
-        Err(msg) => return say(ctx, Reply::text(msg).ephemeral()).await,
+        // The refusal speaks to the caller; here the live interview is someone else's.
+        Err(Rejection::AlreadyLive { .. }) if candidate.id != ctx.author().id => {
+            let msg = format!("<@{}> already has an interview in progress in this server.", candidate.id);
+            return say(ctx, Reply::text(msg).ephemeral()).await;
+        }
+        Err(r) => return say(ctx, Reply::text(rejection_text(&r)).ephemeral()).await,
     };
     let secs = scoring_minutes.unwrap_or(10) * 60;
     if candidate.id != ctx.author().id {
