@@ -57,9 +57,10 @@ async fn count(bot: &Bot, sql: &str) -> i64 {
 }
 
 /// Answers the current question and its follow-up by typing, then scores it through the rubric.
-async fn answer_and_score(fake: &FakeDiscord, origin: &Origin, channel: u64, user: &FakeUser) -> support::fake_discord::RecordedRequest {
+async fn answer_and_score(bot: &Bot, fake: &FakeDiscord, origin: &Origin, channel: u64, user: &FakeUser) -> support::fake_discord::RecordedRequest {
     let question = message_with(fake, channel, "Submit answer").await;
     type_answer(
+        bot,
         fake,
         &origin.place,
         user,
@@ -69,7 +70,12 @@ async fn answer_and_score(fake: &FakeDiscord, origin: &Origin, channel: u64, use
     let submit = click(fake, origin, &question, "Submit answer").await;
     let follow_up = response(fake, &submit).await;
     assert!(text_of(&follow_up).contains("Follow-up 1 of 1"), "{}", text_of(&follow_up));
-    type_answer(fake, &origin.place, user, "A follow-up answer.").await;
+    assert!(
+        text_of(&follow_up).contains("Answer saved (1 message, 65 characters)"),
+        "Submit confirms the typed parts: {}",
+        text_of(&follow_up)
+    );
+    type_answer(bot, fake, &origin.place, user, "A follow-up answer.").await;
     let submit = click(fake, origin, &follow_up, "Submit answer").await;
     let rubric = response(fake, &submit).await;
     assert!(text_of(&rubric).contains("Score your answer"), "{}", text_of(&rubric));
@@ -102,7 +108,7 @@ async fn a_channel_interview_from_start_to_summary() {
         "{first}"
     );
     let origin = thread_origin(&fake, thread, &cand);
-    let done = answer_and_score(&fake, &origin, thread, &cand).await;
+    let done = answer_and_score(&bot, &fake, &origin, thread, &cand).await;
     let text = text_of(&done.body["data"]);
     assert!(text.contains("Talking points covered"), "{text}");
     assert!(text.contains("||"), "the model outline sits behind a spoiler");
@@ -124,6 +130,10 @@ async fn a_channel_interview_from_start_to_summary() {
         vec![(format!("guild:{}", fake.guild_id()), "channel".into(), "finished".into())]
     );
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM answers").await, 2);
+    assert!(
+        !fake.requests().iter().any(|r| r.path.contains("/reactions/")),
+        "typed parts cost no Discord call"
+    );
     let score = sqlx::query("SELECT ticks, rating, kind FROM scores")
         .fetch_one(bot.store.pool())
         .await
@@ -156,7 +166,7 @@ async fn dm_practice_from_practice_command_to_summary() {
     let said = after_defer(&fake, &ix).await;
     assert!(said["content"].as_str().unwrap().contains("sent you a DM"), "{said}");
     let origin = fake.in_dm(&cand);
-    let done = answer_and_score(&fake, &origin, dm_channel, &cand).await;
+    let done = answer_and_score(&bot, &fake, &origin, dm_channel, &cand).await;
     assert!(text_of(&done.body["data"]).contains("Summary · Senior Python Developer"));
     assert_eq!(sessions(&bot).await, vec![("dm".into(), "dm".into(), "finished".into())]);
     // Nothing from the DM session was posted in the server's channel.
@@ -195,7 +205,7 @@ async fn an_answer_given_in_the_form() {
     let thread = start_in_thread(&fake, &cand).await;
     let origin = thread_origin(&fake, thread, &cand);
     let question = message_with(&fake, thread, "Answer in a form").await;
-    type_answer(&fake, &origin.place, &cand, "typed draft").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "typed draft").await;
     let open = click(&fake, &origin, &question, "Answer in a form").await;
     let modal = callback(&fake, &interaction_id(&open)).await;
     assert_eq!(modal.body["type"], 9);
@@ -251,7 +261,7 @@ async fn a_stranger_pressing_the_candidates_buttons_changes_nothing() {
     ));
     // The candidate's own message right after it is taken (and marked with a reaction)...
     let origin = thread_origin(&fake, thread, &cand);
-    type_answer(&fake, &origin.place, &cand, "my answer").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "my answer").await;
     // ...while the stranger's changed nothing: one event more, the candidate's.
     assert_eq!(count(&bot, "SELECT COUNT(*) FROM events").await, events_before + 1);
     let live = bot.engine.by_channel(thread).await.unwrap().unwrap();
@@ -272,11 +282,11 @@ async fn a_restart_mid_interview_continues_where_it_was() {
     let thread = start_in_thread(&fake, &cand).await;
     let origin = thread_origin(&fake, thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
-    type_answer(&fake, &origin.place, &cand, "typed before the restart").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "typed before the restart").await;
     bot.stop().await;
 
     let bot = Bot::start(&fake, dir.path()).await;
-    type_answer(&fake, &origin.place, &cand, "and after it").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "and after it").await;
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     let next = response(&fake, &submit).await;
     assert!(text_of(&next).contains("Follow-up 1 of 1"), "{}", text_of(&next));
@@ -298,7 +308,7 @@ async fn the_same_interaction_twice_and_a_double_click_apply_once() {
     let thread = start_in_thread(&fake, &cand).await;
     let origin = thread_origin(&fake, thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
-    type_answer(&fake, &origin.place, &cand, "one answer").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "one answer").await;
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     response(&fake, &submit).await;
     fake.push_interaction(submit.clone()); // the gateway delivers it again
@@ -450,7 +460,7 @@ async fn status_end_and_history_commands() {
     assert_eq!(first.body["data"]["flags"], 64);
 
     let origin = thread_origin(&fake, thread, &cand);
-    type_answer(&fake, &origin.place, &cand, "an unsubmitted draft").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "an unsubmitted draft").await;
     let end = push(&fake, slash_command(&origin, "interview", vec![opt::subcommand("end", vec![])]));
     let summary = fake
         .wait_for_request(
@@ -563,7 +573,7 @@ async fn a_private_thread_a_time_limit_and_a_message_without_content() {
     assert!(told.body["content"].as_str().unwrap().contains("Answer in a form"), "{}", told.body);
 
     // When time is up the draft is submitted for the candidate.
-    type_answer(&fake, &origin.place, &cand, "what I had so far").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "what I had so far").await;
     let later = panelist::engine::now_millis() + 2 * 60 * 1000 + 1000;
     assert_eq!(panelist::discord::sweep_once(&fake.http(), &bot.engine, later).await.unwrap(), 1);
     fake.wait_for_request(

@@ -119,7 +119,7 @@ fn at(fake: &FakeDiscord, thread: u64, u: &FakeUser) -> Origin {
 
 /// Everyone joins, the host starts, the candidate answers question 1 and its follow-up.
 /// Returns the public "Score this answer" message.
-async fn answered(fake: &FakeDiscord, t: &Team, thread: u64, joiners: usize) -> Value {
+async fn answered(bot: &Bot, fake: &FakeDiscord, t: &Team, thread: u64, joiners: usize) -> Value {
     let lobby = message_with(fake, thread, "Join as reviewer").await;
     for r in &t.reviewers[..joiners] {
         let ix = click(fake, &at(fake, thread, r), &lobby, "Join as reviewer").await;
@@ -135,6 +135,7 @@ async fn answered(fake: &FakeDiscord, t: &Team, thread: u64, joiners: usize) -> 
     assert!(text_of(&question).contains("Question 1 of 1"), "{}", text_of(&question));
     let me = at(fake, thread, &t.cand);
     type_answer(
+        bot,
         fake,
         &me.place,
         &t.cand,
@@ -142,7 +143,7 @@ async fn answered(fake: &FakeDiscord, t: &Team, thread: u64, joiners: usize) -> 
     )
     .await;
     let follow = response(fake, &click(fake, &me, &question, "Submit answer").await).await;
-    type_answer(fake, &me.place, &t.cand, "Measure first with a profiler.").await;
+    type_answer(bot, fake, &me.place, &t.cand, "Measure first with a profiler.").await;
     click(fake, &me, &follow, "Submit answer").await;
     message_with(fake, thread, "Score this answer").await
 }
@@ -194,7 +195,7 @@ async fn scene() -> Scene {
     let bot = Bot::start(&fake, _dir.path()).await;
     let t = team();
     let thread = open_lobby(&fake, &t).await;
-    let score_msg = answered(&fake, &t, thread, 3).await;
+    let score_msg = answered(&bot, &fake, &t, thread, 3).await;
     Scene {
         fake,
         _dir,
@@ -431,7 +432,7 @@ async fn an_asynchronous_review_of_a_shared_session() {
         slash_command(&dm, "practice", vec![opt::string("areas", "python"), opt::integer("per_area", 1)]),
     );
     let q = message_with(&fake, fake.dm_channel_id(&t.cand), "Submit answer").await;
-    type_answer(&fake, &dm.place, &t.cand, "My private practice answer about copies.").await;
+    type_answer(&bot, &fake, &dm.place, &t.cand, "My private practice answer about copies.").await;
     click(&fake, &dm, &q, "Submit answer").await;
     let end = push(&fake, slash_command(&dm, "interview", vec![opt::subcommand("end", vec![])]));
     fake.wait_for_request(

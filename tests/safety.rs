@@ -10,22 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sqlx::{Connection, Executor, Row};
-use support::bot::{callback, click, custom_id, interaction_id, message_with, push, text_of, token, type_answer, Bot, WAIT};
+use support::bot::{callback, open_thread, click, custom_id, interaction_id, message_with, push, stored, text_of, token, type_answer, Bot, WAIT};
 use support::fake_discord::payloads::{button_click, modal_submit, slash_command};
 use support::fake_discord::{opt, FakeDiscord, FakeUser};
-
-/// `/interview start` in the default channel; returns the thread it opened.
-async fn start_in_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
-    let options = vec![opt::subcommand(
-        "start",
-        vec![opt::string("areas", "python"), opt::integer("per_area", 1)],
-    )];
-    push(fake, slash_command(&fake.in_guild(user), "interview", options));
-    let created = fake
-        .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
-        .await;
-    created.response["id"].as_str().unwrap().parse().unwrap()
-}
 
 /// Holds SQLite's write lock on the bot's database for `hold`, from another connection.
 async fn hold_write_lock(db: &Path, hold: Duration) -> tokio::task::JoinHandle<()> {
@@ -58,10 +45,10 @@ async fn a_click_on_a_locked_database_is_deferred_in_time_and_answered_after() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("dana");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
-    type_answer(&fake, &origin.place, &cand, "Shallow copies share nested objects.").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "Shallow copies share nested objects.").await;
 
     let lock = hold_write_lock(&dir.path().join("bot.db"), Duration::from_secs(4)).await;
     let sent = Instant::now();
@@ -93,7 +80,7 @@ async fn a_form_answer_comes_back_when_the_database_stays_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("eli");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
     let opened = click(&fake, &origin, &question, "Answer in a form").await;
@@ -128,7 +115,7 @@ async fn a_click_forged_from_another_server_or_a_dm_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("fay");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let question = message_with(&fake, thread, "Submit answer").await;
     let submit_id = custom_id(&question, "Submit answer");
     let before_events = events(&bot).await;
@@ -158,7 +145,7 @@ async fn unknown_and_malformed_component_ids_get_a_private_answer() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let user = FakeUser::fresh("gus");
-    let thread = start_in_thread(&fake, &user).await;
+    let thread = open_thread(&fake, &user).await;
     // A real message of the bot's carries the forged ids.
     let message = message_with(&fake, thread, "Submit answer").await;
     for garbage in [
@@ -198,11 +185,11 @@ async fn forget_me_deletes_a_users_answers_after_they_confirm() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("hana");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
     let secret = "WOMBAT-5521 pasted by mistake";
-    type_answer(&fake, &origin.place, &cand, secret).await;
+    type_answer(&bot, &fake, &origin.place, &cand, secret).await;
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     callback(&fake, &interaction_id(&submit)).await;
     assert!(contains(&database_bytes(dir.path()), secret), "stored first");
@@ -259,7 +246,7 @@ async fn system_messages_in_the_thread_are_not_answers() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("jo");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     message_with(&fake, thread, "Submit answer").await;
     let before = events(&bot).await;
@@ -270,7 +257,7 @@ async fn system_messages_in_the_thread_are_not_answers() {
         fake.push_message(msg);
     }
     // A real answer after them is taken (and confirmed), so the bot has read the others.
-    type_answer(&fake, &origin.place, &cand, "The real answer.").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "The real answer.").await;
     assert_eq!(events(&bot).await, before + 1, "only the typed answer became an input");
     bot.stop().await;
 }
@@ -297,7 +284,7 @@ async fn a_deleted_typed_part_leaves_the_draft_and_an_edit_changes_it() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("max");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
     let mut ids = Vec::new();
@@ -306,11 +293,7 @@ async fn a_deleted_typed_part_leaves_the_draft_and_an_edit_changes_it() {
         ids.push(msg["id"].as_str().unwrap().to_string());
         fake.push_message(msg);
         let id = ids.last().unwrap().clone();
-        fake.wait_for_request(
-            |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
-            WAIT,
-        )
-        .await;
+        stored(&bot, &format!("msg:{id}")).await;
     }
     let guild = fake.guild_id().to_string();
     fake.dispatch(
@@ -344,20 +327,16 @@ async fn a_forged_checklist_choice_and_a_message_delivered_twice_change_nothing(
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     let cand = FakeUser::fresh("nia");
-    let thread = start_in_thread(&fake, &cand).await;
+    let thread = open_thread(&fake, &cand).await;
     let origin = fake.in_thread(thread, &cand);
     let question = message_with(&fake, thread, "Submit answer").await;
     // The same gateway message twice: one part.
     let msg = support::fake_discord::payloads::message_create(&origin.place, &cand, "Typed once.");
     let id = msg["id"].as_str().unwrap().to_string();
     fake.push_message(msg.clone());
-    fake.wait_for_request(
-        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
-        WAIT,
-    )
-    .await;
+    stored(&bot, &format!("msg:{id}")).await;
     fake.push_message(msg);
-    type_answer(&fake, &origin.place, &cand, "Typed after.").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "Typed after.").await;
     let answers: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE kind = 'answer'")
         .fetch_one(bot.store.pool())
         .await
@@ -368,7 +347,7 @@ async fn a_forged_checklist_choice_and_a_message_delivered_twice_change_nothing(
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     callback(&fake, &interaction_id(&submit)).await;
     let follow = message_with(&fake, thread, "Submit answer").await;
-    type_answer(&fake, &origin.place, &cand, "A follow-up.").await;
+    type_answer(&bot, &fake, &origin.place, &cand, "A follow-up.").await;
     let submit = click(&fake, &origin, &follow, "Submit answer").await;
     callback(&fake, &interaction_id(&submit)).await;
     let rubric = fake

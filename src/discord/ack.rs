@@ -85,6 +85,16 @@ impl Ack {
         }
     }
 
+    /// Acknowledges the click without a message (what it showed went elsewhere) and marks it
+    /// answered.
+    pub async fn acknowledge(&self) {
+        self.defer().await;
+        let mut state = self.state.lock().await;
+        if *state == State::Deferred {
+            *state = State::Answered;
+        }
+    }
+
     /// Marks the interaction answered without sending anything: a re-delivered interaction was
     /// answered the first time.
     pub async fn settle(&self) {

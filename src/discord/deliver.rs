@@ -11,10 +11,10 @@ use super::card::{clip, no_mentions, Reply};
 use super::ids::{ComponentId, LobbyAction, PeerAction, RubricAction};
 use super::render::render;
 use super::review_render::{lobby_card, mention, progress_text};
-use super::send::post;
+use super::outbox::{post, retryable};
 use super::send::say_all;
 use super::Context;
-use crate::engine::{Applied, Outcome};
+use crate::engine::{Applied, Engine, Outcome};
 use crate::interview::audience::for_audience;
 use crate::interview::{Audience, Effect, Rejection, Session, Stage};
 
@@ -35,7 +35,7 @@ pub enum Origin<'a> {
 
 /// Shows `outcome` for `origin`. The candidate's direct messages (a report, score notices) go
 /// out even when answering the input failed: what they tell is already stored.
-pub async fn deliver(http: &Http, origin: Origin<'_>, outcome: Outcome) -> anyhow::Result<()> {
+pub async fn deliver(http: &Http, engine: &Engine, origin: Origin<'_>, outcome: Outcome) -> anyhow::Result<()> {
     match outcome {
         Outcome::Duplicate => {
             // A re-delivered input was answered when it was first applied.
@@ -46,8 +46,9 @@ pub async fn deliver(http: &Http, origin: Origin<'_>, outcome: Outcome) -> anyho
         }
         Outcome::Rejected(r) => refuse(http, &origin, &r).await,
         Outcome::Applied(applied) => {
-            let shown = show(http, &origin, &applied).await;
-            to_candidate(http, &applied).await;
+            let to = To { http, engine };
+            let shown = show(&to, &origin, &applied).await;
+            to_candidate(&to, &applied).await;
             shown
         }
     }
@@ -96,7 +97,21 @@ pub fn returned(mut reply: Reply, text: &str) -> Reply {
     reply
 }
 
-async fn show(http: &Http, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<()> {
+/// Where outcomes are sent from: the REST client, and the engine's outbox for posts that must
+/// arrive.
+struct To<'a> {
+    http: &'a Http,
+    engine: &'a Engine,
+}
+
+impl To<'_> {
+    /// Posts into a channel of session `s`; a post Discord fails is queued and retried.
+    async fn post(&self, s: &Session, channel: ChannelId, replies: Vec<super::card::Reply>) -> serenity::Result<()> {
+        post(self.http, self.engine, Some(&s.id), channel, replies).await
+    }
+}
+
+async fn show(to: &To<'_>, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<()> {
     let s = a.session();
     let public = for_audience(&a.effects, Audience::Channel);
     let private = for_audience(&a.effects, Audience::Actor);
@@ -110,48 +125,43 @@ async fn show(http: &Http, origin: &Origin<'_>, a: &Applied) -> anyhow::Result<(
             replies.extend(mine());
             say_all(*ctx, replies).await
         }
-        Origin::Component(ci, ack) => component(http, ci, ack, a, &public, &private).await,
+        Origin::Component(ci, ack) => component(to, ci, ack, a, &public, &private).await,
         Origin::Modal(ack, text) => {
             let mut replies = render(s, &a.pack, &public, Some(text));
             replies.extend(mine());
-            Ok(ack.reply(replies).await?)
+            answer(to, ack, a, replies).await
         }
         Origin::Message(msg) => {
-            // A reaction says "added to your draft" without another message in the thread.
+            // A typed part costs no call: Submit confirms how many messages it took (README).
             if public.iter().all(|e| matches!(e, Effect::DraftSaved { .. })) {
-                if let Err(e) = msg.react(http, serenity::ReactionType::Unicode(SAVED.into())).await {
-                    tracing::debug!(error = %e, "could not react to a draft message");
-                }
                 return Ok(());
             }
-            Ok(post(http, msg.channel_id, render(s, &a.pack, &public, None)).await?)
+            Ok(to.post(s, msg.channel_id, render(s, &a.pack, &public, None)).await?)
         }
         Origin::Background => {
             if let Some(c) = a.stored.channel {
-                post(http, ChannelId::new(c), render(s, &a.pack, &public, None)).await?;
+                to.post(s, ChannelId::new(c), render(s, &a.pack, &public, None)).await?;
             }
             // No user acted (the clock): what is private to the actor is the candidate's.
             if !private.is_empty() {
-                dm_candidate(http, s, render(s, &a.pack, &private, None)).await?;
+                dm_candidate(to, s, render(s, &a.pack, &private, None)).await?;
             }
             Ok(())
         }
     }
 }
 
-const SAVED: &str = "📝";
-
 /// A click: some update the message clicked in place (the checklist, the lobby, a reviewer's
 /// private rubric); the rest answer with the effects, private ones ephemeral.
 async fn component(
-    http: &Http,
+    to: &To<'_>,
     ci: &ComponentInteraction,
     ack: &Ack,
     a: &Applied,
     public: &[Effect],
     private: &[Effect],
 ) -> anyhow::Result<()> {
-    let s = a.session();
+    let (http, s) = (to.http, a.session());
     match ComponentId::parse(&ci.data.custom_id) {
         Some(ComponentId::Rubric {
             action: RubricAction::Ticks,
@@ -186,7 +196,7 @@ async fn component(
                 .filter(|e| !matches!(e, Effect::ReviewerJoined { .. } | Effect::ReviewerLeft { .. }))
                 .cloned()
                 .collect();
-            post(http, ci.channel_id, render(s, &a.pack, &rest, None)).await?;
+            to.post(s, ci.channel_id, render(s, &a.pack, &rest, None)).await?;
         }
         Some(ComponentId::Peer {
             action: PeerAction::Ticks | PeerAction::Rate(_),
@@ -205,7 +215,7 @@ async fn component(
             })
             .await?;
             update_progress(http, ci.channel_id, message, s, &a.effects).await;
-            post(http, ci.channel_id, render(s, &a.pack, public, None)).await?;
+            to.post(s, ci.channel_id, render(s, &a.pack, public, None)).await?;
         }
         id => {
             if let Some(ComponentId::Peer {
@@ -216,10 +226,29 @@ async fn component(
             }
             let mut replies = render(s, &a.pack, public, None);
             replies.extend(render(s, &a.pack, private, None).into_iter().map(Reply::ephemeral));
-            ack.reply(replies).await?;
+            answer(to, ack, a, replies).await?;
         }
     }
     Ok(())
+}
+
+/// Answers an interaction. If Discord fails the answer, what was public (the next question, an
+/// aggregate) goes to the session's channel through the outbox, so the candidate can go on; what
+/// was private is not posted anywhere else (`/interview status` shows the question again).
+async fn answer(to: &To<'_>, ack: &Ack, a: &Applied, replies: Vec<Reply>) -> anyhow::Result<()> {
+    let public: Vec<Reply> = replies.iter().filter(|r| !r.ephemeral).cloned().collect();
+    match ack.reply(replies).await {
+        Ok(()) => Ok(()),
+        Err(e) if retryable(&e) && !public.is_empty() && a.stored.channel.is_some() => {
+            let channel = ChannelId::new(a.stored.channel.unwrap_or(1));
+            tracing::warn!(error = %e, "answering an interaction failed; its public part goes to the channel");
+            to.post(a.session(), channel, public).await?;
+            // The click is acknowledged without a message: what it showed is in the channel.
+            ack.acknowledge().await;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Rewrites the public "Score this answer" message: progress only, or closed.
@@ -261,7 +290,7 @@ async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Sess
 
 /// The candidate's direct messages: the final peer report (the thread says so if their DMs
 /// are closed) and, in an asynchronous review, a notice per new score.
-async fn to_candidate(http: &Http, a: &Applied) {
+async fn to_candidate(to: &To<'_>, a: &Applied) {
     let s = a.session();
     for e in for_audience(&a.effects, Audience::CandidateDm) {
         let replies = match &e {
@@ -271,26 +300,26 @@ async fn to_candidate(http: &Http, a: &Applied) {
             ))],
             _ => render(s, &a.pack, std::slice::from_ref(&e), None),
         };
-        if let Err(err) = dm_candidate(http, s, replies).await {
+        if let Err(err) = dm_candidate(to, s, replies).await {
             tracing::info!(error = %err, "could not DM the candidate");
             if let (Effect::Report(_), Some(ch)) = (&e, a.stored.channel) {
                 let note = format!(
                     "I couldn't send the report to {} by DM (their DMs are closed); it is above.",
                     mention(&s.candidate)
                 );
-                let _ = post(http, ChannelId::new(ch), vec![Reply::text(note)]).await;
+                let _ = to.post(s, ChannelId::new(ch), vec![Reply::text(note)]).await;
             }
         }
     }
 }
 
 /// Sends `replies` to the session's candidate by DM.
-async fn dm_candidate(http: &Http, s: &Session, replies: Vec<Reply>) -> serenity::Result<()> {
+async fn dm_candidate(to: &To<'_>, s: &Session, replies: Vec<Reply>) -> serenity::Result<()> {
     let Some(user) = s.candidate.discord_user().map(UserId::new) else {
         return Ok(());
     };
-    let dm = user.create_dm_channel(http).await?;
-    post(http, dm.id, replies).await
+    let dm = user.create_dm_channel(to.http).await?;
+    to.post(s, dm.id, replies).await
 }
 
 /// A reply to a typed message (the only way to answer one).

@@ -132,7 +132,7 @@ pub async fn on_component(
         .engine
         .apply_to(stored, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
+    deliver(&ctx.http, &data.engine, Origin::Component(ci, ack), outcome).await
 }
 
 /// Opens the answer form, pre-filled with the draft typed so far. A draft longer than the form
@@ -174,5 +174,5 @@ pub async fn on_modal(ctx: &serenity::Context, data: &Data, mi: &ModalInteractio
         .engine
         .apply_to(stored, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Modal(ack, &text), outcome).await
+    deliver(&ctx.http, &data.engine, Origin::Modal(ack, &text), outcome).await
 }

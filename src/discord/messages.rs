@@ -39,7 +39,7 @@ pub async fn on_message(ctx: &serenity::Context, data: &Data, msg: &Message) -> 
     };
     let key = format!("msg:{}", msg.id);
     let outcome = data.engine.apply(&stored.session.id, &me, &input, &key, now_millis()).await?;
-    deliver(&ctx.http, Origin::Message(msg), outcome).await
+    deliver(&ctx.http, &data.engine, Origin::Message(msg), outcome).await
 }
 
 /// An edit of a typed message: its part of the draft becomes the new text (quietly: nothing is

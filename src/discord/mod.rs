@@ -10,6 +10,7 @@ mod deliver;
 mod ids;
 mod interactions;
 mod messages;
+mod outbox;
 mod render;
 mod review;
 mod review_render;
@@ -31,7 +32,11 @@ use crate::store::Stored;
 use ack::Ack;
 
 pub use ids::ComponentId;
+pub use outbox::flush as flush_outbox;
 pub use sweeper::sweep_once;
+
+/// How often queued messages are retried when due (their backoff decides when they are).
+const OUTBOX_EVERY: Duration = Duration::from_secs(1);
 
 /// What every handler gets: the engine (store, packs, settings).
 pub struct Data {
@@ -103,7 +108,8 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
                     None => poise::builtins::register_globally(ctx, cmds).await?,
                 }
                 tracing::info!(guild = ?guild, "slash commands registered");
-                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, sweeper_stopped));
+                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, sweeper_stopped.clone()));
+                tokio::spawn(outbox::run(ctx.http.clone(), engine.clone(), OUTBOX_EVERY, sweeper_stopped));
                 Ok(Data {
                     engine,
                     invitations: Default::default(),

@@ -50,7 +50,12 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 footer: None,
                 colour: GREY,
             }),
-            Effect::Submitted { chars, over_time, .. } => {
+            Effect::Submitted {
+                chars,
+                messages,
+                over_time,
+                ..
+            } => {
                 let late = if *over_time { " (after the time limit)" } else { "" };
                 match echo {
                     Some(text) => Some(Card {
@@ -60,7 +65,13 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                         colour: GREY,
                     }),
                     None => {
-                        lines.push(format!("Answer saved ({chars} characters){late}."));
+                        // The one confirmation of typed parts: no call per message.
+                        let from = match messages {
+                            0 => String::new(),
+                            1 => "1 message, ".into(),
+                            n => format!("{n} messages, "),
+                        };
+                        lines.push(format!("Answer saved ({from}{chars} characters){late}."));
                         None
                     }
                 }

@@ -81,7 +81,7 @@ pub async fn on_component(
         .engine
         .apply_to(stored, &actor(ci.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Component(ci, ack), outcome).await
+    deliver(&ctx.http, &data.engine, Origin::Component(ci, ack), outcome).await
 }
 
 /// "Score this answer": the reviewer's private rubric, if they may score.
@@ -146,5 +146,5 @@ pub async fn on_note(ctx: &serenity::Context, data: &Data, mi: &ModalInteraction
         .engine
         .apply_if(session, &actor(mi.user.id), &input, &key, now_millis(), &guard)
         .await?;
-    deliver(&ctx.http, Origin::Modal(ack, &note), outcome).await
+    deliver(&ctx.http, &data.engine, Origin::Modal(ack, &note), outcome).await
 }

@@ -44,7 +44,7 @@ pub async fn sweep_once(http: &Http, engine: &Engine, now: Millis) -> anyhow::Re
     let n = moved.len();
     for applied in moved {
         let id = applied.session().id.clone();
-        if let Err(e) = deliver(http, Origin::Background, Outcome::Applied(applied)).await {
+        if let Err(e) = deliver(http, engine, Origin::Background, Outcome::Applied(applied)).await {
             tracing::warn!(error = %e, session = %id, "could not tell the candidate about a deadline");
         }
     }

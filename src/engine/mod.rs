@@ -5,6 +5,7 @@
 //! sessions live here too: one live interview per user per scope, sharing, pack uploads,
 //! history. The store is private: adapters call the engine.
 
+pub mod outbox;
 mod packs;
 
 use std::collections::HashMap;

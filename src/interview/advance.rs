@@ -31,7 +31,15 @@ pub(super) fn check_len(text: &str) -> Result<(), Rejection> {
     Ok(())
 }
 
-pub(super) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_clock: bool, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
+/// `messages`: how many typed messages made `text` (0 for a form).
+pub(super) fn submit(
+    s: &mut Session,
+    pack: &Pack,
+    (text, messages): (&str, usize),
+    now: Millis,
+    by_clock: bool,
+    fx: &mut Vec<Effect>,
+) -> Result<(), Rejection> {
     let text = &*crate::text::sanitize(text);
     check_len(text)?;
     let Stage::Asking { item, part, asked_at, .. } = s.stage else {
@@ -51,6 +59,7 @@ pub(super) fn submit(s: &mut Session, pack: &Pack, text: &str, now: Millis, by_c
         item,
         part,
         chars,
+        messages,
         over_time,
     });
     advance_part(s, pack, item, part, now, fx);

@@ -55,11 +55,11 @@ pub(crate) fn clock(s: &mut Session, pack: &Pack, now: Millis, fx: &mut Vec<Effe
             part,
             draft,
             asked_at,
-            ..
+            pieces,
         } if limit.is_some_and(|l| now >= asked_at + l) => {
             fx.push(Effect::TimeUp { item });
             if !crate::text::is_blank(&draft) {
-                return submit(s, pack, &draft, now, true, fx);
+                return submit(s, pack, (&draft, pieces.len()), now, true, fx);
             }
             if part == 0 {
                 s.items[item].skipped = true;

@@ -181,6 +181,8 @@ pub enum Effect {
         item: usize,
         part: usize,
         chars: usize,
+        /// How many typed messages made the answer (0: a form, or the clock sending a draft).
+        messages: usize,
         over_time: bool,
     },
     TimeUp {

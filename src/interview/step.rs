@@ -128,10 +128,10 @@ fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Reject
 fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
     match (input, s.stage.clone()) {
         (Input::Answer { text, message }, Stage::Asking { .. }) => append(s, text, *message, fx),
-        (Input::Submit, Stage::Asking { draft, .. }) => submit(s, pack, &draft, now, false, fx),
+        (Input::Submit, Stage::Asking { draft, pieces, .. }) => submit(s, pack, (&draft, pieces.len()), now, false, fx),
         (Input::SubmitForm { text }, Stage::Asking { .. }) => {
             check_len(text)?;
-            submit(s, pack, text, now, false, fx)
+            submit(s, pack, (text, 0), now, false, fx)
         }
         (Input::Hint, Stage::Asking { item, .. }) => hint(s, pack, item, fx),
         (Input::Skip, Stage::Asking { item, part, .. }) => {

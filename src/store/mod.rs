@@ -4,6 +4,7 @@
 
 mod codec;
 mod forget;
+mod outbox;
 mod packs;
 mod sessions;
 
@@ -15,6 +16,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use forget::Forgotten;
+pub use outbox::Queued;
 pub use packs::{PackUpload, ServerPackRow};
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 

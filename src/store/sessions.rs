@@ -393,6 +393,8 @@ pub(super) async fn delete_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, i
                 .await?;
             *count += done.rows_affected();
         }
+        // Messages still waiting to be sent about the session go with it.
+        sqlx::query("DELETE FROM outbox WHERE session_id = $1").bind(id).execute(&mut **tx).await?;
         out.sessions += sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(&mut **tx)

@@ -13,8 +13,8 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::fake_discord::payloads::{button_click, message_create};
-use super::fake_discord::{FakeDiscord, FakeUser, Origin, Place, RecordedRequest};
+use super::fake_discord::payloads::{button_click, message_create, slash_command};
+use super::fake_discord::{opt, FakeDiscord, FakeUser, Origin, Place, RecordedRequest};
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -174,17 +174,37 @@ pub async fn after_defer(fake: &FakeDiscord, ix: &Value) -> Value {
     r.body
 }
 
-pub async fn type_answer(fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &str) {
+/// Types one part of an answer and waits until the bot has stored it. A typed part costs no
+/// Discord call (Submit confirms the parts), so the wait is on the bot's own event log.
+pub async fn type_answer(bot: &Bot, fake: &FakeDiscord, place: &Place, user: &FakeUser, text: &str) {
     let msg = message_create(place, user, text);
     let id = msg["id"].as_str().unwrap().to_string();
     fake.push_message(msg);
-    fake.wait_for_request(
-        |r| r.method == "PUT" && r.path.contains(&format!("/messages/{id}/reactions/")),
-        WAIT,
-    )
-    .await;
+    stored(bot, &format!("msg:{id}")).await;
+}
+
+/// Waits until the bot has applied the input with idempotency key `key`.
+pub async fn stored(bot: &Bot, key: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !bot.engine.seen(key).await.expect("event log") {
+        assert!(tokio::time::Instant::now() < deadline, "the bot never stored input {key}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 pub async fn click(fake: &FakeDiscord, origin: &Origin, message: &Value, label: &str) -> Value {
     push(fake, button_click(origin, message, &custom_id(message, label)))
+}
+
+/// `/interview start` (python, one question) in the default channel; returns the thread it opened.
+pub async fn open_thread(fake: &FakeDiscord, user: &FakeUser) -> u64 {
+    let options = vec![opt::subcommand(
+        "start",
+        vec![opt::string("areas", "python"), opt::integer("per_area", 1)],
+    )];
+    push(fake, slash_command(&fake.in_guild(user), "interview", options));
+    let created = fake
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{}/threads", fake.channel_id())), WAIT)
+        .await;
+    created.response["id"].as_str().unwrap().parse().unwrap()
 }

@@ -103,7 +103,7 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
         .engine
         .apply(&s.session.id, &actor(ctx.author().id), &input, &key, now_millis())
         .await?;
-    deliver(ctx.http(), Origin::Command(ctx), outcome).await
+    deliver(ctx.http(), &ctx.data().engine, Origin::Command(ctx), outcome).await
 }
 
 /// Your recent interviews here, with their scores.

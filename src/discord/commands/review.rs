@@ -241,7 +241,7 @@ pub async fn remove(ctx: Context<'_>, #[description = "The reviewer to remove"] 
     let outcome = engine
         .apply(&stored.session.id, &actor(ctx.author().id), &input, &key, now_millis())
         .await?;
-    deliver(ctx.http(), Origin::Command(ctx), outcome).await
+    deliver(ctx.http(), &ctx.data().engine, Origin::Command(ctx), outcome).await
 }
 
 /// Share a finished interview of yours (from a server or your DMs) here for teammates to score.

@@ -220,7 +220,7 @@ pub(super) async fn start_session_with(
         Err(r) => return Ok(Err(rejection_text(&r))),
     };
     let id = applied.session().id.clone();
-    if let Err(e) = deliver(http, Origin::Background, Outcome::Applied(applied)).await {
+    if let Err(e) = deliver(http, engine, Origin::Background, Outcome::Applied(applied)).await {
         // The candidate never saw it: remove it, so it does not block their next start.
         engine.discard(&id).await?;
         let code = e.downcast_ref::<serenity::Error>().and_then(discord_code);
@@ -242,6 +242,6 @@ async fn begin_here(ctx: Context<'_>, req: Request) -> Result<(), Error> {
     let new = req.session(Scope::Dm, Mode::Dm, me, ctx.channel_id(), None);
     match ctx.data().engine.start(new, now_millis()).await? {
         Err(r) => say(ctx, Reply::text(rejection_text(&r))).await,
-        Ok(applied) => deliver(ctx.http(), Origin::Command(ctx), Outcome::Applied(applied)).await,
+        Ok(applied) => deliver(ctx.http(), &ctx.data().engine, Origin::Command(ctx), Outcome::Applied(applied)).await,
     }
 }

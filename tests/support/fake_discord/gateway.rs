@@ -56,6 +56,11 @@ pub struct GatewayState {
     pub heartbeats: usize,
     /// Every frame received from clients, tokens redacted.
     pub received: Vec<Value>,
+    /// On RESUME, also replay this many dispatches the client already had (delivery is at
+    /// least once: a bot must not apply a replayed event twice).
+    pub replay_seen: usize,
+    /// How many already-seen dispatches RESUMEs replayed.
+    pub replayed: usize,
 }
 
 impl GatewayState {
@@ -226,12 +231,15 @@ fn resume(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
         return gw.send(conn, Out::Text(json!({"op": 9, "d": false}).to_string()));
     };
     gw.sessions[index].conn = Some(conn);
-    let missed: Vec<String> = gw.sessions[index]
-        .log
+    let seen = gw.sessions[index].log.iter().filter(|(s, _)| *s <= seq).count();
+    let from = seen.saturating_sub(gw.replay_seen);
+    let control = |f: &String| f.contains(r#""t":"READY""#) || f.contains(r#""t":"RESUMED""#);
+    let missed: Vec<String> = gw.sessions[index].log[from..]
         .iter()
-        .filter(|(s, _)| *s > seq)
+        .filter(|(s, f)| *s > seq || !control(f))
         .map(|(_, f)| f.clone())
         .collect();
+    gw.replayed += gw.sessions[index].log[from..].iter().filter(|(s, f)| *s <= seq && !control(f)).count();
     for frame in missed {
         gw.send(conn, Out::Text(frame));
     }

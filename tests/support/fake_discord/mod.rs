@@ -3,6 +3,7 @@
 //! The bot reaches it through `DISCORD_API_BASE` (serenity's `proxy`, with its rate limiter off);
 //! serenity finds the gateway through `GET /api/v10/gateway`, so a broken fake shows as a hang.
 
+mod faults;
 mod gateway;
 mod guild;
 mod inspect;
@@ -23,6 +24,8 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 // Re-exports for the test files; each uses a different subset.
+#[allow(unused_imports)]
+pub use faults::{Fault, FaultKind};
 #[allow(unused_imports)]
 pub use guild::{guild_create_json, ready_json, shard_of, GuildSpec};
 #[allow(unused_imports)]
@@ -260,6 +263,26 @@ impl FakeDiscord {
             .lock()
             .gateway
             .broadcast(&Out::Close(code, "closed by the test".to_owned()));
+    }
+
+    /// Injects a REST fault (from outside the bot); faults apply in the order added.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push(fault);
+    }
+
+    /// Removes every injected fault not yet used up.
+    pub fn heal(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// From now on a RESUME also replays the last `n` dispatches the client had already seen.
+    pub fn replay_on_resume(&self, n: usize) {
+        self.shared.lock().gateway.replay_seen = n;
+    }
+
+    /// How many already-seen dispatches RESUMEs have replayed so far.
+    pub fn replayed_count(&self) -> usize {
+        self.shared.lock().gateway.replayed
     }
 
     /// Sends op 9 INVALID SESSION on every connection.

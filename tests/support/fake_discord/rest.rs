@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::faults::{self, FaultKind};
 use super::gateway;
 use super::routes::{self, Reply};
 use super::state::{RecordedFile, RecordedRequest, Shared, Violation, CONTRACT_CODES};
@@ -47,6 +48,21 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
     };
     let api_path = full_path.strip_prefix("/api/v10").map(str::to_owned);
     let path = api_path.clone().unwrap_or_else(|| full_path.clone());
+    let fault = faults::take(&mut shared.lock().faults, &method, &path);
+    let mut lost = None;
+    match fault {
+        Some(FaultKind::Slow(d)) => tokio::time::sleep(d).await,
+        Some(FaultKind::LostResponse(s)) => lost = Some(s),
+        Some(FaultKind::Status(s)) => {
+            record(&shared, RecordedRequest::refused(method, path, query, body, files, s));
+            return faults::server_error(s);
+        }
+        Some(FaultKind::RateLimited { retry_after, global }) => {
+            record(&shared, RecordedRequest::refused(method, path, query, body, files, 429));
+            return faults::rate_limited(retry_after, global);
+        }
+        None => {}
+    }
     let (status, response) = {
         let mut st = shared.lock();
         let reply: Reply = match &api_path {
@@ -82,11 +98,20 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
         reply
     };
     shared.changed.notify_waiters();
+    if let Some(s) = lost {
+        return faults::server_error(s);
+    }
     if status == 204 {
         return StatusCode::NO_CONTENT.into_response();
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Json(response)).into_response()
+}
+
+/// Records a request the fake refused before routing it (an injected fault).
+fn record(shared: &Shared, r: RecordedRequest) {
+    shared.lock().requests.push(r);
+    shared.changed.notify_waiters();
 }
 
 fn header_text(request: &Request, name: header::HeaderName) -> String {

@@ -222,7 +222,24 @@ fn channel_message(sh: &Shared, st: &mut State, channel_id: u64, body: &Value, f
     if is_empty_message(body, files.len()) {
         return empty_message();
     }
-    ok(new_message(sh, st, channel_id, body, files, 0))
+    // enforce_nonce: a second message with the same nonce from the same author (within a few
+    // minutes, on Discord) is not created again; the first one is returned.
+    let nonce = body.get("nonce").filter(|n| !n.is_null());
+    if let (Some(n), true) = (nonce, body["enforce_nonce"] == true) {
+        let same = |m: &&Value| id_of(m.get("channel_id")) == Some(channel_id) && m.get("nonce") == Some(n);
+        if let Some(first) = st.messages.values().find(same) {
+            return ok(first.clone());
+        }
+    }
+    let mut msg = new_message(sh, st, channel_id, body, files, 0);
+    if let Some(n) = nonce {
+        msg["nonce"] = n.clone();
+        let id = id_of(msg.get("id")).unwrap_or_default();
+        if let Some(stored) = st.messages.get_mut(&id) {
+            stored["nonce"] = n.clone();
+        }
+    }
+    ok(msg)
 }
 
 pub(super) fn edit_stored(st: &mut State, id: u64, body: &Value, files: &[RecordedFile]) -> Option<Value> {

@@ -79,6 +79,19 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
+    /// A request answered with `status` and not routed (an injected fault).
+    pub fn refused(method: String, path: String, query: Option<String>, body: Value, files: Vec<RecordedFile>, status: u16) -> Self {
+        RecordedRequest {
+            method,
+            path,
+            query,
+            body,
+            files,
+            status,
+            response: Value::Null,
+        }
+    }
+
     /// True for this method and a path starting with `path_prefix`.
     pub fn is(&self, method: &str, path_prefix: &str) -> bool {
         self.method.eq_ignore_ascii_case(method) && self.path.starts_with(path_prefix)
@@ -185,6 +198,8 @@ pub struct State {
     pub late_acks: Vec<LateAck>,
     /// Set by tests that provoke refusals on purpose: waits and teardown stay quiet.
     pub refusals_expected: bool,
+    /// Injected REST faults, first match wins (see `faults`).
+    pub faults: Vec<super::faults::Fault>,
 }
 
 impl State {
