@@ -265,6 +265,13 @@ impl FakeDiscord {
             .broadcast(&Out::Close(code, "closed by the test".to_owned()));
     }
 
+    /// Every REST request from now on, as it is recorded (for a load generator).
+    pub fn tap(&self) -> tokio::sync::mpsc::UnboundedReceiver<RecordedRequest> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.shared.lock().tap = Some(tx);
+        rx
+    }
+
     /// Injects a REST fault (from outside the bot); faults apply in the order added.
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push(fault);

@@ -27,6 +27,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> Response {
+    let arrived = std::time::Instant::now();
     let method = request.method().as_str().to_owned();
     let full_path = request.uri().path().to_owned();
     if let Some(rest) = full_path.strip_prefix("/cdn/attachments/") {
@@ -86,7 +87,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
                 response: reply.1.clone(),
             });
         }
-        st.requests.push(RecordedRequest {
+        st.record(RecordedRequest {
             method,
             path,
             query,
@@ -94,6 +95,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             files,
             status: reply.0,
             response: reply.1.clone(),
+            at: arrived,
         });
         reply
     };
@@ -110,7 +112,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
 
 /// Records a request the fake refused before routing it (an injected fault).
 fn record(shared: &Shared, r: RecordedRequest) {
-    shared.lock().requests.push(r);
+    shared.lock().record(r);
     shared.changed.notify_waiters();
 }
 

@@ -76,6 +76,8 @@ pub struct RecordedRequest {
     pub status: u16,
     /// The JSON answer (`Null` for 204).
     pub response: Value,
+    /// When the request arrived.
+    pub at: Instant,
 }
 
 impl RecordedRequest {
@@ -89,6 +91,7 @@ impl RecordedRequest {
             files,
             status,
             response: Value::Null,
+            at: Instant::now(),
         }
     }
 
@@ -200,6 +203,18 @@ pub struct State {
     pub refusals_expected: bool,
     /// Injected REST faults, first match wins (see `faults`).
     pub faults: Vec<super::faults::Fault>,
+    /// Where every recorded request is also sent (a load generator's router), if anywhere.
+    pub tap: Option<tokio::sync::mpsc::UnboundedSender<RecordedRequest>>,
+}
+
+impl State {
+    /// Records a request (and hands it to the tap).
+    pub fn record(&mut self, r: RecordedRequest) {
+        if let Some(tap) = &self.tap {
+            let _ = tap.send(r.clone());
+        }
+        self.requests.push(r);
+    }
 }
 
 impl State {
