@@ -30,7 +30,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use support::bot::{components, custom_id, text_of, Bot};
 use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
-use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin, RecordedRequest};
+use support::fake_discord::{message_json, opt, snowflake, FakeDiscord, FakeUser, Origin, RecordedRequest};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
 const AREAS: [&str; 8] = ["python", "web", "databases", "concurrency", "architecture", "problem-solving", "mlops", "leadership"];
@@ -308,7 +308,7 @@ impl Report {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let answered = self.tally.answered.max(1) as f64;
         println!(
-            "{name}: {} answered questions in {:.2} s = {:.1}/s; {} interactions = {:.1}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; REST per answered question {:.2} interaction responses + {:.2} rate-limited; {} Submit retries; {} late acknowledgements; {} errors; resident {:.1} MiB",
+            "{name}: {} answered questions in {:.2} s = {:.1}/s; {} interactions = {:.1}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; REST per answered question {:.2} interaction responses + {:.2} rate-limited ({:.2} interaction responses per interaction); {} Submit retries; {} late acknowledgements; {} errors; resident {:.1} MiB",
             self.tally.answered,
             self.elapsed.as_secs_f64(),
             self.per_sec(self.tally.answered),
@@ -319,6 +319,7 @@ impl Report {
             ms(l.last().copied().unwrap_or_default()),
             self.interaction_calls as f64 / answered,
             self.limited_calls as f64 / answered,
+            self.interaction_calls as f64 / self.tally.interactions.max(1) as f64,
             self.tally.retries,
             self.late_acks,
             self.tally.errors.len(),
@@ -426,7 +427,7 @@ async fn run_bare(n: usize, clicks: usize) -> Report {
             };
             tokio::spawn(async move {
                 let origin = c.fake.in_guild(&c.user);
-                let msg = serde_json::json!({"id": "1", "channel_id": c.fake.channel_id().to_string()});
+                let msg = message_json(snowflake(), c.fake.channel_id(), &c.fake.bot_user().json(), "click me");
                 for _ in 0..clicks {
                     if let Err(e) = c.interact(button_click(&origin, &msg, "bench")).await {
                         c.tally.errors.push(e.to_string());
