@@ -5,6 +5,7 @@
 mod codec;
 mod forget;
 mod packs;
+mod progress;
 mod sessions;
 
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use forget::Forgotten;
 pub use packs::{PackUpload, ServerPackRow};
+pub use progress::ReminderRow;
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.
