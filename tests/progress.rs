@@ -135,6 +135,24 @@ fn applied(o: Outcome) -> Session {
 
 const TERMINAL: (Scope, Mode) = (Scope::Terminal, Mode::Terminal);
 
+/// Three plan seeds whose first question (one per area of `areas`) is `question`.
+fn seeds_asking(question: &str, areas: &[&str]) -> Vec<u64> {
+    let bank = bank();
+    let pack = bank.packs().iter().find(|p| p.role.id == "senior-python-developer").unwrap().clone();
+    (0..10_000u64)
+        .filter(|&seed| {
+            let opts = PlanOptions {
+                areas: areas.iter().map(|a| a.to_string()).collect(),
+                per_area: 1,
+                follow_ups: 0,
+                seed,
+            };
+            panelist::interview::plan::select(&pack, &opts).unwrap().items[0].question == question
+        })
+        .take(3)
+        .collect()
+}
+
 async fn stored_coverage(store: &Store, session: &str, item: i64) -> f64 {
     sqlx::query("SELECT coverage FROM answers WHERE session_id = $1 AND item = $2 AND part = 0")
         .bind(session)
@@ -151,10 +169,12 @@ async fn history_numbers_are_the_stored_scores(db: Db) {
     let other = ActorId::local("ben");
     let strong = "A shallow copy shares the nested objects with the original; copy.deepcopy copies them recursively, so mutating a nested list in a deep copy leaves the original alone.";
     let ratings = [(4, 2), (3, 3), (1, 2)];
+    let seeds = seeds_asking("py-shallow-deep-copy", &["python", "concurrency"]);
     let mut ids = Vec::new();
     for (n, &(a, b)) in ratings.iter().enumerate() {
         let turns = [Turn { answer: strong, rating: a }, Turn { answer: WEAK, rating: b }];
-        let s = interview(&e, &me, TERMINAL, &["python", "concurrency"], n as u64, T0 + n as Millis * DAY_MS, &turns).await;
+        let s = interview(&e, &me, TERMINAL, &["python", "concurrency"], seeds[n], T0 + n as Millis * DAY_MS, &turns).await;
+        assert_eq!(s.plan.items[0].question, "py-shallow-deep-copy");
         ids.push(s.id);
     }
     interview(&e, &other, TERMINAL, &["python"], 9, T0, &[Turn { answer: WEAK, rating: 1 }]).await;
