@@ -138,7 +138,9 @@ pub fn main() -> ExitCode {
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
         Command::Forget(args) => runtime().and_then(|rt| rt.block_on(forget(args))),
         Command::History(args) => runtime().and_then(|rt| {
-            rt.block_on(with_engine(|e| async move { practice::progress::history(&e, &args.user, args.page as usize).await }))
+            rt.block_on(with_engine(|e| async move {
+                practice::progress::history(&e, &args.user, args.page as usize).await
+            }))
         }),
         Command::Stats(args) => runtime().and_then(|rt| {
             rt.block_on(with_engine(|e| async move {

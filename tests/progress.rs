@@ -41,7 +41,9 @@ async fn postgres() -> Db {
         .await
         .unwrap_or_else(|e| panic!("these tests need PostgreSQL at {admin} ({e}); .ci/run starts it, or set PANELIST_TEST_POSTGRES"));
     let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create a test database");
+    pool.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create a test database");
     pool.close().await;
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
     Db {
@@ -119,7 +121,11 @@ async fn interview(e: &Engine, who: &ActorId, place: (Scope, Mode), areas: &[&st
             Input::Rate { rating: t.rating },
         ] {
             now += 1000;
-            s = applied(e.apply(&s.id, who, &input, &format!("k:{}", uuid::Uuid::new_v4()), now).await.unwrap());
+            s = applied(
+                e.apply(&s.id, who, &input, &format!("k:{}", uuid::Uuid::new_v4()), now)
+                    .await
+                    .unwrap(),
+            );
         }
     }
     assert!(matches!(s.stage, Stage::Finished { .. }), "{:?}", s.stage);
@@ -138,7 +144,12 @@ const TERMINAL: (Scope, Mode) = (Scope::Terminal, Mode::Terminal);
 /// Three plan seeds whose first question (one per area of `areas`) is `question`.
 fn seeds_asking(question: &str, areas: &[&str]) -> Vec<u64> {
     let bank = bank();
-    let pack = bank.packs().iter().find(|p| p.role.id == "senior-python-developer").unwrap().clone();
+    let pack = bank
+        .packs()
+        .iter()
+        .find(|p| p.role.id == "senior-python-developer")
+        .unwrap()
+        .clone();
     (0..10_000u64)
         .filter(|&seed| {
             let opts = PlanOptions {
@@ -173,7 +184,16 @@ async fn history_numbers_are_the_stored_scores(db: Db) {
     let mut ids = Vec::new();
     for (n, &(a, b)) in ratings.iter().enumerate() {
         let turns = [Turn { answer: strong, rating: a }, Turn { answer: WEAK, rating: b }];
-        let s = interview(&e, &me, TERMINAL, &["python", "concurrency"], seeds[n], T0 + n as Millis * DAY_MS, &turns).await;
+        let s = interview(
+            &e,
+            &me,
+            TERMINAL,
+            &["python", "concurrency"],
+            seeds[n],
+            T0 + n as Millis * DAY_MS,
+            &turns,
+        )
+        .await;
         assert_eq!(s.plan.items[0].question, "py-shallow-deep-copy");
         ids.push(s.id);
     }
@@ -216,7 +236,16 @@ async fn due_dates_persist_and_grow_with_good_answers(db: Db) {
     let url = db.url.clone();
     let (e, _) = open(&db).await;
     let me = ActorId::local("ana");
-    let s = interview(&e, &me, TERMINAL, &["python", "concurrency"], 3, T0, &[Turn { answer: WEAK, rating: 4 }, Turn { answer: WEAK, rating: 1 }]).await;
+    let s = interview(
+        &e,
+        &me,
+        TERMINAL,
+        &["python", "concurrency"],
+        3,
+        T0,
+        &[Turn { answer: WEAK, rating: 4 }, Turn { answer: WEAK, rating: 1 }],
+    )
+    .await;
     let cards = e.refresh_cards(&me, T0 + DAY_MS / 2).await.unwrap();
     assert_eq!(cards.len(), 2);
     let good = cards.iter().find(|c| c.question == s.plan.items[0].question).unwrap().clone();
@@ -234,12 +263,26 @@ async fn due_dates_persist_and_grow_with_good_answers(db: Db) {
     assert_eq!(reopened.due_count(&me, good.due).await.unwrap(), 2);
 
     // Answering the due question well again: it comes back later than the first time.
-    let again = interview(&reopened, &me, TERMINAL, &["python", "concurrency"], 3, weak.due + 1, &[Turn { answer: WEAK, rating: 4 }, Turn { answer: WEAK, rating: 4 }]).await;
+    let again = interview(
+        &reopened,
+        &me,
+        TERMINAL,
+        &["python", "concurrency"],
+        3,
+        weak.due + 1,
+        &[Turn { answer: WEAK, rating: 4 }, Turn { answer: WEAK, rating: 4 }],
+    )
+    .await;
     assert_eq!(again.plan.items[1].question, weak.question, "same seed, same questions");
     let after = reopened.refresh_cards(&me, weak.due + DAY_MS).await.unwrap();
     let card = after.iter().find(|c| c.question == weak.question).unwrap();
     assert_eq!(card.reps, 2);
-    assert!(card.interval_days() > weak.interval_days(), "{} vs {}", card.interval_days(), weak.interval_days());
+    assert!(
+        card.interval_days() > weak.interval_days(),
+        "{} vs {}",
+        card.interval_days(),
+        weak.interval_days()
+    );
     reopened.close().await;
 }
 
@@ -266,15 +309,33 @@ async fn a_drill_asks_the_due_questions_of_that_user_only(db: Db) {
     let plan: Vec<&str> = started.session().plan.items.iter().map(|i| i.question.as_str()).collect();
     assert_eq!(plan.len(), 3);
     assert_eq!(plan[0], due_q.as_str(), "the due question first");
-    assert!(!plan.contains(&theirs.plan.items[0].question.as_str()), "never someone else's: {plan:?}");
-    assert!(started.session().plan.items.iter().all(|i| i.follow_ups.is_empty()), "main answers only");
+    assert!(
+        !plan.contains(&theirs.plan.items[0].question.as_str()),
+        "never someone else's: {plan:?}"
+    );
+    assert!(
+        started.session().plan.items.iter().all(|i| i.follow_ups.is_empty()),
+        "main answers only"
+    );
     // A second drill while this one is live is refused like any second interview.
-    assert!(matches!(e.start_drill(drill(&ana, "d2"), later).await.unwrap(), Err(NoDrill::Refused(_))));
+    assert!(matches!(
+        e.start_drill(drill(&ana, "d2"), later).await.unwrap(),
+        Err(NoDrill::Refused(_))
+    ));
 
     // Answering the drill's first question is a review of it.
     let mut s = started.stored.session.clone();
-    for input in [Input::answer(WEAK), Input::Submit, Input::Checklist { ticks: vec![] }, Input::Rate { rating: 4 }] {
-        s = applied(e.apply(&s.id, &ana, &input, &format!("k:{}", uuid::Uuid::new_v4()), later + 1000).await.unwrap());
+    for input in [
+        Input::answer(WEAK),
+        Input::Submit,
+        Input::Checklist { ticks: vec![] },
+        Input::Rate { rating: 4 },
+    ] {
+        s = applied(
+            e.apply(&s.id, &ana, &input, &format!("k:{}", uuid::Uuid::new_v4()), later + 1000)
+                .await
+                .unwrap(),
+        );
     }
     let cards = e.refresh_cards(&ana, later + 2000).await.unwrap();
     assert_eq!(cards.iter().find(|c| &c.question == due_q).unwrap().reps, 2);
@@ -298,7 +359,16 @@ async fn a_reminder_fires_once_for_the_user_who_asked_at_their_local_time(db: Db
     let (said, first) = e.set_reminder(&ana, "09:00", "Europe/Berlin", None, set_at).await.unwrap().unwrap();
     assert_eq!(said, "09:00 Europe/Berlin (daily)");
     assert_eq!(first, utc(2026, 12, 1, 8, 0), "09:00 in Berlin is 08:00 UTC in winter");
-    interview(&e, &ana, (Scope::Dm, Mode::Dm), &["python"], 1, set_at - 5 * DAY_MS, &[Turn { answer: WEAK, rating: 1 }]).await;
+    interview(
+        &e,
+        &ana,
+        (Scope::Dm, Mode::Dm),
+        &["python"],
+        1,
+        set_at - 5 * DAY_MS,
+        &[Turn { answer: WEAK, rating: 1 }],
+    )
+    .await;
 
     assert_eq!(e.due_reminders(first - 60_000).await.unwrap(), vec![], "not a minute early");
     // Two processes look at the same moment: the reminder is claimed and sent once.
@@ -346,7 +416,10 @@ fn the_chart_is_a_png_of_the_expected_size_that_matches_the_reference() {
     let (w, h, pixels) = decode(&bytes);
     assert_eq!((w, h), (WIDTH, HEIGHT));
     let count = |rgb: [u8; 3]| pixels.chunks(3).filter(|p| *p == rgb).count();
-    assert!(count(chart::SELF) > 100 && count(chart::PEERS) > 100 && count(chart::COVERAGE) > 100, "all three series are drawn");
+    assert!(
+        count(chart::SELF) > 100 && count(chart::PEERS) > 100 && count(chart::COVERAGE) > 100,
+        "all three series are drawn"
+    );
 
     let reference = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress-chart.png"));
     if std::env::var_os("PANELIST_UPDATE_REFERENCE").is_some() {
@@ -379,17 +452,56 @@ async fn transcripts_are_found_by_id_prefix_and_only_where_they_may_be_shown() {
     let db = sqlite().await;
     let (e, _) = open(&db).await;
     let me = ActorId::discord(77);
-    let in_dm = interview(&e, &me, (Scope::Dm, Mode::Dm), &["python"], 1, T0, &[Turn { answer: "My DM answer about copies.", rating: 2 }]).await;
-    let in_server = interview(&e, &me, (Scope::Server(5), Mode::Channel), &["python"], 2, T0 + 1000, &[Turn { answer: "My server answer.", rating: 3 }]).await;
+    let in_dm = interview(
+        &e,
+        &me,
+        (Scope::Dm, Mode::Dm),
+        &["python"],
+        1,
+        T0,
+        &[Turn {
+            answer: "My DM answer about copies.",
+            rating: 2,
+        }],
+    )
+    .await;
+    let in_server = interview(
+        &e,
+        &me,
+        (Scope::Server(5), Mode::Channel),
+        &["python"],
+        2,
+        T0 + 1000,
+        &[Turn {
+            answer: "My server answer.",
+            rating: 3,
+        }],
+    )
+    .await;
     let newest_dm = e.transcript_of(&me, Scope::Dm, None).await.unwrap().unwrap();
     assert_eq!(newest_dm.session, in_server.id, "DMs show every session; the newest by default");
     let by_prefix = e.transcript_of(&me, Scope::Dm, Some(&in_dm.id[..6])).await.unwrap().unwrap();
-    assert!(by_prefix.markdown.contains("> My DM answer about copies."), "{}", by_prefix.markdown);
+    assert!(
+        by_prefix.markdown.contains("> My DM answer about copies."),
+        "{}",
+        by_prefix.markdown
+    );
     assert!(by_prefix.markdown.contains("Self-score: 2/4"));
     let refused = e.transcript_of(&me, Scope::Server(5), Some(&in_dm.id[..6])).await.unwrap();
-    assert!(refused.unwrap_err().contains("No session of yours here"), "a DM session is never shown in a server");
-    assert!(e.transcript_of(&me, Scope::Server(6), None).await.unwrap().is_err(), "nor another server's");
-    assert!(e.transcript_of(&me, Scope::Dm, Some("ab")).await.unwrap().unwrap_err().contains("at least the first 4"));
+    assert!(
+        refused.unwrap_err().contains("No session of yours here"),
+        "a DM session is never shown in a server"
+    );
+    assert!(
+        e.transcript_of(&me, Scope::Server(6), None).await.unwrap().is_err(),
+        "nor another server's"
+    );
+    assert!(e
+        .transcript_of(&me, Scope::Dm, Some("ab"))
+        .await
+        .unwrap()
+        .unwrap_err()
+        .contains("at least the first 4"));
     e.close().await;
 }
 
@@ -403,6 +515,85 @@ fn dm_sessions_are_visible_only_in_dms() {
     assert!(visible(Scope::Server(1), Scope::Server(1)));
     assert!(!visible(Scope::Terminal, Scope::Dm));
     assert!(visible(Scope::Terminal, Scope::Terminal));
+}
+
+/// The built binary on a fresh database, with stdin piped.
+fn panelist(dir: &Path, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .current_dir(dir)
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("p.db").display()))
+        .env("PANELIST_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
+        .env_remove("RUST_LOG")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_terminal_shows_history_stats_and_transcripts_and_runs_a_drill() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let practice = [
+        "practice",
+        "--areas",
+        "python",
+        "--per-area",
+        "1",
+        "--follow-ups",
+        "0",
+        "--seed",
+        "3",
+        "--user",
+        "pat",
+    ];
+    let done = panelist(d, &practice, b"I am not sure, I would look it up.\n/submit\n1\n1\n");
+    assert!(done.status.success() && stdout(&done).contains("saved"), "{}", stdout(&done));
+
+    let history = panelist(d, &["history", "--user", "pat"], b"");
+    let text = stdout(&history);
+    assert!(history.status.success(), "{text}");
+    assert!(
+        text.contains("page 1 of 1, 1 in all") && text.contains("terminal  finished  1/1 answered"),
+        "{text}"
+    );
+    assert!(text.contains("self 1.0"), "{text}");
+    assert!(stdout(&panelist(d, &["history", "--user", "nobody"], b"")).contains("No interviews yet"));
+
+    let png = d.join("chart.png");
+    let stats = panelist(d, &["stats", "--user", "pat", "--out", png.to_str().unwrap()], b"");
+    let text = stdout(&stats);
+    assert!(text.contains("1 answer to 1 different question in 1 session."), "{text}");
+    let (w, h, _) = decode(&std::fs::read(&png).unwrap());
+    assert_eq!((w, h), (panelist::progress::chart::WIDTH, panelist::progress::chart::HEIGHT));
+
+    let md = stdout(&panelist(d, &["transcript", "--user", "pat"], b""));
+    assert!(
+        md.contains("> I am not sure, I would look it up.") && md.contains("Self-score: 1/4"),
+        "{md}"
+    );
+    let short = panelist(d, &["transcript", "ab", "--user", "pat"], b"");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least the first 4"));
+
+    // Nothing is due yet, so the drill is new questions of the weakest (an unpractised) area.
+    let drill = panelist(d, &["practice", "--drill", "--user", "pat"], b"");
+    let text = stdout(&drill);
+    assert!(
+        drill.status.success() && text.contains("Drill: the questions due for review"),
+        "{text}"
+    );
+    assert!(text.contains("Question 1 of 5"), "{text}");
 }
 
 mod discord {
@@ -420,10 +611,31 @@ mod discord {
         let mut server = Vec::new();
         let base = now_millis() - 10 * DAY_MS;
         for n in 0..6 {
-            let s = interview(&bot.engine, &me, (Scope::Server(fake.guild_id()), Mode::Channel), &["python"], n, base + n as Millis * 60_000, &[Turn { answer: WEAK, rating: 2 }]).await;
+            let s = interview(
+                &bot.engine,
+                &me,
+                (Scope::Server(fake.guild_id()), Mode::Channel),
+                &["python"],
+                n,
+                base + n as Millis * 60_000,
+                &[Turn { answer: WEAK, rating: 2 }],
+            )
+            .await;
             server.push(s.id);
         }
-        let dm = interview(&bot.engine, &me, (Scope::Dm, Mode::Dm), &["python"], 99, base + DAY_MS, &[Turn { answer: "A private DM answer.", rating: 1 }]).await;
+        let dm = interview(
+            &bot.engine,
+            &me,
+            (Scope::Dm, Mode::Dm),
+            &["python"],
+            99,
+            base + DAY_MS,
+            &[Turn {
+                answer: "A private DM answer.",
+                rating: 1,
+            }],
+        )
+        .await;
         (server, dm.id)
     }
 
@@ -439,7 +651,10 @@ mod discord {
         let user = FakeUser::fresh("hana");
         let (server, dm) = seeded(&bot, &fake, &user).await;
 
-        let ix = push(&fake, slash_command(&fake.in_guild(&user), "interview", vec![opt::subcommand("history", vec![])]));
+        let ix = push(
+            &fake,
+            slash_command(&fake.in_guild(&user), "interview", vec![opt::subcommand("history", vec![])]),
+        );
         let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
         let sent = fake
             .wait_for_request(|r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix), WAIT)
@@ -461,7 +676,11 @@ mod discord {
         let stranger = FakeUser::fresh("ivo");
         let poke = push(&fake, button_click(&fake.in_guild(&stranger), &message, &older));
         let refused = callback(&fake, &interaction_id(&poke)).await;
-        assert!(refused.body["data"]["content"].as_str().unwrap().contains("someone else's"), "{}", refused.body);
+        assert!(
+            refused.body["data"]["content"].as_str().unwrap().contains("someone else's"),
+            "{}",
+            refused.body
+        );
         let click = push(&fake, button_click(&fake.in_guild(&user), &message, &older));
         let turned = callback(&fake, &interaction_id(&click)).await;
         assert_eq!(turned.body["type"], 7, "the message itself turns to page two");
@@ -469,7 +688,10 @@ mod discord {
         assert!(text2.contains("page 2 of 2") && text2.contains(&short(&server[0])), "{text2}");
 
         // In DMs every session is listed, the DM one included.
-        let ix = push(&fake, slash_command(&fake.in_dm(&user), "interview", vec![opt::subcommand("history", vec![])]));
+        let ix = push(
+            &fake,
+            slash_command(&fake.in_dm(&user), "interview", vec![opt::subcommand("history", vec![])]),
+        );
         let in_dm = after_defer(&fake, &ix).await;
         let text = in_dm["content"].as_str().unwrap();
         assert!(text.contains("7 in all") && text.contains(&short(&dm)), "{text}");
@@ -486,14 +708,21 @@ mod discord {
 
         let ix = push(
             &fake,
-            slash_command(&fake.in_dm(&user), "interview", vec![opt::subcommand("transcript", vec![opt::string("session", &dm[..8])])]),
+            slash_command(
+                &fake.in_dm(&user),
+                "interview",
+                vec![opt::subcommand("transcript", vec![opt::string("session", &dm[..8])])],
+            ),
         );
         let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
         let upload = fake
             .wait_for_request(|r| r.path.starts_with(&prefix) && !r.files.is_empty(), WAIT)
             .await;
         let body: &Value = &upload.body;
-        assert!(body["content"].as_str().unwrap().contains(&dm), "payload_json carries the message: {body}");
+        assert!(
+            body["content"].as_str().unwrap().contains(&dm),
+            "payload_json carries the message: {body}"
+        );
         assert_eq!(upload.files.len(), 1);
         let file = &upload.files[0];
         assert_eq!(file.field, "files[0]");
@@ -505,7 +734,11 @@ mod discord {
         // The same DM session asked for in the server: refused, nothing attached.
         let ix = push(
             &fake,
-            slash_command(&fake.in_guild(&user), "interview", vec![opt::subcommand("transcript", vec![opt::string("session", &dm[..8])])]),
+            slash_command(
+                &fake.in_guild(&user),
+                "interview",
+                vec![opt::subcommand("transcript", vec![opt::string("session", &dm[..8])])],
+            ),
         );
         let said = after_defer(&fake, &ix).await;
         assert!(said["content"].as_str().unwrap().contains("No session of yours here"), "{said}");
@@ -519,9 +752,32 @@ mod discord {
         let bot = Bot::start(&fake, dir.path()).await;
         let (kim, lou) = (FakeUser::fresh("kim"), FakeUser::fresh("lou"));
         let past = now_millis() - 5 * DAY_MS;
-        let mine = interview(&bot.engine, &ActorId::discord(kim.id), (Scope::Dm, Mode::Dm), &["python"], 4, past, &[Turn { answer: WEAK, rating: 1 }]).await;
-        let theirs = interview(&bot.engine, &ActorId::discord(lou.id), (Scope::Dm, Mode::Dm), &["web"], 5, past, &[Turn { answer: WEAK, rating: 1 }]).await;
-        let pack = bot.engine.pack_in(Scope::Dm, "senior-python-developer", false).await.unwrap().unwrap();
+        let mine = interview(
+            &bot.engine,
+            &ActorId::discord(kim.id),
+            (Scope::Dm, Mode::Dm),
+            &["python"],
+            4,
+            past,
+            &[Turn { answer: WEAK, rating: 1 }],
+        )
+        .await;
+        let theirs = interview(
+            &bot.engine,
+            &ActorId::discord(lou.id),
+            (Scope::Dm, Mode::Dm),
+            &["web"],
+            5,
+            past,
+            &[Turn { answer: WEAK, rating: 1 }],
+        )
+        .await;
+        let pack = bot
+            .engine
+            .pack_in(Scope::Dm, "senior-python-developer", false)
+            .await
+            .unwrap()
+            .unwrap();
         let prompt = |s: &Session| pack.question(&s.plan.items[0].question).unwrap().prompt.clone();
 
         let ix = push(&fake, slash_command(&fake.in_guild(&kim), "drill", vec![]));
@@ -531,7 +787,9 @@ mod discord {
         let first_words: String = prompt(&mine).chars().take(40).collect();
         let asked = fake
             .wait_for("the due question in kim's DMs", WAIT, |f| {
-                f.messages_in(dm).into_iter().find(|m| super::support::bot::text_of(m).contains(&first_words))
+                f.messages_in(dm)
+                    .into_iter()
+                    .find(|m| super::support::bot::text_of(m).contains(&first_words))
             })
             .await;
         let other_words: String = prompt(&theirs).chars().take(40).collect();
@@ -543,7 +801,11 @@ mod discord {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-        assert_eq!(stored, vec![(format!("discord:{}", kim.id), "dm".to_string())], "one drill, for kim only");
+        assert_eq!(
+            stored,
+            vec![(format!("discord:{}", kim.id), "dm".to_string())],
+            "one drill, for kim only"
+        );
         assert!(fake.messages_in(fake.dm_channel_id(&lou)).is_empty(), "nobody else is messaged");
         bot.stop().await;
     }
@@ -556,8 +818,26 @@ mod discord {
         let bot = Bot::start(&fake, dir.path()).await;
         let (mia, noa) = (FakeUser::fresh("mia"), FakeUser::fresh("noa"));
         let me = ActorId::discord(mia.id);
-        interview(&bot.engine, &me, (Scope::Dm, Mode::Dm), &["python"], 4, now_millis() - 5 * DAY_MS, &[Turn { answer: WEAK, rating: 1 }]).await;
-        interview(&bot.engine, &ActorId::discord(noa.id), (Scope::Dm, Mode::Dm), &["python"], 5, now_millis() - 5 * DAY_MS, &[Turn { answer: WEAK, rating: 1 }]).await;
+        interview(
+            &bot.engine,
+            &me,
+            (Scope::Dm, Mode::Dm),
+            &["python"],
+            4,
+            now_millis() - 5 * DAY_MS,
+            &[Turn { answer: WEAK, rating: 1 }],
+        )
+        .await;
+        interview(
+            &bot.engine,
+            &ActorId::discord(noa.id),
+            (Scope::Dm, Mode::Dm),
+            &["python"],
+            5,
+            now_millis() - 5 * DAY_MS,
+            &[Turn { answer: WEAK, rating: 1 }],
+        )
+        .await;
 
         let remind = |user: &FakeUser, time: &str| {
             push(
@@ -565,7 +845,10 @@ mod discord {
                 slash_command(
                     &fake.in_guild(user),
                     "interview",
-                    vec![opt::subcommand("remind", vec![opt::string("time", time), opt::string("timezone", "Asia/Tokyo")])],
+                    vec![opt::subcommand(
+                        "remind",
+                        vec![opt::string("time", time), opt::string("timezone", "Asia/Tokyo")],
+                    )],
                 ),
             )
         };
@@ -574,20 +857,39 @@ mod discord {
         assert!(said["content"].as_str().unwrap().contains("Nothing was set"), "{said}");
         let ok = remind(&mia, "07:30");
         let said = after_defer(&fake, &ok).await;
-        assert!(said["content"].as_str().unwrap().contains("Reminder set: 07:30 Asia/Tokyo (daily)"), "{said}");
-        assert_eq!(bot.engine.reminder(&ActorId::discord(noa.id)).await.unwrap(), None, "nobody is reminded who did not ask");
+        assert!(
+            said["content"].as_str().unwrap().contains("Reminder set: 07:30 Asia/Tokyo (daily)"),
+            "{said}"
+        );
+        assert_eq!(
+            bot.engine.reminder(&ActorId::discord(noa.id)).await.unwrap(),
+            None,
+            "nobody is reminded who did not ask"
+        );
 
         let at = bot.engine.reminder(&me).await.unwrap().unwrap().next_at;
         let local = chrono_tz::Asia::Tokyo.timestamp_millis_opt(at).unwrap();
         assert_eq!((local.hour(), local.minute()), (7, 30));
         let http = fake.http();
-        assert_eq!(panelist::discord::send_reminders(&http, &bot.engine, at - 60_000).await.unwrap(), 0, "not early");
+        assert_eq!(
+            panelist::discord::send_reminders(&http, &bot.engine, at - 60_000).await.unwrap(),
+            0,
+            "not early"
+        );
         assert_eq!(panelist::discord::send_reminders(&http, &bot.engine, at).await.unwrap(), 1);
-        assert_eq!(panelist::discord::send_reminders(&http, &bot.engine, at + 1000).await.unwrap(), 0, "once");
+        assert_eq!(
+            panelist::discord::send_reminders(&http, &bot.engine, at + 1000).await.unwrap(),
+            0,
+            "once"
+        );
         let dm = fake.dm_channel_id(&mia);
         let sent = fake.messages_in(dm);
         assert_eq!(sent.len(), 1);
-        assert!(sent[0]["content"].as_str().unwrap().contains("1 question is due for review"), "{}", sent[0]);
+        assert!(
+            sent[0]["content"].as_str().unwrap().contains("1 question is due for review"),
+            "{}",
+            sent[0]
+        );
         assert!(fake.messages_in(fake.dm_channel_id(&noa)).is_empty(), "nobody else is messaged");
         bot.stop().await;
     }

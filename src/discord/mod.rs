@@ -30,8 +30,8 @@ use crate::interview::{ActorId, Rejection, Scope};
 use crate::store::Stored;
 use ack::Ack;
 
-pub use ids::ComponentId;
 pub use commands::progress::send_reminders;
+pub use ids::ComponentId;
 pub use sweeper::sweep_once;
 
 /// What every handler gets: the engine (store, packs, settings).

@@ -187,7 +187,11 @@ impl Engine {
                 Some(r) => *r,
                 None => return Ok(Err("You have no interview with answers here yet.".into())),
             },
-            Some(w) if w.len() < 4 => return Ok(Err("Give at least the first 4 characters of the session id (see the history).".into())),
+            Some(w) if w.len() < 4 => {
+                return Ok(Err(
+                    "Give at least the first 4 characters of the session id (see the history).".into()
+                ))
+            }
             Some(w) => {
                 let found: Vec<&&SessionRow> = own.iter().filter(|r| r.id.starts_with(w)).collect();
                 match found.as_slice() {
@@ -205,7 +209,11 @@ impl Engine {
         };
         let pack = match self.pack_in(stored.scope, &row.role, false).await? {
             Ok(p) => p,
-            Err(_) => return Ok(Err("That session's question pack is no longer available, so its transcript can't be written.".into())),
+            Err(_) => {
+                return Ok(Err(
+                    "That session's question pack is no longer available, so its transcript can't be written.".into(),
+                ))
+            }
         };
         let mut markdown = interview::transcript::transcript(&row.session, &pack);
         markdown.push_str(&peer_section(&reviews(&rows), &row.id, &pack));
@@ -263,10 +271,7 @@ impl Engine {
             next_at: remind::next_after(&spec, now),
         };
         self.store.set_reminder(&row, now).await?;
-        Ok(Ok((
-            format!("{} {} ({})", row.local_time, row.timezone, row.days),
-            row.next_at,
-        )))
+        Ok(Ok((format!("{} {} ({})", row.local_time, row.timezone, row.days), row.next_at)))
     }
 
     /// Turns `user`'s reminder off; whether one was on.
@@ -316,7 +321,9 @@ impl Engine {
         };
         let of_role: Vec<Review> = all.into_iter().filter(|r| r.role == role).collect();
         let pack = self.pack_in(here, &role, false).await?.ok();
-        let order: Vec<String> = pack.as_ref().map_or_else(Vec::new, |p| p.areas.iter().map(|a| a.id.clone()).collect());
+        let order: Vec<String> = pack
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.areas.iter().map(|a| a.id.clone()).collect());
         let stats = stats::stats(&of_role, &order);
         let name = |id: &str| {
             pack.as_ref()

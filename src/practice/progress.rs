@@ -23,7 +23,12 @@ pub fn render_page(page: &Page, names: &HashMap<String, String>) -> String {
     if page.total == 0 {
         return "No interviews yet. Run `panelist practice` to start one.\n".into();
     }
-    let mut out = format!("Interviews, newest first (page {} of {}, {} in all):\n", page.page + 1, page.pages, page.total);
+    let mut out = format!(
+        "Interviews, newest first (page {} of {}, {} in all):\n",
+        page.page + 1,
+        page.pages,
+        page.total
+    );
     for l in &page.lines {
         let role = names.get(&l.role).map_or(l.role.as_str(), String::as_str);
         let _ = writeln!(

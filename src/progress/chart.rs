@@ -48,9 +48,9 @@ impl Canvas {
             return;
         }
         let i = ((y * self.w + x) * 3) as usize;
-        for k in 0..3 {
+        for (k, &c) in color.iter().enumerate() {
             let old = self.px[i + k] as f32;
-            self.px[i + k] = (old + (color[k] as f32 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
+            self.px[i + k] = (old + (c as f32 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
         }
     }
 

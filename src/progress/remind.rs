@@ -31,7 +31,9 @@ pub fn parse(time: &str, zone: &str, days: Option<&str>) -> Result<Spec, String>
     let t = time.trim();
     let parsed = NaiveTime::parse_from_str(t, "%H:%M").ok().filter(|_| t.len() == 5 || t.len() == 4);
     let Some(time) = parsed else {
-        return Err(format!("`{t}` is not a time: give it as HH:MM on a 24-hour clock, e.g. 08:30 or 19:00."));
+        return Err(format!(
+            "`{t}` is not a time: give it as HH:MM on a 24-hour clock, e.g. 08:30 or 19:00."
+        ));
     };
     let zone: Tz = zone.trim().parse().map_err(|_| {
         format!(
@@ -146,6 +148,9 @@ mod tests {
         assert!(parse("09:00", "Europe/Berlin", Some("someday")).unwrap_err().contains("not a day"));
         let s = parse("07:05", "Asia/Tokyo", Some("Fri, mon wed")).unwrap();
         assert_eq!(days_text(&s.days), "mon,wed,fri");
-        assert_eq!(days_text(&parse("07:05", "UTC", Some("weekdays")).unwrap().days), "mon,tue,wed,thu,fri");
+        assert_eq!(
+            days_text(&parse("07:05", "UTC", Some("weekdays")).unwrap().days),
+            "mon,tue,wed,thu,fri"
+        );
     }
 }

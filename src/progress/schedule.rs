@@ -126,10 +126,7 @@ pub fn replay(reviews: &[Review]) -> Vec<Card> {
 
 /// The due cards of `role`, most overdue first.
 pub fn due<'a>(cards: &'a [Card], role: Option<&str>, now: Millis) -> Vec<&'a Card> {
-    let mut out: Vec<&Card> = cards
-        .iter()
-        .filter(|c| c.is_due(now) && role.is_none_or(|r| c.role == r))
-        .collect();
+    let mut out: Vec<&Card> = cards.iter().filter(|c| c.is_due(now) && role.is_none_or(|r| c.role == r)).collect();
     out.sort_by(|a, b| a.due.cmp(&b.due).then(a.question.cmp(&b.question)));
     out
 }
@@ -145,7 +142,11 @@ pub fn weakest_area(pack: &Pack, reviews: &[Review]) -> Option<String> {
                 .filter(|r| r.role == pack.role.id && r.area == a.id)
                 .map(Review::strength)
                 .collect();
-            let mean = if s.is_empty() { -1.0 } else { s.iter().sum::<f64>() / s.len() as f64 };
+            let mean = if s.is_empty() {
+                -1.0
+            } else {
+                s.iter().sum::<f64>() / s.len() as f64
+            };
             (a.id.clone(), mean)
         })
         .min_by(|a, b| a.1.total_cmp(&b.1))

@@ -75,7 +75,11 @@ fn points(of: &[&Review]) -> Vec<Point> {
 pub fn stats(reviews: &[Review], area_order: &[String]) -> Stats {
     let mut sorted: Vec<&Review> = reviews.iter().collect();
     sorted.sort_by_key(|r| r.at);
-    let mut areas: Vec<String> = area_order.iter().filter(|a| sorted.iter().any(|r| &r.area == *a)).cloned().collect();
+    let mut areas: Vec<String> = area_order
+        .iter()
+        .filter(|a| sorted.iter().any(|r| &r.area == *a))
+        .cloned()
+        .collect();
     for r in &sorted {
         if !areas.contains(&r.area) {
             areas.push(r.area.clone());
@@ -139,14 +143,24 @@ pub fn stats(reviews: &[Review], area_order: &[String]) -> Stats {
     }
 }
 
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// The summary as lines of plain text; `name` turns an area id into its name.
 pub fn summary_lines(s: &Stats, name: &dyn Fn(&str) -> String) -> Vec<String> {
     if s.answered == 0 {
         return vec!["No answered questions yet.".into()];
     }
     let mut out = vec![format!(
-        "{} answers to {} different questions in {} sessions.",
-        s.answered, s.questions, s.sessions
+        "{} to {} in {}.",
+        plural(s.answered, "answer"),
+        plural(s.questions, "different question"),
+        plural(s.sessions, "session")
     )];
     if let Some(a) = &s.strongest {
         out.push(format!("Strongest area: {}.", name(a)));
@@ -161,7 +175,10 @@ pub fn summary_lines(s: &Stats, name: &dyn Fn(&str) -> String) -> Vec<String> {
         None => out.push("Trend: needs at least 4 answers.".into()),
     }
     match s.self_minus_peers {
-        Some((d, n)) if d.abs() < 0.5 => out.push(format!("Calibration: your self-scores agree with your peers' (within {:.1} of a point, {n} answers).", d.abs())),
+        Some((d, n)) if d.abs() < 0.5 => out.push(format!(
+            "Calibration: your self-scores agree with your peers' (within {:.1} of a point, {n} answers).",
+            d.abs()
+        )),
         Some((d, n)) => out.push(format!(
             "Calibration: you rate yourself {:.1} points {} than your peers do ({n} answers).",
             d.abs(),
@@ -177,7 +194,10 @@ pub fn summary_lines(s: &Stats, name: &dyn Fn(&str) -> String) -> Vec<String> {
         } else {
             "in line with what your answers covered"
         };
-        out.push(format!("Self-scores run {how} ({:+.0} points on a 100-point scale, {n} answers).", d * 100.0));
+        out.push(format!(
+            "Self-scores run {how} ({:+.0} points on a 100-point scale, {n} answers).",
+            d * 100.0
+        ));
     }
     out
 }
@@ -215,7 +235,15 @@ mod tests {
         assert_eq!(s.weakest.as_deref(), Some("a"));
         let a = &s.areas[1];
         assert_eq!(a.points.len(), 2);
-        assert_eq!(a.points[0], Point { at: 1, self_rating: Some(2.0), peer_median: None, coverage: 0.2 });
+        assert_eq!(
+            a.points[0],
+            Point {
+                at: 1,
+                self_rating: Some(2.0),
+                peer_median: None,
+                coverage: 0.2
+            }
+        );
         assert_eq!(s.areas[0].points[0].peer_median, Some(2.0));
         // Self minus peers: (4 - 2) and (4 - 4): mean 1.0 over 2 answers.
         assert_eq!(s.self_minus_peers, Some((1.0, 2)));

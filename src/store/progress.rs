@@ -90,7 +90,10 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(serde_json::from_str(&r.try_get::<String, _>("card")?).context("decoding a review card")?))
+            .map(|r| {
+                let json: String = r.try_get("card")?;
+                serde_json::from_str(&json).context("decoding a review card")
+            })
             .collect()
     }
 
@@ -139,13 +142,12 @@ impl Store {
         limit: i64,
         next: impl Fn(&ReminderRow) -> Millis,
     ) -> anyhow::Result<Vec<ReminderRow>> {
-        let rows = sqlx::query(
-            "SELECT user_id, local_time, timezone, days, next_at FROM reminders WHERE next_at <= $1 ORDER BY next_at LIMIT $2",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT user_id, local_time, timezone, days, next_at FROM reminders WHERE next_at <= $1 ORDER BY next_at LIMIT $2")
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         let mut claimed = Vec::new();
         for r in rows.iter().map(reminder_row) {
             let r = r?;
@@ -168,7 +170,10 @@ impl Store {
     /// Deletes a user's cards and reminder (part of forgetting them).
     pub async fn forget_progress(&self, who: &ActorId) -> anyhow::Result<()> {
         let mut tx = self.pool.begin().await?;
-        for table in ["DELETE FROM review_cards WHERE candidate = $1", "DELETE FROM reminders WHERE user_id = $1"] {
+        for table in [
+            "DELETE FROM review_cards WHERE candidate = $1",
+            "DELETE FROM reminders WHERE user_id = $1",
+        ] {
             sqlx::query(table).bind(who.as_str()).execute(&mut *tx).await?;
         }
         tx.commit().await?;

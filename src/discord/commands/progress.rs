@@ -66,8 +66,17 @@ pub fn render_page(page: &Page, names: &HashMap<String, String>, here: Scope) ->
     if page.total == 0 {
         return "No interviews here yet. Start one with `/interview start` (or `/practice` in DMs).".into();
     }
-    let whose = if here == Scope::Dm { "Your interviews (all, DMs included)" } else { "Your interviews in this server" };
-    let mut out = format!("**{whose}**, newest first · page {} of {} · {} in all\n", page.page + 1, page.pages, page.total);
+    let whose = if here == Scope::Dm {
+        "Your interviews (all, DMs included)"
+    } else {
+        "Your interviews in this server"
+    };
+    let mut out = format!(
+        "**{whose}**, newest first · page {} of {} · {} in all\n",
+        page.page + 1,
+        page.pages,
+        page.total
+    );
     for l in &page.lines {
         let role = names.get(&l.role).map_or(l.role.as_str(), String::as_str);
         out.push_str(&format!(
@@ -167,13 +176,16 @@ pub async fn drill(
             r.ephemeral()
         }
     };
-    let applied = match engine.start_drill(req, now_millis()).await? {
-        Ok(a) => a,
-        Err(NoDrill::NothingDue) => {
-            return say(ctx, reply("Nothing is due for review, and you have seen every question of your weakest area. Come back later, or `/practice`.")).await
-        }
-        Err(NoDrill::Refused(r)) => return say(ctx, reply(&rejection_text(&r))).await,
-    };
+    let applied =
+        match engine.start_drill(req, now_millis()).await? {
+            Ok(a) => a,
+            Err(NoDrill::NothingDue) => return say(
+                ctx,
+                reply("Nothing is due for review, and you have seen every question of your weakest area. Come back later, or `/practice`."),
+            )
+            .await,
+            Err(NoDrill::Refused(r)) => return say(ctx, reply(&rejection_text(&r))).await,
+        };
     if in_dm {
         return deliver(ctx.http(), Origin::Command(ctx), Outcome::Applied(applied)).await;
     }
@@ -203,7 +215,11 @@ pub async fn stats(
         .stats_report(&actor(ctx.author().id), scope(ctx.guild_id()), role.as_deref().map(str::trim))
         .await?;
     if report.stats.answered == 0 {
-        return say(ctx, Reply::text("No answered questions here yet. Start with `/practice` or `/drill`.").ephemeral()).await;
+        return say(
+            ctx,
+            Reply::text("No answered questions here yet. Start with `/practice` or `/drill`.").ephemeral(),
+        )
+        .await;
     }
     let mut r = Reply::text(format!("**{}**\n{}", report.role, report.summary.join("\n")));
     r.files.push(CreateAttachment::bytes(report.png, "progress.png"));
@@ -230,7 +246,11 @@ pub async fn remind(
         return say(ctx, Reply::text(msg).ephemeral()).await;
     }
     let Some(zone) = timezone.filter(|z| !z.trim().is_empty()) else {
-        return say(ctx, Reply::text("Give your time zone too, e.g. `timezone:Europe/Berlin`. Nothing was set.").ephemeral()).await;
+        return say(
+            ctx,
+            Reply::text("Give your time zone too, e.g. `timezone:Europe/Berlin`. Nothing was set.").ephemeral(),
+        )
+        .await;
     };
     let msg = match engine.set_reminder(&me, &time, &zone, days.as_deref(), now_millis()).await? {
         Err(why) => format!("{why} Nothing was set."),
@@ -249,7 +269,8 @@ pub async fn send_reminders(http: &serenity::Http, engine: &crate::engine::Engin
     for r in engine.due_reminders(now).await? {
         let Some(user) = r.user.discord_user() else { continue };
         let text = match r.due {
-            0 => "Your practice reminder: nothing is due for review today. `/drill` still brings new questions from your weakest area.".to_string(),
+            0 => "Your practice reminder: nothing is due for review today. `/drill` still brings new questions from your weakest area."
+                .to_string(),
             1 => "Your practice reminder: 1 question is due for review. Run `/drill` to answer it.".to_string(),
             n => format!("Your practice reminder: {n} questions are due for review. Run `/drill` to answer them."),
         };
@@ -257,7 +278,10 @@ pub async fn send_reminders(http: &serenity::Http, engine: &crate::engine::Engin
         let result = match dm {
             Ok(ch) => ch
                 .id
-                .send_message(http, crate::discord::send::message(Reply::text(format!("{text} (`/interview remind time:off` stops these.)"))))
+                .send_message(
+                    http,
+                    crate::discord::send::message(Reply::text(format!("{text} (`/interview remind time:off` stops these.)"))),
+                )
                 .await
                 .map(|_| ()),
             Err(e) => Err(e),

@@ -53,7 +53,10 @@ fn a_lapse_shrinks_the_interval_and_counts() {
     let before = cards[3].interval_days();
     let after = cards[4].interval_days();
     assert!(after < before, "after a lapse it comes back sooner: {after} vs {before}");
-    assert!(after * 4.0 < before, "a forgotten answer comes back much sooner: {after} vs {before}");
+    assert!(
+        after * 4.0 < before,
+        "a forgotten answer comes back much sooner: {after} vs {before}"
+    );
     assert_eq!(cards[4].lapses, 1);
     assert_eq!(cards[4].reps, 5);
 }
