@@ -601,7 +601,7 @@ mod discord {
 
     use serde_json::Value;
 
-    use super::support::bot::{after_defer, callback, custom_id, interaction_id, push, token, Bot, WAIT};
+    use super::support::bot::{after_defer, callback, custom_id, interaction_id, push, response, token, Bot, WAIT};
     use super::support::fake_discord::payloads::{button_click, slash_command};
     use super::support::fake_discord::{opt, FakeDiscord, FakeUser};
     use super::*;
@@ -655,14 +655,16 @@ mod discord {
             &fake,
             slash_command(&fake.in_guild(&user), "interview", vec![opt::subcommand("history", vec![])]),
         );
-        let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
-        let sent = fake
-            .wait_for_request(|r| (r.method == "POST" || r.method == "PATCH") && r.path.starts_with(&prefix), WAIT)
-            .await;
-        let page1 = &sent.body;
+        let message = response(&fake, &ix).await;
+        let page1 = &message;
         let text = page1["content"].as_str().unwrap();
         assert!(text.contains("page 1 of 2 · 6 in all"), "{text}");
-        assert_eq!(page1["flags"], 64, "privately");
+        let answered = callback(&fake, &interaction_id(&ix)).await;
+        assert_eq!(
+            (answered.body["type"].as_i64(), answered.body["data"]["flags"].as_i64()),
+            (Some(4), Some(64)),
+            "at once, privately"
+        );
         for id in &server[1..] {
             assert!(text.contains(&short(id)), "newest five on page one: {text}");
         }
@@ -671,7 +673,6 @@ mod discord {
         assert!(text.contains("self 2.0"), "{text}");
 
         // Someone else cannot turn the pages; the owner can.
-        let message = sent.response.clone();
         let older = custom_id(&message, "Older");
         let stranger = FakeUser::fresh("ivo");
         let poke = push(&fake, button_click(&fake.in_guild(&stranger), &message, &older));
@@ -692,7 +693,7 @@ mod discord {
             &fake,
             slash_command(&fake.in_dm(&user), "interview", vec![opt::subcommand("history", vec![])]),
         );
-        let in_dm = after_defer(&fake, &ix).await;
+        let in_dm = response(&fake, &ix).await;
         let text = in_dm["content"].as_str().unwrap();
         assert!(text.contains("7 in all") && text.contains(&short(&dm)), "{text}");
         bot.stop().await;

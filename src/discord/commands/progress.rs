@@ -8,7 +8,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton};
 
 use super::ac_role;
-use crate::discord::ack::{Ack, Update};
+use crate::discord::ack::{within_budget, Ack, Update};
 use crate::discord::card::{clip, Reply};
 use crate::discord::deliver::{deliver, rejection_text, Origin};
 use crate::discord::send::{discord_code, say};
@@ -23,9 +23,9 @@ pub const PER_PAGE: usize = 5;
 /// Your interviews, newest first, with the score per area (DM sessions only in DMs).
 #[poise::command(slash_command)]
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
     let me = ctx.author().id;
-    let reply = page_reply(&ctx.data().engine, scope(ctx.guild_id()), me.get(), 0).await?;
+    // Answered at once when the database is quick; deferred (privately) when it is not.
+    let reply = within_budget(ctx, true, page_reply(&ctx.data().engine, scope(ctx.guild_id()), me.get(), 0)).await?;
     say(ctx, reply.ephemeral()).await
 }
 
@@ -80,7 +80,7 @@ pub fn render_page(page: &Page, names: &HashMap<String, String>, here: Scope) ->
     for l in &page.lines {
         let role = names.get(&l.role).map_or(l.role.as_str(), String::as_str);
         out.push_str(&format!(
-            "\n<t:{}:d> **{role}** · {} · {} · {}/{} answered · `{}`\n",
+            "\n<t:{}:d> **{role}** · {} · {} · answered {}/{} · `{}`\n",
             l.at / 1000,
             mode_label(l.mode),
             l.status,
