@@ -340,6 +340,12 @@ async fn a_drill_asks_the_due_questions_of_that_user_only(db: Db) {
     let cards = e.refresh_cards(&ana, later + 2000).await.unwrap();
     assert_eq!(cards.iter().find(|c| &c.question == due_q).unwrap().reps, 2);
     assert!(cards.iter().all(|c| c.question != theirs.plan.items[0].question));
+    // Forgetting a user deletes their cards (and reminder) with their sessions.
+    e.set_reminder(&ana, "09:00", "UTC", None, later).await.unwrap().unwrap();
+    e.forget(&ana, later).await.unwrap();
+    assert!(e.cards(&ana).await.unwrap().is_empty());
+    assert_eq!(e.reminder(&ana).await.unwrap(), None);
+    assert_eq!(e.refresh_cards(&ben, later).await.unwrap().len(), 1, "someone else's stay");
     e.close().await;
 }
 

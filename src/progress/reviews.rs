@@ -131,3 +131,120 @@ fn session_reviews(row: &SessionRow) -> Vec<Review> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interview::state::{Answer, Peer, PeerScore, Round, SelfScore};
+    use crate::interview::{ActorId, Mode, Plan, PlanItem, Rating, Scope, Session, Settings, Stage};
+
+    fn session(id: &str, questions: &[&str]) -> Session {
+        let plan = Plan {
+            role: "r".into(),
+            items: questions
+                .iter()
+                .map(|q| PlanItem {
+                    question: q.to_string(),
+                    area: "a".into(),
+                    follow_ups: vec![],
+                })
+                .collect(),
+        };
+        Session {
+            id: id.into(),
+            candidate: ActorId::local("me"),
+            items: vec![Default::default(); plan.items.len()],
+            plan,
+            settings: Settings::default(),
+            stage: Stage::Finished { at: 0 },
+            version: 1,
+            created_at: 0,
+            last_activity: 0,
+            peer: None,
+        }
+    }
+
+    fn answered(s: &mut Session, item: usize, at: i64, rating: Option<u8>) {
+        let rec = &mut s.items[item];
+        rec.asked = true;
+        rec.answers.push(Answer {
+            part: 0,
+            text: "x".into(),
+            submitted_at: at,
+            over_time: false,
+        });
+        rec.self_score = rating.map(|r| SelfScore {
+            ticks: vec![],
+            rating: Rating::new(r).unwrap(),
+        });
+    }
+
+    fn scored(s: &mut Session, item: usize, ratings: &[u8]) {
+        let peer = s.peer.get_or_insert_with(|| Peer::new(ActorId::local("host"), 2, 600, true));
+        peer.rounds[item] = Some(Round {
+            opened_at: 0,
+            closes_at: 1,
+            closed_at: Some(1),
+            scores: ratings
+                .iter()
+                .enumerate()
+                .map(|(n, &r)| PeerScore {
+                    reviewer: ActorId::local(&format!("peer{n}")),
+                    ticks: vec![],
+                    rating: Rating::new(r).unwrap(),
+                    note: None,
+                    at: 5,
+                })
+                .collect(),
+            drafts: vec![],
+        });
+    }
+
+    fn row(s: Session, mode: Mode, shared_from: Option<&str>) -> SessionRow {
+        SessionRow {
+            id: s.id.clone(),
+            scope: Scope::Terminal,
+            mode,
+            role: "r".into(),
+            created_at: 0,
+            session: s,
+            shared_from: shared_from.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn peer_scores_of_a_shared_copy_count_for_the_original_answer() {
+        let mut original = session("orig", &["q1", "q2"]);
+        answered(&mut original, 0, 10, Some(4));
+        // q2 was asked but skipped: not a review.
+        original.items[1].asked = true;
+        original.items[1].skipped = true;
+        let mut shared = session("copy", &["q1", "q2"]);
+        answered(&mut shared, 0, 10, Some(4));
+        scored(&mut shared, 0, &[1, 2, 2]);
+        let all = reviews(&[row(shared, Mode::Async, Some("orig")), row(original, Mode::Terminal, None)]);
+        assert_eq!(all.len(), 1, "one review: the copy adds none, the skip is none");
+        assert_eq!(all[0].session, "orig");
+        assert_eq!(all[0].peer_ratings, vec![1, 2, 2]);
+        assert_eq!(all[0].peer_median(), Some(2.0));
+        assert_eq!(all[0].rating(), Some(2.0), "the peers' verdict before the self rating");
+    }
+
+    #[test]
+    fn a_live_review_carries_its_peer_scores() {
+        let mut s = session("live", &["q1", "q2"]);
+        answered(&mut s, 0, 20, None);
+        answered(&mut s, 1, 10, Some(3));
+        scored(&mut s, 0, &[4, 3]);
+        let all = reviews(&[row(s, Mode::Peer, None)]);
+        assert_eq!(
+            all.iter().map(|r| r.question.as_str()).collect::<Vec<_>>(),
+            vec!["q2", "q1"],
+            "oldest first"
+        );
+        assert_eq!(all[1].peer_median(), Some(3.5));
+        assert_eq!(all[1].self_rating, None);
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3, 1, 2]), Some(2.0));
+    }
+}
