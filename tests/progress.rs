@@ -900,4 +900,41 @@ mod discord {
         assert!(fake.messages_in(fake.dm_channel_id(&noa)).is_empty(), "nobody else is messaged");
         bot.stop().await;
     }
+
+    #[tokio::test]
+    async fn stats_arrive_as_a_png_chart_with_the_summary() {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let bot = Bot::start(&fake, dir.path()).await;
+        let user = FakeUser::fresh("oli");
+        seeded(&bot, &fake, &user).await;
+
+        let ix = push(
+            &fake,
+            slash_command(&fake.in_dm(&user), "interview", vec![opt::subcommand("stats", vec![])]),
+        );
+        let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
+        let upload = fake
+            .wait_for_request(|r| r.path.starts_with(&prefix) && !r.files.is_empty(), WAIT)
+            .await;
+        let text = upload.body["content"].as_str().unwrap();
+        assert!(text.contains("7 answers to") && text.contains("in 7 sessions."), "{text}");
+        assert!(text.contains("Strongest area:") && text.contains("Calibration"), "{text}");
+        assert_eq!(upload.files[0].filename, "progress.png");
+        let (w, h, _) = decode(&upload.files[0].bytes);
+        assert_eq!((w, h), (panelist::progress::chart::WIDTH, panelist::progress::chart::HEIGHT));
+
+        // In the server only the server's six sessions count.
+        let ix = push(
+            &fake,
+            slash_command(&fake.in_guild(&user), "interview", vec![opt::subcommand("stats", vec![])]),
+        );
+        let prefix = format!("/webhooks/{}/{}", fake.application_id(), token(&ix));
+        let upload = fake
+            .wait_for_request(|r| r.path.starts_with(&prefix) && !r.files.is_empty(), WAIT)
+            .await;
+        let text = upload.body["content"].as_str().unwrap();
+        assert!(text.contains("6 answers to") && text.contains("in 6 sessions."), "{text}");
+        bot.stop().await;
+    }
 }
