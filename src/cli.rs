@@ -1,5 +1,5 @@
-//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `forget`, `packs check` and
-//! `packs lab`.
+//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `forget`, `history`,
+//! `transcript`, `stats`, `packs check` and `packs lab`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,12 @@ enum Command {
     Practice(PracticeArgs),
     /// Delete a terminal user's interviews, answers and scores from the database.
     Forget(ForgetArgs),
+    /// A terminal user's past interviews with the score per area, newest first.
+    History(HistoryArgs),
+    /// One past interview as Markdown (questions, answers, scores, feedback).
+    Transcript(TranscriptArgs),
+    /// A terminal user's progress: summary, and the chart as a PNG with --out.
+    Stats(StatsArgs),
     /// Work with question packs.
     Packs {
         #[command(subcommand)]
@@ -71,6 +77,41 @@ struct ForgetArgs {
 }
 
 #[derive(Args)]
+struct HistoryArgs {
+    /// The local user name (as given to `practice --user`) [default: $USER]
+    #[arg(long, env = "USER", default_value = "local")]
+    user: String,
+    /// Which page (10 interviews a page, newest first)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    page: u32,
+}
+
+#[derive(Args)]
+struct TranscriptArgs {
+    /// The session id, or its first characters (see `panelist history`) [default: the newest]
+    session: Option<String>,
+    /// The local user name [default: $USER]
+    #[arg(long, env = "USER", default_value = "local")]
+    user: String,
+    /// Write it to this file instead of printing it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct StatsArgs {
+    /// The local user name [default: $USER]
+    #[arg(long, env = "USER", default_value = "local")]
+    user: String,
+    /// Role id [default: the one practised most]
+    #[arg(long)]
+    role: Option<String>,
+    /// Write the chart (PNG) to this file.
+    #[arg(long, value_name = "FILE.png")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// A pack file or a directory of packs [default: $PANELIST_PROMPTS or ./prompts]
     path: Option<PathBuf>,
@@ -96,6 +137,21 @@ pub fn main() -> ExitCode {
         } => return lab(args),
         Command::Practice(args) => runtime().and_then(|rt| rt.block_on(run_practice(args))),
         Command::Forget(args) => runtime().and_then(|rt| rt.block_on(forget(args))),
+        Command::History(args) => runtime().and_then(|rt| {
+            rt.block_on(with_engine(|e| async move {
+                practice::progress::history(&e, &args.user, args.page as usize).await
+            }))
+        }),
+        Command::Stats(args) => runtime().and_then(|rt| {
+            rt.block_on(with_engine(|e| async move {
+                practice::progress::stats(&e, &args.user, args.role.as_deref(), args.out.as_deref()).await
+            }))
+        }),
+        Command::Transcript(args) => runtime().and_then(|rt| {
+            rt.block_on(with_engine(|e| async move {
+                practice::progress::transcript(&e, &args.user, args.session.as_deref(), args.out.as_deref()).await
+            }))
+        }),
         Command::Serve => runtime().and_then(|rt| rt.block_on(serve())),
     };
     match result {
@@ -125,6 +181,21 @@ async fn run_practice(args: PracticeArgs) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url).await?;
     let engine = Engine::new(store, bank, config.settings);
     let result = practice::run(&engine, &args).await;
+    engine.close().await;
+    result
+}
+
+/// Opens the configured database and packs, runs `f`, and closes the database.
+async fn with_engine<F, Fut>(f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Engine) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let config = Config::from_env()?;
+    let bank = load_bank(&config.prompts)?;
+    let store = Store::connect(&config.database_url).await?;
+    let engine = Engine::new(store, bank, config.settings);
+    let result = f(engine.clone()).await;
     engine.close().await;
     result
 }

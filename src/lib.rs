@@ -8,11 +8,13 @@
 //!
 //! Layers, lowest first (no module imports one above it; `tests/architecture.rs` checks that
 //! no two sibling modules import each other): `text` -> `bank` -> `interview` -> `authoring`,
-//! `store` -> `engine` -> `discord`, `practice` -> `cli`, with `config` beside `cli`.
+//! `progress` -> `store` -> `engine` -> `discord`, `practice` -> `cli`, with `config` beside `cli`.
 //!
 //! - [`text`]: words, stems, clauses and concept patterns (used by `bank` and `interview`).
 //! - [`bank`]: question packs (TOML in `prompts/`), loading and validation.
 //! - [`interview`]: the pure core: plan, state machine, coverage, summary. No I/O.
+//! - [`progress`]: across sessions, pure: reviews, the spaced-repetition schedule and drills,
+//!   history pages, stats and the chart.
 //! - [`authoring`]: tools for pack authors: answer sets (`packs check --fixtures`), `packs lab`.
 //! - [`store`]: sqlx persistence (SQLite by default); the one place ids become database text.
 //! - [`engine`]: load, step, persist, and the rules across sessions (one live interview per
@@ -32,5 +34,6 @@ pub mod engine;
 pub mod interview;
 pub mod logging;
 pub mod practice;
+pub mod progress;
 pub mod store;
 pub mod text;

@@ -31,6 +31,7 @@ use crate::interview::{ActorId, Rejection, Scope};
 use crate::store::Stored;
 use ack::Ack;
 
+pub use commands::progress::send_reminders;
 pub use ids::ComponentId;
 pub use outbox::flush as flush_outbox;
 pub use sweeper::sweep_once;
@@ -210,6 +211,9 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
         }
         if let (serenity::Interaction::Component(c), Some((confirm, user))) = (interaction, ids::parse_forget(custom_id)) {
             return commands::forget::on_click(data, c, &ack, confirm, user).await;
+        }
+        if let (serenity::Interaction::Component(c), Some((user, page))) = (interaction, commands::progress::parse_page_id(custom_id)) {
+            return commands::progress::on_page(data, c, &ack, user, page).await;
         }
         if let (serenity::Interaction::Component(c), Some((accept, token))) = (interaction, ids::parse_invitation(custom_id)) {
             return commands::review::on_invitation(ctx, data, c, &ack, accept, token).await;

@@ -30,6 +30,9 @@ pub async fn run(http: Arc<Http>, engine: Engine, every: Duration, mut stop: tok
             Ok(n) => tracing::info!(sessions = n, "deleted ended sessions past the retention period"),
             Err(e) => tracing::warn!(error = ?e, "purging old sessions failed; will retry"),
         }
+        if let Err(e) = super::commands::progress::send_reminders(&http, &engine, now_millis()).await {
+            tracing::warn!(error = ?e, "sending reminders failed; will retry");
+        }
         match engine.purge_departed(now_millis()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(servers = n, "purged the data of servers the bot left"),

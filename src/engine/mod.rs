@@ -7,11 +7,13 @@
 
 pub mod outbox;
 mod packs;
+mod progress;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub use packs::{PackRefusal, Uploaded, MAX_SERVER_PACKS};
+pub use progress::{visible, DrillRequest, DueReminder, NoDrill, StatsReport, TranscriptFile, DRILL_SIZE};
 
 use crate::bank::{Bank, Pack};
 use crate::interview::{self, address, ActorId, Addressed, Input, Millis, Mode, PlanOptions, Rejection, Scope, Session, Settings};
@@ -325,7 +327,9 @@ impl Engine {
     /// others' answers stay for those candidates, without their id or note.
     pub async fn forget(&self, who: &ActorId, now: Millis) -> anyhow::Result<Forgotten> {
         let placeholder = ActorId::from_stored(format!("forgotten:{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
-        self.store.forget(who, &placeholder, now).await
+        let gone = self.store.forget(who, &placeholder, now).await?;
+        self.store.forget_progress(who).await?;
+        Ok(gone)
     }
 
     /// The candidate's sessions in `scope`, newest first.

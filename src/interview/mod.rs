@@ -49,7 +49,7 @@ pub use io::{Ask, Effect, Feedback, Input, MAX_ANSWER_CHARS};
 pub use plan::{Plan, PlanItem, PlanOptions};
 pub use rejection::{HostOnly, Rejection};
 pub use state::{Millis, Rating, Session, Settings, Stage};
-pub use step::{start, start_peer, step};
+pub use step::{start, start_peer, start_with, step};
 pub use summary::Summary;
 pub use view::{ask, current_prompt};
 pub use wording::{Action, Vocabulary};

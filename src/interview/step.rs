@@ -22,6 +22,22 @@ pub fn start(
     now: Millis,
 ) -> Result<(Session, Vec<Effect>), Rejection> {
     let plan = select(pack, opts)?;
+    start_with(id, candidate, pack, plan, settings, now)
+}
+
+/// Starts a session on a plan chosen elsewhere (a drill's due questions). Every question must
+/// be in the pack and the plan not empty (else `PackChanged`: nothing is started).
+pub fn start_with(
+    id: String,
+    candidate: &ActorId,
+    pack: &Pack,
+    plan: super::plan::Plan,
+    settings: Settings,
+    now: Millis,
+) -> Result<(Session, Vec<Effect>), Rejection> {
+    if plan.items.is_empty() || plan.items.iter().any(|i| pack.question(&i.question).is_none()) {
+        return Err(Rejection::PackChanged);
+    }
     let mut items = vec![ItemRecord::default(); plan.items.len()];
     items[0].asked = true;
     let stage = Stage::Asking {

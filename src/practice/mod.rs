@@ -1,6 +1,7 @@
 //! The terminal adapter: `panelist practice` runs the same engine and database as the bot,
 //! reading stdin line by line (so it works piped) and printing the effects.
 
+pub mod progress;
 mod render;
 pub(crate) mod words;
 
@@ -39,6 +40,10 @@ pub struct PracticeArgs {
     /// End an unfinished session (its answers are kept) and start a new one.
     #[arg(long)]
     pub new: bool,
+    /// A short drill instead: the questions due for review (spaced repetition), then new ones of
+    /// your weakest area (main answers only).
+    #[arg(long)]
+    pub drill: bool,
 }
 
 struct Term {
@@ -135,6 +140,9 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &ActorId, term: &
         apply(engine, &live.session, candidate, Input::End, term).await?;
     }
     let role = args.role.clone().unwrap_or_else(|| engine.default_role());
+    if args.drill {
+        return open_drill(engine, role, candidate, term).await;
+    }
     let options = PlanOptions {
         areas: args.areas.clone(),
         per_area: args.per_area,
@@ -161,6 +169,34 @@ async fn open(engine: &Engine, args: &PracticeArgs, candidate: &ActorId, term: &
         Err(r) => {
             term.error(&rejection_text(&r));
             anyhow::bail!("could not start the interview")
+        }
+    }
+}
+
+/// Starts a drill of the questions due for `candidate` (see `--drill`).
+async fn open_drill(engine: &Engine, role: String, candidate: &ActorId, term: &mut Term) -> anyhow::Result<Option<Session>> {
+    let req = crate::engine::DrillRequest {
+        scope: Scope::Terminal,
+        mode: Mode::Terminal,
+        candidate: candidate.clone(),
+        role,
+        channel: None,
+        key: format!("local:drill:{}", uuid::Uuid::new_v4().simple()),
+        size: crate::engine::DRILL_SIZE,
+    };
+    match engine.start_drill(req, now_millis()).await? {
+        Ok(applied) => {
+            term.print("Drill: the questions due for review, then new ones from your weakest area.\n");
+            term.addressed(&applied.effects);
+            Ok(Some(applied.stored.session))
+        }
+        Err(crate::engine::NoDrill::NothingDue) => {
+            term.print("Nothing is due for review, and you have seen every question of your weakest area. Come back later, or run `panelist practice`.\n");
+            Ok(None)
+        }
+        Err(crate::engine::NoDrill::Refused(r)) => {
+            term.error(&rejection_text(&r));
+            anyhow::bail!("could not start the drill")
         }
     }
 }

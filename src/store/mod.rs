@@ -6,6 +6,7 @@ mod codec;
 mod forget;
 mod outbox;
 mod packs;
+mod progress;
 mod sessions;
 
 use std::str::FromStr;
@@ -18,6 +19,7 @@ use sqlx::{AnyPool, Executor};
 pub use forget::Forgotten;
 pub use outbox::Queued;
 pub use packs::{PackUpload, ServerPackRow};
+pub use progress::ReminderRow;
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.

@@ -1,14 +1,13 @@
-//! Managing your interview: `/interview status`, `/interview end`, `/interview resume`,
-//! `/interview history`.
+//! Managing your interview: `/interview status`, `/interview end`, `/interview resume`
+//! (`/interview history` is in progress.rs).
 
 use crate::discord::ack::within_budget;
-use crate::discord::card::{clip, Reply};
+use crate::discord::card::Reply;
 use crate::discord::deliver::{deliver, Origin};
-use crate::discord::render::{render, totals_line};
+use crate::discord::render::render;
 use crate::discord::send::{say, say_all};
 use crate::discord::{actor, scope, Context, Error};
 use crate::engine::now_millis;
-use crate::interview::summary::summarize;
 use crate::interview::{current_prompt, Input, Stage};
 use crate::store::Stored;
 
@@ -104,41 +103,4 @@ async fn apply(ctx: Context<'_>, input: Input) -> Result<(), Error> {
         .apply(&s.session.id, &actor(ctx.author().id), &input, &key, now_millis())
         .await?;
     deliver(ctx.http(), &ctx.data().engine, Origin::Command(ctx), outcome).await
-}
-
-/// Your recent interviews here, with their scores.
-#[poise::command(slash_command)]
-pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
-    let lines = within_budget(ctx, true, history_lines(ctx)).await?;
-    if lines.is_empty() {
-        return say(
-            ctx,
-            Reply::text("No interviews here yet. Start one with `/interview start`.").ephemeral(),
-        )
-        .await;
-    }
-    say(
-        ctx,
-        Reply::text(clip(&format!("Your recent interviews:\n{}", lines.join("\n")), 2000)).ephemeral(),
-    )
-    .await
-}
-
-async fn history_lines(ctx: Context<'_>) -> Result<Vec<String>, Error> {
-    let engine = &ctx.data().engine;
-    let scope = scope(ctx.guild_id());
-    let mut lines = Vec::new();
-    for h in engine.history(scope, &actor(ctx.author().id), 10).await? {
-        let line = match engine.pack_in(scope, &h.role_id, false).await? {
-            Ok(p) => format!(
-                "**{}** · {} · {}",
-                p.role.name,
-                h.status,
-                totals_line(&summarize(&h.session, &p).overall)
-            ),
-            Err(_) => format!("**{}** · {}", h.role_id, h.status),
-        };
-        lines.push(format!("<t:{}:d> {line}", h.created_at / 1000));
-    }
-    Ok(lines)
 }

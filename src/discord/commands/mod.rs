@@ -1,10 +1,11 @@
-//! Slash commands: `/interview ...` and `/practice` (start.rs, manage.rs), `/packs ...`
-//! (packs.rs), the autocomplete they share, and the error handler that keeps internal errors away
+//! Slash commands: `/interview ...` and `/practice` (start.rs, manage.rs), history, transcripts
+//! and `/drill` (progress.rs), `/packs ...` (packs.rs), the autocomplete they share, and the error handler that keeps internal errors away
 //! from users.
 
 pub(super) mod forget;
 mod manage;
 mod packs;
+pub(super) mod progress;
 pub(super) mod review;
 mod start;
 
@@ -17,7 +18,7 @@ use super::{scope, Context, Data, Error};
 pub(crate) use review::Invitations;
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![interview(), start::practice(), packs::packs(), review::review()]
+    vec![interview(), start::practice(), progress::drill(), packs::packs(), review::review()]
 }
 
 /// Mock interviews: start one, see where you are, end or resume it, see your history, delete your data.
@@ -28,7 +29,10 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         "manage::status",
         "manage::end",
         "manage::resume",
-        "manage::history",
+        "progress::history",
+        "progress::transcript",
+        "progress::stats",
+        "progress::remind",
         "forget::forget_me"
     ),
     subcommand_required
