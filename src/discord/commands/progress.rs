@@ -187,10 +187,10 @@ pub async fn drill(
             Err(NoDrill::Refused(r)) => return say(ctx, reply(&rejection_text(&r))).await,
         };
     if in_dm {
-        return deliver(ctx.http(), Origin::Command(ctx), Outcome::Applied(applied)).await;
+        return deliver(ctx.http(), &ctx.data().engine, Origin::Command(ctx), Outcome::Applied(applied)).await;
     }
     let id = applied.session().id.clone();
-    if let Err(e) = deliver(ctx.http(), Origin::Background, Outcome::Applied(applied)).await {
+    if let Err(e) = deliver(ctx.http(), &ctx.data().engine, Origin::Background, Outcome::Applied(applied)).await {
         engine.discard(&id).await?;
         if e.downcast_ref::<serenity::Error>().and_then(discord_code) == Some(50007) {
             return say(ctx, reply("I can't send you direct messages. Allow DMs from this server (server name → Privacy Settings → Direct Messages), then run `/drill` again.")).await;

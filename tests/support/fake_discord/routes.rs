@@ -224,20 +224,20 @@ fn channel_message(sh: &Shared, st: &mut State, channel_id: u64, body: &Value, f
     }
     // enforce_nonce: a second message with the same nonce from the same author (within a few
     // minutes, on Discord) is not created again; the first one is returned.
-    let nonce = body.get("nonce").filter(|n| !n.is_null());
-    if let (Some(n), true) = (nonce, body["enforce_nonce"] == true) {
-        let same = |m: &&Value| id_of(m.get("channel_id")) == Some(channel_id) && m.get("nonce") == Some(n);
-        if let Some(first) = st.messages.values().find(same) {
+    let nonce = body.get("nonce").filter(|n| !n.is_null()).map(|n| (channel_id, n.to_string()));
+    if let (Some(key), true) = (&nonce, body["enforce_nonce"] == true) {
+        if let Some(first) = st.nonces.get(key).and_then(|id| st.messages.get(id)) {
             return ok(first.clone());
         }
     }
     let mut msg = new_message(sh, st, channel_id, body, files, 0);
-    if let Some(n) = nonce {
-        msg["nonce"] = n.clone();
+    if let Some(key) = nonce {
+        msg["nonce"] = body["nonce"].clone();
         let id = id_of(msg.get("id")).unwrap_or_default();
         if let Some(stored) = st.messages.get_mut(&id) {
-            stored["nonce"] = n.clone();
+            stored["nonce"] = body["nonce"].clone();
         }
+        st.nonces.insert(key, id);
     }
     ok(msg)
 }

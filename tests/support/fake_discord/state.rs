@@ -203,6 +203,8 @@ pub struct State {
     pub refusals_expected: bool,
     /// Injected REST faults, first match wins (see `faults`).
     pub faults: Vec<super::faults::Fault>,
+    /// Messages created with a nonce, by (channel, nonce), for `enforce_nonce`.
+    pub nonces: HashMap<(u64, String), u64>,
     /// Where every recorded request is also sent (a load generator's router), if anywhere.
     pub tap: Option<tokio::sync::mpsc::UnboundedSender<RecordedRequest>>,
 }
