@@ -37,7 +37,7 @@ pub fn start(
         plan,
         settings,
         stage,
-        items,
+        items: items.into(),
         version: 1,
         created_at: now,
         last_activity: now,
@@ -126,9 +126,28 @@ fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Reject
 
 /// Inputs that need an active (unpaused) stage.
 fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    match (input, s.stage.clone()) {
+    // The stage to match on, without the draft: matching must not copy the answer being typed.
+    let stage = match &s.stage {
+        Stage::Asking { item, part, asked_at, .. } => Stage::Asking {
+            item: *item,
+            part: *part,
+            draft: String::new(),
+            asked_at: *asked_at,
+            pieces: Vec::new(),
+        },
+        other => other.clone(),
+    };
+    match (input, stage) {
         (Input::Answer { text, message }, Stage::Asking { .. }) => append(s, text, *message, fx),
-        (Input::Submit, Stage::Asking { draft, .. }) => submit(s, pack, &draft, now, false, fx),
+        (Input::Submit, Stage::Asking { .. }) => {
+            // Moved out, not copied: on success the stage moves on, on a refusal `step`
+            // discards this session.
+            let draft = match &mut s.stage {
+                Stage::Asking { draft, .. } => std::mem::take(draft),
+                _ => String::new(),
+            };
+            submit(s, pack, &draft, now, false, fx)
+        }
         (Input::SubmitForm { text }, Stage::Asking { .. }) => {
             check_len(text)?;
             submit(s, pack, text, now, false, fx)

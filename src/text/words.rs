@@ -52,30 +52,63 @@ fn stemmer() -> &'static Stemmer {
 /// Entries kept in a thread's stem cache before it starts over (a few MB at most).
 const STEM_CACHE_MAX: usize = 50_000;
 
+/// What [`super::Doc`] needs of a lowercased word, computed once per distinct word: its stem
+/// and whether it is a negation, a contrast word or "while".
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lexeme {
+    pub stem: Stem,
+    pub negation: bool,
+    pub contrast: bool,
+    pub is_while: bool,
+}
+
+impl Lexeme {
+    fn of(lower: &str) -> Lexeme {
+        Lexeme {
+            stem: hash_str(&stemmer().stem(lower)),
+            negation: super::NEGATIONS.contains(&lower),
+            contrast: super::CONTRAST.contains(&lower),
+            is_while: lower == "while",
+        }
+    }
+}
+
+/// Lowercased word -> its [`Lexeme`].
+#[derive(Default)]
+pub(super) struct StemCache(HashMap<Box<str>, Lexeme, BuildHasherDefault<StemHasher>>);
+
+impl StemCache {
+    pub(super) fn get(&mut self, lower: &str) -> Lexeme {
+        if let Some(l) = self.0.get(lower) {
+            return *l;
+        }
+        let l = Lexeme::of(lower);
+        if self.0.len() >= STEM_CACHE_MAX {
+            self.0.clear();
+        }
+        self.0.insert(lower.into(), l);
+        l
+    }
+}
+
 thread_local! {
     /// Stemming costs far more than a lookup, and an interview's vocabulary repeats.
-    static STEM_CACHE: RefCell<HashMap<Box<str>, Stem, BuildHasherDefault<StemHasher>>> = RefCell::default();
+    static STEM_CACHE: RefCell<StemCache> = RefCell::default();
+}
+
+/// Runs `f` with this thread's stem cache (borrowed once for a whole text, not per word).
+pub(super) fn with_cache<R>(f: impl FnOnce(&mut StemCache) -> R) -> R {
+    STEM_CACHE.with(|c| f(&mut c.borrow_mut()))
 }
 
 /// The stem of one lowercased word, hashed (FNV-1a).
 pub fn stem_id(lower: &str) -> Stem {
-    STEM_CACHE.with(|c| {
-        if let Some(s) = c.borrow().get(lower) {
-            return *s;
-        }
-        let s = hash_str(&stemmer().stem(lower));
-        let mut c = c.borrow_mut();
-        if c.len() >= STEM_CACHE_MAX {
-            c.clear();
-        }
-        c.insert(lower.into(), s);
-        s
-    })
+    with_cache(|c| c.get(lower).stem)
 }
 
 /// Empties this thread's stem cache (benchmarks measure the cold path with it).
 pub fn clear_stem_cache() {
-    STEM_CACHE.with(|c| c.borrow_mut().clear());
+    STEM_CACHE.with(|c| c.borrow_mut().0.clear());
 }
 
 /// The stem of one word as text, for near-duplicate checks and diagnostics.
@@ -116,43 +149,129 @@ fn acronym_plural(w: &str) -> bool {
 /// `n't` becomes `not`.
 pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut lower = String::new();
-    for (at, w) in text.unicode_word_indices() {
-        lower.clear();
-        if w.is_ascii() {
-            lower.push_str(w);
-            lower.make_ascii_lowercase();
+    segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+}
+
+/// One word as Unicode segmentation gives it, lowercased and split into the words it joins.
+fn split_word(lower: &mut String, at: usize, w: &str, emit: &mut impl FnMut(&str, Range<usize>)) {
+    lower.clear();
+    if w.is_ascii() {
+        lower.push_str(w);
+        lower.make_ascii_lowercase();
+    } else {
+        lower.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    if lower.len() != w.len() {
+        // Lowercasing changed byte lengths (rare scripts): keep the word whole.
+        emit(lower, at..at + w.len());
+        return;
+    }
+    let end = at + w.len();
+    if acronym_plural(w) {
+        emit(&lower[..lower.len() - 1], at..end);
+        return;
+    }
+    if lower == "cannot" {
+        emit("can", at..at + 3);
+        emit("not", at + 3..end);
+        return;
+    }
+    if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {
+        let base = match &lower[..lower.len() - cut] {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            b => b,
+        };
+        if !base.is_empty() {
+            emit(base, at..end - cut);
+        }
+        emit("not", end - cut..end);
+        return;
+    }
+    pieces(lower, |p, span| emit(p, at + span.start..at + span.end));
+}
+
+/// ASCII whitespace: between it and an ASCII character that is not whitespace, Unicode word
+/// segmentation (UAX #29) always breaks, and no rule looks across it.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// The words (with their byte offsets) that `text.unicode_word_indices()` gives, in order,
+/// faster: ASCII stretches are split here by the same rules as the crate's ASCII path, and only
+/// the stretches holding other characters go through the crate. A stretch ends wherever an ASCII
+/// space meets an ASCII non-space, a boundary under every rule (the tests compare the two on
+/// random text).
+pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
+    if text.is_ascii() {
+        ascii_words(text, 0, &mut f);
+        return;
+    }
+    let b = text.as_bytes();
+    let mut start = 0;
+    let mut stretch = |from: usize, to: usize, f: &mut dyn FnMut(usize, &str)| {
+        let s = &text[from..to];
+        if s.is_ascii() {
+            ascii_words(s, from, f);
         } else {
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        if lower.len() != w.len() {
-            // Lowercasing changed byte lengths (rare scripts): keep the word whole.
-            emit(&lower, at..at + w.len());
-            continue;
-        }
-        let end = at + w.len();
-        if acronym_plural(w) {
-            emit(&lower[..lower.len() - 1], at..end);
-            continue;
-        }
-        if lower == "cannot" {
-            emit("can", at..at + 3);
-            emit("not", at + 3..end);
-            continue;
-        }
-        if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {
-            let base = match &lower[..lower.len() - cut] {
-                "ca" => "can",
-                "wo" => "will",
-                "sha" => "shall",
-                b => b,
-            };
-            if !base.is_empty() {
-                emit(base, at..end - cut);
+            for (at, w) in s.unicode_word_indices() {
+                f(from + at, w);
             }
-            emit("not", end - cut..end);
+        }
+    };
+    for i in 1..b.len() {
+        if b[i] < 0x80 && b[i - 1] < 0x80 && is_space(b[i]) != is_space(b[i - 1]) {
+            stretch(start, i, &mut f);
+            start = i;
+        }
+    }
+    stretch(start, b.len(), &mut f);
+}
+
+/// Letters, digits and `_`: what an ASCII word is made of (UAX #29 WB5-WB13b).
+fn is_core(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A mark joined into a word between two letters or two digits: `e.g`, `it's`, `3.14`, `1,000`
+/// (WB6, WB7, WB11, WB12).
+fn is_infix(b: u8, prev: u8, next: u8) -> bool {
+    match b {
+        b'.' | b',' | b';' | b'\'' if prev.is_ascii_digit() && next.is_ascii_digit() => true,
+        b'\'' | b'.' | b':' if prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() => true,
+        _ => false,
+    }
+}
+
+/// The words of an ASCII text as `unicode_word_indices` finds them: runs of letters, digits and
+/// `_` with their infix marks, holding at least one letter or digit; offsets from `offset`.
+fn ascii_words(s: &str, offset: usize, f: &mut dyn FnMut(usize, &str)) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !is_core(b[i]) {
+            i += 1;
             continue;
         }
-        pieces(&lower, |p, span| emit(p, at + span.start..at + span.end));
+        let start = i;
+        let mut alnum = b[i] != b'_';
+        i += 1;
+        while i < n {
+            let c = b[i];
+            if is_core(c) {
+                alnum |= c != b'_';
+                i += 1;
+            } else if i + 1 < n && is_infix(c, b[i - 1], b[i + 1]) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if alnum {
+            f(offset + start, &s[start..i]);
+        }
     }
 }
 
