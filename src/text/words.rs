@@ -73,21 +73,86 @@ impl Lexeme {
     }
 }
 
-/// Lowercased word -> its [`Lexeme`].
-#[derive(Default)]
-pub(super) struct StemCache(HashMap<Box<str>, Lexeme, BuildHasherDefault<StemHasher>>);
+/// Lowercased word -> its [`Lexeme`]: a direct-mapped table of short words in front (one
+/// probe, the word compared in two machine words) of a hash map holding every word seen.
+pub(super) struct StemCache {
+    front: Vec<Slot>,
+    map: HashMap<Box<str>, Lexeme, BuildHasherDefault<StemHasher>>,
+}
+
+/// Slots of the front table (a power of two), and the longest word it holds.
+const FRONT_SLOTS: usize = 1024;
+const FRONT_KEY: usize = 16;
+
+/// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
+#[derive(Clone, Copy)]
+struct Slot {
+    len: u8,
+    key: [u8; FRONT_KEY],
+    lex: Lexeme,
+}
+
+const EMPTY: Slot = Slot {
+    len: u8::MAX,
+    key: [0; FRONT_KEY],
+    lex: Lexeme {
+        stem: 0,
+        negation: false,
+        contrast: false,
+        is_while: false,
+    },
+};
+
+impl Default for StemCache {
+    fn default() -> StemCache {
+        StemCache {
+            front: vec![EMPTY; FRONT_SLOTS],
+            map: HashMap::default(),
+        }
+    }
+}
 
 impl StemCache {
     pub(super) fn get(&mut self, lower: &str) -> Lexeme {
-        if let Some(l) = self.0.get(lower) {
+        let b = lower.as_bytes();
+        if b.len() > FRONT_KEY {
+            return self.lookup(lower);
+        }
+        let mut key = [0u8; FRONT_KEY];
+        key[..b.len()].copy_from_slice(b);
+        let (lo, hi) = key.split_at(8);
+        let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
+        let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+        let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let at = (h >> 54) as usize & (FRONT_SLOTS - 1);
+        let slot = &self.front[at];
+        if slot.len as usize == b.len() && slot.key == key {
+            return slot.lex;
+        }
+        let lex = self.lookup(lower);
+        self.front[at] = Slot {
+            len: b.len() as u8,
+            key,
+            lex,
+        };
+        lex
+    }
+
+    fn lookup(&mut self, lower: &str) -> Lexeme {
+        if let Some(l) = self.map.get(lower) {
             return *l;
         }
         let l = Lexeme::of(lower);
-        if self.0.len() >= STEM_CACHE_MAX {
-            self.0.clear();
+        if self.map.len() >= STEM_CACHE_MAX {
+            self.map.clear();
         }
-        self.0.insert(lower.into(), l);
+        self.map.insert(lower.into(), l);
         l
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+        self.front.iter_mut().for_each(|s| *s = EMPTY);
     }
 }
 
@@ -108,7 +173,7 @@ pub fn stem_id(lower: &str) -> Stem {
 
 /// Empties this thread's stem cache (benchmarks measure the cold path with it).
 pub fn clear_stem_cache() {
-    STEM_CACHE.with(|c| c.borrow_mut().0.clear());
+    STEM_CACHE.with(|c| c.borrow_mut().clear());
 }
 
 /// The stem of one word as text, for near-duplicate checks and diagnostics.
@@ -152,8 +217,21 @@ pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
 }
 
+/// A word that is already lowercase letters and digits and none of the special cases below
+/// (`cannot`, `1990s`): it is its own only word, as it stands.
+fn is_plain(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && w != "cannot"
+        && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
+}
+
 /// One word as Unicode segmentation gives it, lowercased and split into the words it joins.
 fn split_word(lower: &mut String, at: usize, w: &str, emit: &mut impl FnMut(&str, Range<usize>)) {
+    if is_plain(w) {
+        emit(w, at..at + w.len());
+        return;
+    }
     lower.clear();
     if w.is_ascii() {
         lower.push_str(w);
@@ -210,7 +288,7 @@ pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
     }
     let b = text.as_bytes();
     let mut start = 0;
-    let mut stretch = |from: usize, to: usize, f: &mut dyn FnMut(usize, &str)| {
+    let stretch = |from: usize, to: usize, f: &mut dyn FnMut(usize, &str)| {
         let s = &text[from..to];
         if s.is_ascii() {
             ascii_words(s, from, f);
