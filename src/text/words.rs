@@ -81,7 +81,7 @@ pub(super) struct StemCache {
 }
 
 /// Slots of the front table (a power of two), and the longest word it holds.
-const FRONT_SLOTS: usize = 1024;
+const FRONT_SLOTS: usize = 4096;
 const FRONT_KEY: usize = 16;
 
 /// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
@@ -124,7 +124,7 @@ impl StemCache {
         let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
         let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
         let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let at = (h >> 54) as usize & (FRONT_SLOTS - 1);
+        let at = (h >> 52) as usize & (FRONT_SLOTS - 1);
         let slot = &self.front[at];
         if slot.len as usize == b.len() && slot.key == key {
             return slot.lex;
@@ -309,8 +309,19 @@ pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
 
 /// Letters, digits and `_`: what an ASCII word is made of (UAX #29 WB5-WB13b).
 fn is_core(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    CORE[b as usize]
 }
+
+const CORE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 /// A mark joined into a word between two letters or two digits: `e.g`, `it's`, `3.14`, `1,000`
 /// (WB6, WB7, WB11, WB12).
@@ -334,20 +345,16 @@ fn ascii_words(s: &str, offset: usize, f: &mut dyn FnMut(usize, &str)) {
             continue;
         }
         let start = i;
-        let mut alnum = b[i] != b'_';
-        i += 1;
-        while i < n {
-            let c = b[i];
-            if is_core(c) {
-                alnum |= c != b'_';
-                i += 1;
-            } else if i + 1 < n && is_infix(c, b[i - 1], b[i + 1]) {
+        loop {
+            i += b[i..].iter().position(|&c| !is_core(c)).unwrap_or(n - i);
+            if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
                 i += 1;
             } else {
                 break;
             }
         }
-        if alnum {
+        let word = &b[start..i];
+        if word.iter().any(|&c| c != b'_') {
             f(offset + start, &s[start..i]);
         }
     }
