@@ -73,7 +73,7 @@ fn read_gap(gap: &str) -> (bool, bool) {
             _ => {}
         }
     }
-    (newline || (stop && (space || newline)), comma)
+    (newline || (stop && space), comma)
 }
 
 /// Items of at most this many words on average make a clause a list, not a sentence.
