@@ -10,6 +10,7 @@ mod index;
 mod input;
 pub mod matcher;
 pub mod pattern;
+mod segment;
 mod words;
 
 use std::ops::Range;

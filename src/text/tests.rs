@@ -178,7 +178,7 @@ proptest::proptest! {
         use unicode_segmentation::UnicodeSegmentation;
         let text: String = chars.into_iter().collect();
         let mut fast = Vec::new();
-        words::segment(&text, |at, w| fast.push((at, w.to_string())));
+        segment::segment(&text, |at, w| fast.push((at, w.to_string())));
         let unicode: Vec<(usize, String)> = text.unicode_word_indices().map(|(at, w)| (at, w.to_string())).collect();
         proptest::prop_assert_eq!(fast, unicode, "{:?}", text);
     }
@@ -192,7 +192,7 @@ fn segmenting_matches_unicode_word_indices_on_the_answer_sets() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let mut fast = Vec::new();
-        words::segment(&text, |at, w| fast.push((at, w.to_string())));
+        segment::segment(&text, |at, w| fast.push((at, w.to_string())));
         let unicode: Vec<(usize, String)> = text.unicode_word_indices().map(|(at, w)| (at, w.to_string())).collect();
         assert_eq!(fast, unicode);
         texts += 1;
