@@ -1,6 +1,11 @@
 //! Coverage speed: how long `assess` takes on a 300-word answer, every question with an answer
 //! set, the question's patterns already compiled (they are compiled once per process). Run with
 //! `cargo bench --bench coverage`; BENCHMARKS.md records the figures.
+//!
+//! `cargo bench --bench coverage -- --dump FILE` instead writes every `Coverage` (evidence and
+//! matched words included) of every answer-set answer, as written and cut to 300 words, at every
+//! number of hints used, one JSON line each: a speed change to the matcher must leave that file
+//! byte for byte the same.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -28,10 +33,32 @@ fn words(text: &str, n: usize) -> String {
     ws.iter().cycle().take(n).copied().collect::<Vec<_>>().join(" ")
 }
 
+/// Every answer of every set, as written and cut to 300 words, at 0..=hints hints used.
+fn dump(sets: &[(&panelist::bank::Question, Set)], path: &Path) {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut n = 0;
+    for (q, set) in sets {
+        for (i, a) in set.answers.iter().enumerate() {
+            for (form, text) in [("as written", a.text.clone()), ("300 words", words(&a.text, 300))] {
+                for hints in 0..=q.hints.len() {
+                    let c = assess(&text, q, hints);
+                    let json = serde_json::to_string(&c).expect("coverage encodes");
+                    writeln!(out, "{} #{i} {form} hints {hints}: {json}", q.id).expect("write to a String");
+                    n += 1;
+                }
+            }
+        }
+    }
+    std::fs::write(path, out).expect("dump written");
+    println!("{n} readings written to {}", path.display());
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bank = load_path(&root.join("prompts")).expect("packs load");
     let mut cases = Vec::new();
+    let mut sets = Vec::new();
     let mut dir: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/answer-sets"))
         .unwrap()
         .flatten()
@@ -46,6 +73,12 @@ fn main() {
             .expect("question exists");
         let strong = set.answers.iter().find(|a| a.kind == "strong").expect("a strong answer");
         cases.push((q, words(&strong.text, 300)));
+        sets.push((q, set));
+    }
+    if let Some(at) = std::env::args().position(|a| a == "--dump") {
+        let path = std::env::args().nth(at + 1).expect("--dump FILE");
+        dump(&sets, Path::new(&path));
+        return;
     }
     let compile = Instant::now();
     for (q, _) in &cases {

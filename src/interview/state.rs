@@ -2,7 +2,10 @@
 //! rounds and scores included. It is serialised whole as the snapshot the store keeps after every
 //! accepted input.
 
-use serde::{Deserialize, Serialize};
+use std::ops::{Index, IndexMut};
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::coverage::Coverage;
 use super::ids::ActorId;
@@ -19,7 +22,7 @@ pub struct Session {
     pub settings: Settings,
     pub stage: Stage,
     /// One record per plan item, in plan order.
-    pub items: Vec<ItemRecord>,
+    pub items: Items,
     /// Grows by exactly one per accepted input; the store uses it for optimistic concurrency.
     pub version: u64,
     pub created_at: Millis,
@@ -138,6 +141,84 @@ pub struct ItemRecord {
     pub hints_used: u8,
     pub coverage: Option<Coverage>,
     pub self_score: Option<SelfScore>,
+}
+
+/// The item records of a session, each shared between a session and the next one `step` makes
+/// from it until one of them changes it (copy on write): a step copies the records it changes,
+/// not every answer of the interview so far. Read and written like a `Vec` (`items[i]`,
+/// `iter()`); serialised as the list of records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Items(Vec<Arc<ItemRecord>>);
+
+impl Items {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&ItemRecord> {
+        self.0.get(i).map(|r| &**r)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &ItemRecord> + DoubleEndedIterator + Clone + '_ {
+        self.0.iter().map(|r| &**r)
+    }
+
+    /// Whether record `i` is the same shared record in both (so it cannot have changed).
+    pub fn shared_with(&self, other: &Items, i: usize) -> bool {
+        matches!((self.0.get(i), other.0.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+    }
+}
+
+impl Index<usize> for Items {
+    type Output = ItemRecord;
+
+    fn index(&self, i: usize) -> &ItemRecord {
+        &self.0[i]
+    }
+}
+
+impl IndexMut<usize> for Items {
+    /// Copies the record first if another session still shares it.
+    fn index_mut(&mut self, i: usize) -> &mut ItemRecord {
+        Arc::make_mut(&mut self.0[i])
+    }
+}
+
+impl From<Vec<ItemRecord>> for Items {
+    fn from(v: Vec<ItemRecord>) -> Items {
+        Items(v.into_iter().map(Arc::new).collect())
+    }
+}
+
+impl FromIterator<ItemRecord> for Items {
+    fn from_iter<I: IntoIterator<Item = ItemRecord>>(iter: I) -> Items {
+        Items(iter.into_iter().map(Arc::new).collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a ItemRecord;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Arc<ItemRecord>>, fn(&'a Arc<ItemRecord>) -> &'a ItemRecord>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|r| &**r)
+    }
+}
+
+impl Serialize for Items {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Items, D::Error> {
+        Vec::<ItemRecord>::deserialize(d).map(Items::from)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,7 +53,7 @@ pub fn start_with(
         plan,
         settings,
         stage,
-        items,
+        items: items.into(),
         version: 1,
         created_at: now,
         last_activity: now,
@@ -142,9 +142,28 @@ fn check_actor(s: &Session, actor: &ActorId, input: &Input) -> Result<(), Reject
 
 /// Inputs that need an active (unpaused) stage.
 fn act(s: &mut Session, input: &Input, pack: &Pack, now: Millis, fx: &mut Vec<Effect>) -> Result<(), Rejection> {
-    match (input, s.stage.clone()) {
+    // The stage to match on, without the draft: matching must not copy the answer being typed.
+    let stage = match &s.stage {
+        Stage::Asking { item, part, asked_at, .. } => Stage::Asking {
+            item: *item,
+            part: *part,
+            draft: String::new(),
+            asked_at: *asked_at,
+            pieces: Vec::new(),
+        },
+        other => other.clone(),
+    };
+    match (input, stage) {
         (Input::Answer { text, message }, Stage::Asking { .. }) => append(s, text, *message, fx),
-        (Input::Submit, Stage::Asking { draft, pieces, .. }) => submit(s, pack, (&draft, pieces.len()), now, false, fx),
+        (Input::Submit, Stage::Asking { .. }) => {
+            // Moved out, not copied: on success the stage moves on, on a refusal `step`
+            // discards this session.
+            let (draft, typed) = match &mut s.stage {
+                Stage::Asking { draft, pieces, .. } => (std::mem::take(draft), pieces.len()),
+                _ => (String::new(), 0),
+            };
+            submit(s, pack, (&draft, typed), now, false, fx)
+        }
         (Input::SubmitForm { text }, Stage::Asking { .. }) => {
             check_len(text)?;
             submit(s, pack, (text, 0), now, false, fx)

@@ -716,3 +716,25 @@ fn typed_parts_keep_send_order_and_can_be_edited_or_taken_back_until_submitted()
         "after submit, the stored answer is what was submitted"
     );
 }
+
+#[test]
+fn a_step_copies_only_the_item_record_it_changes() {
+    let s = simple();
+    let n = s.items.len();
+    assert!(n >= 2, "the plan has {n} items");
+    // Typing changes the draft, not a record: every record stays shared.
+    let (typed, _) = go(&s, Input::answer("a cache trades memory for latency"));
+    assert!((0..n).all(|i| typed.items.shared_with(&s.items, i)));
+    // Submitting changes the first record (answer, coverage) and moves on to scoring it; the
+    // others stay shared, and the session it came from keeps its own first record untouched.
+    let (submitted, _) = go(&typed, Input::Submit);
+    assert!(!submitted.items.shared_with(&typed.items, 0));
+    assert!((1..n).all(|i| submitted.items.shared_with(&typed.items, i)));
+    assert_eq!(submitted.items[0].answers.len(), 1);
+    assert!(typed.items[0].answers.is_empty());
+    // The snapshot reads as the plain list of records it always was.
+    let json = serde_json::to_value(&submitted).unwrap();
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(n));
+    let back: Session = serde_json::from_value(json).unwrap();
+    assert_eq!(back, submitted);
+}

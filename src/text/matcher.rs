@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::pattern::{Hit, Pattern};
-use super::{Doc, Runs, Stem};
+use super::{Doc, Echo, Runs, Stem};
 
 /// What a question's feedback is computed from, with every pattern parsed.
 #[derive(Debug, Clone, Default)]
@@ -14,10 +14,11 @@ pub struct Matcher {
     topic: Vec<Pattern>,
     points: Vec<Vec<Pattern>>,
     misconceptions: Vec<Misconception>,
-    /// Runs of words of the prompt and follow-ups: repeating them earns nothing.
-    question_runs: Runs,
-    /// Per hint, in order: its runs, and which points its text alone would cover.
-    hints: Vec<(Runs, Vec<bool>)>,
+    /// Per number of hints used (0 to all): the runs of words of the prompt, the follow-ups and
+    /// those hints, merged; repeating them earns nothing.
+    echo: Vec<Echo>,
+    /// Per hint, in order: which points its text alone would cover.
+    hints: Vec<Vec<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ fn first_hit(patterns: &[Pattern], doc: &Doc, echo: &[bool]) -> Option<Hit> {
 
 impl Matcher {
     pub fn new(spec: Spec<'_>) -> Matcher {
-        let question_runs = spec.question.iter().flat_map(|t| Doc::new(t).runs()).collect();
+        let question_runs: Runs = spec.question.iter().flat_map(|t| Doc::new(t).runs()).collect();
         let mut m = Matcher {
             topic: parse_all(spec.topic),
             points: spec.points.iter().map(|p| parse_all(p)).collect(),
@@ -75,18 +76,18 @@ impl Matcher {
                     contradicts: c.clone(),
                 })
                 .collect(),
-            question_runs,
+            echo: Vec::new(),
             hints: Vec::new(),
         };
-        m.hints = spec
-            .hints
-            .iter()
-            .map(|h| {
-                let doc = Doc::new(h);
-                let none = vec![false; doc.words.len()];
-                let covers = m.points.iter().map(|p| first_hit(p, &doc, &none).is_some()).collect();
-                (doc.runs(), covers)
-            })
+        let mut hint_runs = Vec::new();
+        for h in &spec.hints {
+            let doc = Doc::new(h);
+            let none = vec![false; doc.words.len()];
+            m.hints.push(m.points.iter().map(|p| first_hit(p, &doc, &none).is_some()).collect());
+            hint_runs.push(doc.runs());
+        }
+        m.echo = (0..=hint_runs.len())
+            .map(|used| Echo::new(std::iter::once(&question_runs).chain(&hint_runs[..used])))
             .collect();
         m
     }
@@ -94,15 +95,16 @@ impl Matcher {
     /// Reads `answer`, given that the candidate saw the first `hints_used` hints.
     pub fn read(&self, answer: &str, hints_used: usize) -> (Doc, Reading) {
         let doc = Doc::new(answer);
-        let used = &self.hints[..hints_used.min(self.hints.len())];
-        let mut sources: Vec<&Runs> = vec![&self.question_runs];
-        sources.extend(used.iter().map(|(runs, _)| runs));
-        let mut echo = doc.echo_mask(&sources);
+        let used = hints_used.min(self.hints.len());
+        let mut echo = match self.echo.get(used) {
+            Some(e) => doc.echo_mask_of(e),
+            None => vec![false; doc.words.len()],
+        };
         for (e, a) in echo.iter_mut().zip(doc.announcement_mask(answer)) {
             *e |= a;
         }
         let n = self.points.len();
-        let hinted = (0..n).map(|i| used.iter().any(|(_, covers)| covers[i])).collect();
+        let hinted = (0..n).map(|i| self.hints[..used].iter().any(|covers| covers[i])).collect();
         let misconceptions: Vec<(usize, Hit)> = self
             .misconceptions
             .iter()

@@ -10,6 +10,7 @@ mod index;
 mod input;
 pub mod matcher;
 pub mod pattern;
+mod segment;
 mod words;
 
 use std::ops::Range;
@@ -55,14 +56,25 @@ pub struct Doc {
     index: Index,
 }
 
-/// True when the text between two words ends a clause: a line break, or sentence punctuation
-/// followed by a space (so the dot of `copy.copy` or `3.14` does not). A colon does not: what
-/// follows it says something about what precedes it ("Drift: the inputs change").
-fn ends_clause(gap: &str) -> bool {
+/// What the text between two words says: whether it ends a clause (a line break, or sentence
+/// punctuation followed by a space, so the dot of `copy.copy` or `3.14` does not; a colon does
+/// not either: what follows it says something about what precedes it, "Drift: the inputs
+/// change") and whether it holds a comma. One pass over the gap's bytes.
+fn read_gap(gap: &str) -> (bool, bool) {
     if gap == " " {
-        return false;
+        return (false, false);
     }
-    gap.contains('\n') || (gap.contains(['.', '!', '?', ';']) && gap.contains(char::is_whitespace))
+    let (mut newline, mut stop, mut space, mut comma) = (false, false, false, false);
+    for c in gap.chars() {
+        match c {
+            '\n' => newline = true,
+            '.' | '!' | '?' | ';' => stop = true,
+            ',' => comma = true,
+            c if c.is_whitespace() => space = true,
+            _ => {}
+        }
+    }
+    (newline || (stop && space), comma)
 }
 
 /// Items of at most this many words on average make a clause a list, not a sentence.
@@ -73,66 +85,66 @@ const LIST_ITEMS: usize = 4;
 /// A clause that is a list of short comma-separated items ("mocks, stubs, in-memory fakes,
 /// contract tests") relates none of them to another, so each item is read as a clause of its
 /// own; a sentence with commas stays whole.
-fn split_list(clause: Range<usize>, after_comma: &[bool]) -> Vec<Range<usize>> {
-    let mut items = Vec::new();
+fn split_list(clause: Range<usize>, after_comma: &[bool], out: &mut Vec<Range<usize>>) {
+    let commas = || (clause.start + 1..clause.end).filter(|&i| after_comma[i]);
+    let items = 1 + commas().count();
+    if items < LIST_ITEMS || clause.len() > LIST_ITEM_WORDS * items {
+        out.push(clause);
+        return;
+    }
     let mut from = clause.start;
-    for (i, _) in after_comma
-        .iter()
-        .enumerate()
-        .take(clause.end)
-        .skip(clause.start + 1)
-        .filter(|(_, c)| **c)
-    {
-        items.push(from..i);
+    for i in commas() {
+        out.push(from..i);
         from = i;
     }
-    items.push(from..clause.end);
-    if items.len() >= LIST_ITEMS && clause.len() <= LIST_ITEM_WORDS * items.len() {
-        items
-    } else {
-        vec![clause]
-    }
+    out.push(from..clause.end);
 }
 
 impl Doc {
     /// Reads `text` into stemmed words and clauses.
     pub fn new(text: &str) -> Doc {
-        let mut doc = Doc {
-            words: Vec::with_capacity(text.len() / 5),
-            ..Doc::default()
-        };
+        let mut words = Vec::with_capacity(text.len() / 5);
+        let mut sentences = Vec::new();
         let mut start = 0;
         let mut prev_end = 0;
         // Whether a comma precedes each word, to find keyword lists.
-        let mut after_comma = Vec::new();
-        each_word(text, |w, span| {
-            let i = doc.words.len();
-            let gap = &text[prev_end.min(span.start)..span.start];
-            after_comma.push(gap.contains(','));
-            let contrast = CONTRAST.contains(&w) || (w == "while" && gap.contains(','));
-            if i > start && (ends_clause(gap) || contrast) {
-                doc.clauses.push(start..i);
-                start = i;
-            }
-            prev_end = span.end;
-            doc.words.push(Word {
-                stem: stem_id(w),
-                span,
-                negation: NEGATIONS.contains(&w),
-            });
+        let mut after_comma = Vec::with_capacity(text.len() / 5);
+        words::with_cache(|cache| {
+            each_word(text, |w, span| {
+                let i = words.len();
+                let (ends, comma) = read_gap(&text[prev_end.min(span.start)..span.start]);
+                after_comma.push(comma);
+                let lex = cache.get(w);
+                let contrast = lex.contrast || (lex.is_while && comma);
+                if i > start && (ends || contrast) {
+                    sentences.push(start..i);
+                    start = i;
+                }
+                prev_end = span.end;
+                words.push(Word {
+                    stem: lex.stem,
+                    span,
+                    negation: lex.negation,
+                });
+            })
         });
-        if start < doc.words.len() {
-            doc.clauses.push(start..doc.words.len());
+        if start < words.len() {
+            sentences.push(start..words.len());
         }
-        doc.clauses = doc.clauses.iter().flat_map(|c| split_list(c.clone(), &after_comma)).collect();
-        doc.index = Index::new(&doc.words);
-        doc.clause_of = vec![0; doc.words.len()];
-        for (c, r) in doc.clauses.iter().enumerate() {
-            for i in r.clone() {
-                doc.clause_of[i] = c as u32;
-            }
+        let mut clauses = Vec::with_capacity(sentences.len());
+        for c in sentences {
+            split_list(c, &after_comma, &mut clauses);
         }
-        doc
+        let mut clause_of = vec![0; words.len()];
+        for (c, r) in clauses.iter().enumerate() {
+            clause_of[r.clone()].iter_mut().for_each(|x| *x = c as u32);
+        }
+        Doc {
+            index: Index::new(&words),
+            words,
+            clauses,
+            clause_of,
+        }
     }
 
     /// Positions of the words whose stem is `stem`.
@@ -173,6 +185,20 @@ impl Doc {
         mask
     }
 
+    /// The same marks as [`Doc::echo_mask`], against sources merged into one [`Echo`].
+    pub fn echo_mask_of(&self, echo: &Echo) -> Vec<bool> {
+        let mut mask = vec![false; self.words.len()];
+        if echo.runs.is_empty() {
+            return mask;
+        }
+        for (i, h) in self.run_hashes() {
+            if echo.contains(h) {
+                mask[i..i + ECHO_RUN].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        mask
+    }
+
     /// (start, hash) of every run of `ECHO_RUN` consecutive stems: a polynomial hash rolled one
     /// word at a time, so the cost is one multiply per word whatever the run length.
     fn run_hashes(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
@@ -186,6 +212,38 @@ impl Doc {
             h = h.wrapping_mul(P).wrapping_add(w.stem);
             (i + 1 >= ECHO_RUN).then(|| (i + 1 - ECHO_RUN, h))
         })
+    }
+}
+
+/// Echo sources (the question, the hints used) merged into one set of runs, with a bitmap in
+/// front: most runs of an answer are no echo, and a bit that is clear settles them.
+#[derive(Debug, Clone, Default)]
+pub struct Echo {
+    bits: Vec<u64>,
+    runs: Runs,
+}
+
+/// Bits of [`Echo`]'s bitmap (a power of two).
+const ECHO_BITS: usize = 4096;
+
+impl Echo {
+    pub fn new<'a>(sources: impl IntoIterator<Item = &'a Runs>) -> Echo {
+        let runs: Runs = sources.into_iter().flatten().copied().collect();
+        let mut bits = vec![0u64; ECHO_BITS / 64];
+        for &h in &runs {
+            let b = Echo::bit(h);
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Echo { bits, runs }
+    }
+
+    fn bit(h: u64) -> usize {
+        (h >> 40) as usize & (ECHO_BITS - 1)
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        let b = Echo::bit(h);
+        self.bits[b / 64] >> (b % 64) & 1 == 1 && self.runs.contains(&h)
     }
 }
 

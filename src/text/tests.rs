@@ -161,3 +161,41 @@ fn a_keyword_list_relates_none_of_its_items() {
         "dict plus a doubly linked list, O(1) get and put, evict the tail"
     ));
 }
+
+/// Characters that exercise every word-boundary rule the fast path relies on: ASCII letters,
+/// digits, infix marks, spaces and line breaks, and non-ASCII letters, marks that extend the
+/// previous character (one of them alphabetic), joiners, wide and no-break spaces, quotes,
+/// emoji and regional indicators, Hebrew, Katakana and Arabic digits.
+const SEGMENT_CHARS: &[char] = &[
+    'a', 'Z', 'k', 's', '0', '7', '_', '.', ',', ';', ':', '\'', '"', '-', '/', '(', ')', '!', '?', ' ', ' ', ' ', '\t', '\n', '\r',
+    '\u{0B}', '\u{0C}', 'é', 'É', 'ß', 'İ', '’', '‘', '—', '–', '…', '\u{0301}', '\u{093F}', '\u{200D}', '\u{200B}', '\u{00AD}',
+    '\u{3000}', '\u{00A0}', '\u{2024}', '\u{FF0E}', '😀', '🇺', '🇸', 'א', 'ア', '٣', '日',
+];
+
+proptest::proptest! {
+    #[test]
+    fn segmenting_matches_unicode_word_indices(chars in proptest::collection::vec(proptest::sample::select(SEGMENT_CHARS), 0..60)) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text: String = chars.into_iter().collect();
+        let mut fast = Vec::new();
+        segment::segment(&text, |at, w| fast.push((at, w.to_string())));
+        let unicode: Vec<(usize, String)> = text.unicode_word_indices().map(|(at, w)| (at, w.to_string())).collect();
+        proptest::prop_assert_eq!(fast, unicode, "{:?}", text);
+    }
+}
+
+#[test]
+fn segmenting_matches_unicode_word_indices_on_the_answer_sets() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/answer-sets");
+    let mut texts = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut fast = Vec::new();
+        segment::segment(&text, |at, w| fast.push((at, w.to_string())));
+        let unicode: Vec<(usize, String)> = text.unicode_word_indices().map(|(at, w)| (at, w.to_string())).collect();
+        assert_eq!(fast, unicode);
+        texts += 1;
+    }
+    assert!(texts >= 40, "{texts} answer-set files read");
+}

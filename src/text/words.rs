@@ -1,6 +1,6 @@
-//! Words: Unicode word boundaries (`unicode-segmentation`), the pieces code and prose join
-//! (`copy.deepcopy`, `doesn't`), and Snowball English stems (`rust-stemmers`) behind a
-//! per-thread cache, hashed into [`Stem`] ids.
+//! Words: Unicode word boundaries (`segment`), the pieces code and prose join (`copy.deepcopy`,
+//! `doesn't`), and Snowball English stems (`rust-stemmers`) behind a per-thread cache, hashed
+//! into [`Stem`] ids.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_segmentation::UnicodeSegmentation;
 
+use super::segment::segment;
 use super::Stem;
 
 /// A set of word-run hashes (see [`Doc::runs`]).
@@ -52,25 +52,123 @@ fn stemmer() -> &'static Stemmer {
 /// Entries kept in a thread's stem cache before it starts over (a few MB at most).
 const STEM_CACHE_MAX: usize = 50_000;
 
+/// What [`super::Doc`] needs of a lowercased word, computed once per distinct word: its stem
+/// and whether it is a negation, a contrast word or "while".
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lexeme {
+    pub stem: Stem,
+    pub negation: bool,
+    pub contrast: bool,
+    pub is_while: bool,
+}
+
+impl Lexeme {
+    fn of(lower: &str) -> Lexeme {
+        Lexeme {
+            stem: hash_str(&stemmer().stem(lower)),
+            negation: super::NEGATIONS.contains(&lower),
+            contrast: super::CONTRAST.contains(&lower),
+            is_while: lower == "while",
+        }
+    }
+}
+
+/// Lowercased word -> its [`Lexeme`]: a direct-mapped table of short words in front (one
+/// probe, the word compared in two machine words) of a hash map holding every word seen.
+pub(super) struct StemCache {
+    front: Vec<Slot>,
+    map: HashMap<Box<str>, Lexeme, BuildHasherDefault<StemHasher>>,
+}
+
+/// Slots of the front table (a power of two), and the longest word it holds.
+const FRONT_SLOTS: usize = 4096;
+const FRONT_KEY: usize = 16;
+
+/// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
+#[derive(Clone, Copy)]
+struct Slot {
+    len: u8,
+    key: [u8; FRONT_KEY],
+    lex: Lexeme,
+}
+
+const EMPTY: Slot = Slot {
+    len: u8::MAX,
+    key: [0; FRONT_KEY],
+    lex: Lexeme {
+        stem: 0,
+        negation: false,
+        contrast: false,
+        is_while: false,
+    },
+};
+
+impl Default for StemCache {
+    fn default() -> StemCache {
+        StemCache {
+            front: vec![EMPTY; FRONT_SLOTS],
+            map: HashMap::default(),
+        }
+    }
+}
+
+impl StemCache {
+    pub(super) fn get(&mut self, lower: &str) -> Lexeme {
+        let b = lower.as_bytes();
+        if b.len() > FRONT_KEY {
+            return self.lookup(lower);
+        }
+        let mut key = [0u8; FRONT_KEY];
+        key[..b.len()].copy_from_slice(b);
+        let (lo, hi) = key.split_at(8);
+        let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
+        let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+        let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let at = (h >> 52) as usize & (FRONT_SLOTS - 1);
+        let slot = &self.front[at];
+        if slot.len as usize == b.len() && slot.key == key {
+            return slot.lex;
+        }
+        let lex = self.lookup(lower);
+        self.front[at] = Slot {
+            len: b.len() as u8,
+            key,
+            lex,
+        };
+        lex
+    }
+
+    fn lookup(&mut self, lower: &str) -> Lexeme {
+        if let Some(l) = self.map.get(lower) {
+            return *l;
+        }
+        let l = Lexeme::of(lower);
+        if self.map.len() >= STEM_CACHE_MAX {
+            self.map.clear();
+        }
+        self.map.insert(lower.into(), l);
+        l
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+        self.front.iter_mut().for_each(|s| *s = EMPTY);
+    }
+}
+
 thread_local! {
     /// Stemming costs far more than a lookup, and an interview's vocabulary repeats.
-    static STEM_CACHE: RefCell<HashMap<Box<str>, Stem, BuildHasherDefault<StemHasher>>> = RefCell::default();
+    static STEM_CACHE: RefCell<StemCache> = RefCell::default();
+}
+
+/// Runs `f` with this thread's stem cache (borrowed once for a whole text, not per word).
+pub(super) fn with_cache<R>(f: impl FnOnce(&mut StemCache) -> R) -> R {
+    STEM_CACHE.with(|c| f(&mut c.borrow_mut()))
 }
 
 /// The stem of one lowercased word, hashed (FNV-1a).
 pub fn stem_id(lower: &str) -> Stem {
-    STEM_CACHE.with(|c| {
-        if let Some(s) = c.borrow().get(lower) {
-            return *s;
-        }
-        let s = hash_str(&stemmer().stem(lower));
-        let mut c = c.borrow_mut();
-        if c.len() >= STEM_CACHE_MAX {
-            c.clear();
-        }
-        c.insert(lower.into(), s);
-        s
-    })
+    with_cache(|c| c.get(lower).stem)
 }
 
 /// Empties this thread's stem cache (benchmarks measure the cold path with it).
@@ -116,44 +214,60 @@ fn acronym_plural(w: &str) -> bool {
 /// `n't` becomes `not`.
 pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut lower = String::new();
-    for (at, w) in text.unicode_word_indices() {
-        lower.clear();
-        if w.is_ascii() {
-            lower.push_str(w);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        if lower.len() != w.len() {
-            // Lowercasing changed byte lengths (rare scripts): keep the word whole.
-            emit(&lower, at..at + w.len());
-            continue;
-        }
-        let end = at + w.len();
-        if acronym_plural(w) {
-            emit(&lower[..lower.len() - 1], at..end);
-            continue;
-        }
-        if lower == "cannot" {
-            emit("can", at..at + 3);
-            emit("not", at + 3..end);
-            continue;
-        }
-        if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {
-            let base = match &lower[..lower.len() - cut] {
-                "ca" => "can",
-                "wo" => "will",
-                "sha" => "shall",
-                b => b,
-            };
-            if !base.is_empty() {
-                emit(base, at..end - cut);
-            }
-            emit("not", end - cut..end);
-            continue;
-        }
-        pieces(&lower, |p, span| emit(p, at + span.start..at + span.end));
+    segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+}
+
+/// A word that is already lowercase letters and digits and none of the special cases below
+/// (`cannot`, `1990s`): it is its own only word, as it stands.
+fn is_plain(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && w != "cannot"
+        && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
+}
+
+/// One word as Unicode segmentation gives it, lowercased and split into the words it joins.
+fn split_word(lower: &mut String, at: usize, w: &str, emit: &mut impl FnMut(&str, Range<usize>)) {
+    if is_plain(w) {
+        emit(w, at..at + w.len());
+        return;
     }
+    lower.clear();
+    if w.is_ascii() {
+        lower.push_str(w);
+        lower.make_ascii_lowercase();
+    } else {
+        lower.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    if lower.len() != w.len() {
+        // Lowercasing changed byte lengths (rare scripts): keep the word whole.
+        emit(lower, at..at + w.len());
+        return;
+    }
+    let end = at + w.len();
+    if acronym_plural(w) {
+        emit(&lower[..lower.len() - 1], at..end);
+        return;
+    }
+    if lower == "cannot" {
+        emit("can", at..at + 3);
+        emit("not", at + 3..end);
+        return;
+    }
+    if let Some(cut) = ["n't", "n’t"].iter().find(|s| lower.ends_with(*s)).map(|s| s.len()) {
+        let base = match &lower[..lower.len() - cut] {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            b => b,
+        };
+        if !base.is_empty() {
+            emit(base, at..end - cut);
+        }
+        emit("not", end - cut..end);
+        return;
+    }
+    pieces(lower, |p, span| emit(p, at + span.start..at + span.end));
 }
 
 /// Lowercased stems of `text` as strings (for near-duplicate detection of prompts).

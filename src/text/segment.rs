@@ -1,0 +1,94 @@
+//! Unicode word segmentation (UAX #29) as `unicode-segmentation` does it, faster on ASCII: the
+//! crate's rules for ASCII stretches applied here, the crate itself for the rest.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// ASCII whitespace: between it and an ASCII character that is not whitespace, Unicode word
+/// segmentation (UAX #29) always breaks, and no rule looks across it.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// The words (with their byte offsets) that `text.unicode_word_indices()` gives, in order,
+/// faster: ASCII stretches are split here by the same rules as the crate's ASCII path, and only
+/// the stretches holding other characters go through the crate. A stretch ends wherever an ASCII
+/// space meets an ASCII non-space, a boundary under every rule (the tests compare the two on
+/// random text).
+pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
+    if text.is_ascii() {
+        ascii_words(text, 0, &mut f);
+        return;
+    }
+    let b = text.as_bytes();
+    let mut start = 0;
+    let stretch = |from: usize, to: usize, f: &mut dyn FnMut(usize, &str)| {
+        let s = &text[from..to];
+        if s.is_ascii() {
+            ascii_words(s, from, f);
+        } else {
+            for (at, w) in s.unicode_word_indices() {
+                f(from + at, w);
+            }
+        }
+    };
+    for i in 1..b.len() {
+        if b[i] < 0x80 && b[i - 1] < 0x80 && is_space(b[i]) != is_space(b[i - 1]) {
+            stretch(start, i, &mut f);
+            start = i;
+        }
+    }
+    stretch(start, b.len(), &mut f);
+}
+
+/// Letters, digits and `_`: what an ASCII word is made of (UAX #29 WB5-WB13b).
+fn is_core(b: u8) -> bool {
+    CORE[b as usize]
+}
+
+const CORE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// A mark joined into a word between two letters or two digits: `e.g`, `it's`, `3.14`, `1,000`
+/// (WB6, WB7, WB11, WB12).
+fn is_infix(b: u8, prev: u8, next: u8) -> bool {
+    match b {
+        b'.' | b',' | b';' | b'\'' if prev.is_ascii_digit() && next.is_ascii_digit() => true,
+        b'\'' | b'.' | b':' if prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() => true,
+        _ => false,
+    }
+}
+
+/// The words of an ASCII text as `unicode_word_indices` finds them: runs of letters, digits and
+/// `_` with their infix marks, holding at least one letter or digit; offsets from `offset`.
+fn ascii_words(s: &str, offset: usize, f: &mut dyn FnMut(usize, &str)) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !is_core(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            i += b[i..].iter().position(|&c| !is_core(c)).unwrap_or(n - i);
+            if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let word = &b[start..i];
+        if word.iter().any(|&c| c != b'_') {
+            f(offset + start, &s[start..i]);
+        }
+    }
+}
