@@ -153,7 +153,7 @@ mod tests {
         Session {
             id: id.into(),
             candidate: ActorId::local("me"),
-            items: vec![Default::default(); plan.items.len()],
+            items: vec![Default::default(); plan.items.len()].into(),
             plan,
             settings: Settings::default(),
             stage: Stage::Finished { at: 0 },
