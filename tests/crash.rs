@@ -13,7 +13,7 @@ use std::time::Duration;
 use sqlx::{Connection, Row, SqliteConnection};
 use support::bot::{click, interaction_id, message_with, open_thread, text_of, WAIT};
 use support::fake_discord::payloads::message_create;
-use support::fake_discord::{FakeDiscord, FakeUser};
+use support::fake_discord::{FakeConfig, FakeDiscord, FakeUser};
 
 fn commands_put(fake: &FakeDiscord) -> usize {
     fake.requests()
@@ -35,7 +35,7 @@ async fn spawn(fake: &FakeDiscord, dir: &Path) -> Child {
         .env("PANELIST_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::inherit())
         .spawn()
         .expect("panelist serve");
     fake.wait_for("the bot to register its commands", Duration::from_secs(30), |f| {
@@ -68,7 +68,12 @@ async fn stored_parts(dir: &Path) -> Vec<(String, i64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
-    let fake = FakeDiscord::start().await;
+    // A token shaped like a real one (`serve` refuses short ones before connecting).
+    let config = FakeConfig {
+        token: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.crash-test-token-abcdefghijklmnop".into(),
+        ..Default::default()
+    };
+    let fake = FakeDiscord::start_with(config).await;
     fake.expect_refusals(); // a click that arrives as the bot dies is never answered
     let dir = tempfile::tempdir().unwrap();
     let mut child = spawn(&fake, dir.path()).await;
