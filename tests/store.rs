@@ -548,6 +548,9 @@ async fn two_engines_on_one_database_stay_correct(db: Db) {
     applied(apply(&b, &s.id, Input::Rate { rating: 2 }, "k8").await);
     assert_eq!(a.load(&s.id).await.unwrap().unwrap().session.version, 9);
     // A refusal on a fresh read is still a refusal, and writes nothing.
-    assert!(matches!(apply(&a, &s.id, Input::Rate { rating: 2 }, "k9").await, Outcome::Rejected(_)));
+    assert!(matches!(
+        apply(&a, &s.id, Input::Rate { rating: 2 }, "k9").await,
+        Outcome::Rejected(_)
+    ));
     assert_eq!(count(&a, "SELECT MAX(version) FROM events WHERE session_id = $1", &s.id).await, 9);
 }

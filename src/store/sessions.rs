@@ -124,6 +124,7 @@ impl Store {
     /// candidate already has a live session in this scope (nothing is written then).
     pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
         let change = Change::whole(s)?;
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let res = sqlx::query(
             "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
@@ -221,9 +222,8 @@ impl Store {
     /// Sessions whose deadline has passed, oldest first. Terminal (`local`) sessions are left to
     /// the terminal, which applies its own clock while it runs.
     pub async fn due(&self, now: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
-        let sql = format!(
-            "{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> $2 ORDER BY next_deadline LIMIT $3"
-        );
+        let sql =
+            format!("{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> $2 ORDER BY next_deadline LIMIT $3");
         let q = sqlx::query(&sql).bind(now).bind(TERMINAL_SCOPE).bind(limit);
         Ok(self.read(q).await?.into_iter().map(|(_, s)| s).collect())
     }
