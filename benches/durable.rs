@@ -283,14 +283,10 @@ async fn raw_setup(work: &Work, url: &str, tasks: usize) -> Vec<String> {
 /// statements, the same sizes: the session row, the event, the item records the input changed,
 /// its answer and score rows), with nothing else: no load, no step, no encoding.
 macro_rules! raw_tasks {
-    ($pool:expr, $work:expr, $ids:expr, $backend:expr) => {{
+    ($pool:expr, $work:expr, $ids:expr) => {{
         let mut handles = Vec::new();
-        // On SQLite, writers in this process take turns as the store's do (one at a time, in
-        // order, instead of sleeping in SQLite's busy handler).
-        let turns = Arc::new(tokio::sync::Mutex::new(()));
         for (t, id) in $ids.into_iter().enumerate() {
             let pool = $pool.clone();
-            let turns = ($backend == Backend::Sqlite).then(|| turns.clone());
             let script = $work.script.clone();
             handles.push(tokio::spawn(async move {
                 let who = candidate(t);
@@ -299,10 +295,6 @@ macro_rules! raw_tasks {
                     let k = key(t, n + 1);
                     let c = &step.change;
                     let t0 = Instant::now();
-                    let turn = match &turns {
-                        Some(t) => Some(t.lock().await),
-                        None => None,
-                    };
                     let mut tx = pool.begin().await.expect("begin");
                     let updated = sqlx::query(
                         "UPDATE sessions SET state = $1, version = $2, status = $3, next_deadline = $4, updated_at = $5 WHERE id = $6 AND version = $7",
@@ -376,7 +368,6 @@ macro_rules! raw_tasks {
                         .expect("score");
                     }
                     tx.commit().await.expect("commit");
-                    drop(turn);
                     samples.push(Sample {
                         item: step.item,
                         ns: t0.elapsed().as_nanos() as u64,
@@ -401,7 +392,7 @@ async fn run_raw(work: &Work, backend: Backend, url: &str, tasks: usize, typed: 
         let pool: AnyPool = store.pool().clone();
         let start = Instant::now();
         clock_started();
-        let all = raw_tasks!(pool, work, ids, backend);
+        let all = raw_tasks!(pool, work, ids);
         let secs = start.elapsed().as_secs_f64();
         clock_stopped();
         store.close().await;
@@ -425,7 +416,7 @@ async fn run_raw(work: &Work, backend: Backend, url: &str, tasks: usize, typed: 
                 .expect("sqlite pool");
             let start = Instant::now();
             clock_started();
-            let all = raw_tasks!(pool, work, ids, backend);
+            let all = raw_tasks!(pool, work, ids);
             let secs = start.elapsed().as_secs_f64();
             clock_stopped();
             pool.close().await;
@@ -441,7 +432,7 @@ async fn run_raw(work: &Work, backend: Backend, url: &str, tasks: usize, typed: 
                 .expect("pg pool");
             let start = Instant::now();
             clock_started();
-            let all = raw_tasks!(pool, work, ids, backend);
+            let all = raw_tasks!(pool, work, ids);
             let secs = start.elapsed().as_secs_f64();
             clock_stopped();
             pool.close().await;

@@ -40,10 +40,6 @@ pub struct Store {
     /// Sessions read in the older layout (the whole session in one snapshot), rewritten whole
     /// on their next write.
     legacy: Arc<Mutex<HashSet<String>>>,
-    /// SQLite allows one writer at a time: this process's writers queue here, in order, rather
-    /// than in SQLite's busy handler, which sleeps 1, 2, 5, 10 ms... between tries (another
-    /// process still meets `busy_timeout`).
-    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -90,7 +86,6 @@ impl Store {
             pool,
             backend,
             legacy: Arc::default(),
-            writer: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -102,14 +97,6 @@ impl Store {
             Backend::Postgres => POSTGRES.run(&self.pool).await.context("applying PostgreSQL migrations")?,
         }
         Ok(())
-    }
-
-    /// Held for the duration of a write transaction on SQLite (see `writer`); none on PostgreSQL.
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.backend {
-            Backend::Sqlite => Some(self.writer.lock().await),
-            Backend::Postgres => None,
-        }
     }
 
     fn mark_legacy(&self, id: &str) {

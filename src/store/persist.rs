@@ -36,7 +36,6 @@ impl Store {
         // Encoded before the transaction: SQLite's write lock is held from the first INSERT,
         // and every other writer waits while it is.
         let input_json = serde_json::to_string(input)?;
-        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         // The snapshot goes first: the write takes SQLite's write lock (and PostgreSQL's row
         // lock) at once, and its version check turns a stale or deleted session into a conflict.

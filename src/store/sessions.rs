@@ -124,7 +124,6 @@ impl Store {
     /// candidate already has a live session in this scope (nothing is written then).
     pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
         let change = Change::whole(s)?;
-        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let res = sqlx::query(
             "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
