@@ -5,7 +5,7 @@
 use anyhow::Context;
 
 use super::sessions::{is_unique_violation, Persisted};
-use super::snapshot::Change;
+use super::snapshot::{write_rows, Change};
 use super::Store;
 use crate::interview::{ActorId, Input, Millis, Session};
 
@@ -87,75 +87,4 @@ impl Store {
         }
         Ok(Persisted::Done)
     }
-}
-
-/// The item records, answers and scores of `c`, inside `tx`.
-pub(super) async fn write_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &Change) -> anyhow::Result<()> {
-    for (item, record) in &c.items {
-        sqlx::query(
-            "INSERT INTO session_items (session_id, item, record) VALUES ($1, $2, $3)
-             ON CONFLICT (session_id, item) DO UPDATE SET record = excluded.record",
-        )
-        .bind(&c.id)
-        .bind(*item as i64)
-        .bind(record)
-        .execute(&mut **tx)
-        .await
-        .context("storing an item record")?;
-    }
-    // Rewriting a session of the older layout: its answers may be stored already.
-    let answer_sql = if c.upgrade {
-        "INSERT INTO answers (session_id, item, part, question_id, area, body, over_time, coverage, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (session_id, item, part) DO NOTHING"
-    } else {
-        "INSERT INTO answers (session_id, item, part, question_id, area, body, over_time, coverage, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    };
-    for a in &c.answers {
-        sqlx::query(answer_sql)
-            .bind(&c.id)
-            .bind(a.item)
-            .bind(a.part)
-            .bind(&a.question_id)
-            .bind(&a.area)
-            .bind(&a.body)
-            .bind(a.over_time)
-            .bind(a.coverage)
-            .bind(a.submitted_at)
-            .execute(&mut **tx)
-            .await
-            .context("storing an answer")?;
-    }
-    for sc in &c.self_scores {
-        sqlx::query(
-            "INSERT INTO scores (session_id, item, scorer, kind, ticks, rating, note, created_at) VALUES ($1, $2, $3, 'self', $4, $5, NULL, $6)",
-        )
-        .bind(&c.id)
-        .bind(sc.item)
-        .bind(&sc.scorer)
-        .bind(&sc.ticks)
-        .bind(sc.rating)
-        .bind(sc.created_at)
-        .execute(&mut **tx)
-        .await
-        .context("storing a self-score")?;
-    }
-    for sc in &c.peer_scores {
-        sqlx::query(
-            "INSERT INTO scores (session_id, item, scorer, kind, ticks, rating, note, created_at) VALUES ($1, $2, $3, 'peer', $4, $5, $6, $7)
-             ON CONFLICT (session_id, item, scorer) DO UPDATE SET ticks = excluded.ticks, rating = excluded.rating,
-                 note = excluded.note, created_at = excluded.created_at",
-        )
-        .bind(&c.id)
-        .bind(sc.item)
-        .bind(&sc.scorer)
-        .bind(&sc.ticks)
-        .bind(sc.rating)
-        .bind(sc.note.as_deref())
-        .bind(sc.created_at)
-        .execute(&mut **tx)
-        .await
-        .context("storing a peer score")?;
-    }
-    Ok(())
 }

@@ -5,12 +5,11 @@ use anyhow::Context;
 use sqlx::any::AnyRow;
 use sqlx::{Executor, Row};
 
-use super::codec::{channel_from, channel_text, mode_from, mode_text, scope_from, scope_text, TERMINAL_SCOPE};
-use super::persist::write_rows;
-use super::snapshot::{assemble, decode, Change, Part};
+use super::codec::{channel_from, channel_text, mode_from, mode_text, scope_from, scope_text, status, TERMINAL_SCOPE};
+use super::snapshot::{assemble, decode, write_rows, Change, Part};
 use super::{Backend, Store};
 use crate::interview::state::Answer;
-use crate::interview::{ActorId, Millis, Mode, Scope, Session, Stage};
+use crate::interview::{ActorId, Millis, Mode, Scope, Session};
 
 /// A session as stored, with where it lives.
 #[derive(Debug, Clone)]
@@ -58,15 +57,6 @@ pub struct HistoryRow {
     pub status: String,
     pub created_at: Millis,
     pub session: Session,
-}
-
-pub fn status(stage: &Stage) -> &'static str {
-    match stage {
-        Stage::Lobby | Stage::Asking { .. } | Stage::Scoring { .. } => "active",
-        Stage::Paused { .. } => "paused",
-        Stage::Finished { .. } => "finished",
-        Stage::Abandoned { .. } => "abandoned",
-    }
 }
 
 pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
