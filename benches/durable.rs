@@ -4,13 +4,15 @@
 //! WAL, synchronous=NORMAL) and, with `--pg` or `DATABASE_URL_PG`, on PostgreSQL.
 //!
 //! Variants, each on a fresh database with the store's schema:
-//! - `engine`: `Engine::apply` per input (load, step, persist in one tx; the event's unique
-//!   key is the idempotency check).
+//! - `engine`: `Engine::apply` per input (the session the engine last wrote is kept, so no
+//!   load after the first; step; persist in one tx; the event's unique key is the idempotency
+//!   check).
 //! - `click`: what the Discord adapter does per click (`src/discord/`): its re-delivery check
 //!   and one load for its own checks, then `Engine::apply_to` on that loaded session.
-//! - `raw-any`: per input one transaction through the store's own `Any` pool: INSERT an event
-//!   row and UPDATE the session row, with the same statements, the same columns and the same
-//!   byte sizes (the event's input JSON and the snapshot the engine writes at that input).
+//! - `raw-any`: per input one transaction through the store's own `Any` pool writing exactly
+//!   what the store writes for that input (`Step::change`, worked out once beforehand): UPDATE
+//!   the session row (the snapshot without items), INSERT the event, upsert the item records
+//!   the input changed, INSERT its answer and score rows; the same statements and byte sizes.
 //! - `raw-typed`: the same through a typed `SqlitePool` / `PgPool` with the same settings.
 //!
 //! Every candidate (task) runs the long interview (40 questions, 1 follow-up: 440 inputs).
@@ -37,7 +39,7 @@ use tracing_subscriber::Layer as _;
 
 use panelist::engine::{Engine, NewSession, Outcome};
 use panelist::interview::{ActorId, Mode, PlanOptions, Scope, Settings};
-use panelist::store::Store;
+use panelist::store::{Change, Store};
 
 use common::{long_options, mean_us, smoke, Fixture, Script, LONG_ROLE, T0};
 
@@ -239,11 +241,13 @@ async fn run_engine(work: &Work, url: &str, tasks: usize, click: bool) -> (f64, 
     (secs, all)
 }
 
-/// The session rows the raw variants update, one per candidate, holding the first snapshot.
+/// The session rows the raw variants update, one per candidate, holding the first snapshot
+/// and its item records (what `Store::insert_session` writes).
 async fn raw_setup(work: &Work, url: &str, tasks: usize) -> Vec<String> {
     let store = Store::connect(url).await.expect("store (schema)");
     let mut ids = Vec::new();
-    let state = serde_json::to_string(&work.script.first).expect("snapshot");
+    let first = &work.script.first;
+    let whole = Change::between(first, first, T0, true).expect("first rows");
     for t in 0..tasks {
         let id = format!("{:032x}", t + 1);
         sqlx::query(
@@ -254,20 +258,30 @@ async fn raw_setup(work: &Work, url: &str, tasks: usize) -> Vec<String> {
         .bind(SCOPE_TEXT)
         .bind(candidate(t))
         .bind(LONG_ROLE)
-        .bind(&state)
-        .bind(work.script.first.next_deadline())
+        .bind(&whole.snapshot)
+        .bind(first.next_deadline())
         .bind(T0)
         .execute(store.pool())
         .await
         .expect("session row");
+        for (item, record) in &whole.items {
+            sqlx::query("INSERT INTO session_items (session_id, item, record) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(*item as i64)
+                .bind(record)
+                .execute(store.pool())
+                .await
+                .expect("item row");
+        }
         ids.push(id);
     }
     store.close().await;
     ids
 }
 
-/// One raw transaction per accepted input: the event row and the session row, as the store
-/// writes them (same statements, same sizes), without the answer and score rows.
+/// One raw transaction per accepted input, writing what the store writes for it (the same
+/// statements, the same sizes: the session row, the event, the item records the input changed,
+/// its answer and score rows), with nothing else: no load, no step, no encoding.
 macro_rules! raw_tasks {
     ($pool:expr, $work:expr, $ids:expr) => {{
         let mut handles = Vec::new();
@@ -279,14 +293,28 @@ macro_rules! raw_tasks {
                 let mut samples = Vec::with_capacity(script.steps.len());
                 for (n, step) in script.steps.iter().enumerate() {
                     let k = key(t, n + 1);
-                    let version = n as i64 + 2;
+                    let c = &step.change;
                     let t0 = Instant::now();
                     let mut tx = pool.begin().await.expect("begin");
+                    let updated = sqlx::query(
+                        "UPDATE sessions SET state = $1, version = $2, status = $3, next_deadline = $4, updated_at = $5 WHERE id = $6 AND version = $7",
+                    )
+                    .bind(&c.snapshot)
+                    .bind(c.version)
+                    .bind(c.status)
+                    .bind(c.next_deadline)
+                    .bind(step.now)
+                    .bind(&id)
+                    .bind(c.before_version)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("update");
+                    assert_eq!(updated.rows_affected(), 1);
                     sqlx::query(
                         "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(&id)
-                    .bind(version)
+                    .bind(c.version)
                     .bind(&k)
                     .bind(&who)
                     .bind(step.input.name())
@@ -295,20 +323,50 @@ macro_rules! raw_tasks {
                     .execute(&mut *tx)
                     .await
                     .expect("event");
-                    let updated = sqlx::query(
-                        "UPDATE sessions SET state = $1, version = $2, status = $3, next_deadline = $4, updated_at = $5 WHERE id = $6 AND version = $7",
-                    )
-                    .bind(&step.snapshot)
-                    .bind(version)
-                    .bind(step.status)
-                    .bind(step.next_deadline)
-                    .bind(step.now)
-                    .bind(&id)
-                    .bind(version - 1)
-                    .execute(&mut *tx)
-                    .await
-                    .expect("update");
-                    assert_eq!(updated.rows_affected(), 1);
+                    for (item, record) in &c.items {
+                        sqlx::query(
+                            "INSERT INTO session_items (session_id, item, record) VALUES ($1, $2, $3)
+                             ON CONFLICT (session_id, item) DO UPDATE SET record = excluded.record",
+                        )
+                        .bind(&id)
+                        .bind(*item as i64)
+                        .bind(record)
+                        .execute(&mut *tx)
+                        .await
+                        .expect("item");
+                    }
+                    for a in &c.answers {
+                        sqlx::query(
+                            "INSERT INTO answers (session_id, item, part, question_id, area, body, over_time, coverage, submitted_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        )
+                        .bind(&id)
+                        .bind(a.item)
+                        .bind(a.part)
+                        .bind(&a.question_id)
+                        .bind(&a.area)
+                        .bind(&a.body)
+                        .bind(a.over_time)
+                        .bind(a.coverage)
+                        .bind(a.submitted_at)
+                        .execute(&mut *tx)
+                        .await
+                        .expect("answer");
+                    }
+                    for sc in &c.self_scores {
+                        sqlx::query(
+                            "INSERT INTO scores (session_id, item, scorer, kind, ticks, rating, note, created_at) VALUES ($1, $2, $3, 'self', $4, $5, NULL, $6)",
+                        )
+                        .bind(&id)
+                        .bind(sc.item)
+                        .bind(&who)
+                        .bind(&sc.ticks)
+                        .bind(sc.rating)
+                        .bind(sc.created_at)
+                        .execute(&mut *tx)
+                        .await
+                        .expect("score");
+                    }
                     tx.commit().await.expect("commit");
                     samples.push(Sample {
                         item: step.item,
@@ -347,9 +405,11 @@ async fn run_raw(work: &Work, backend: Backend, url: &str, tasks: usize, typed: 
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .synchronous(SqliteSynchronous::Normal)
-                .journal_mode(SqliteJournalMode::Wal);
+                .journal_mode(SqliteJournalMode::Wal)
+                .pragma("secure_delete", "ON");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
@@ -699,6 +759,15 @@ struct Result1 {
     rate: f64,
     q_first: f64,
     q_last: f64,
+    /// Medians: the last question's mean includes the input that finishes the interview (its
+    /// report covers every question).
+    m_first: f64,
+    m_last: f64,
+}
+
+fn median_us(mut ns: Vec<u64>) -> f64 {
+    ns.sort_unstable();
+    ns.get(ns.len() / 2).map_or(f64::NAN, |&n| n as f64 / 1000.0)
 }
 
 fn summarize(work: &Work, backend: Backend, tasks: usize, variant: &str, secs: f64, samples: &[Vec<Sample>]) -> Result1 {
@@ -710,14 +779,18 @@ fn summarize(work: &Work, backend: Backend, tasks: usize, variant: &str, secs: f
         rate: n as f64 / secs,
         q_first: mean_us(&at(0)),
         q_last: mean_us(&at(last)),
+        m_first: median_us(at(0)),
+        m_last: median_us(at(last)),
     };
     println!(
-        "  {backend:?}, {tasks:>2} tasks, {variant:<9} {:>7.0} inputs/s ({n} inputs in {secs:.2} s); latency mean {:.0} µs; at question 1 {:.0} µs, at question {} {:.0} µs",
+        "  {backend:?}, {tasks:>2} tasks, {variant:<9} {:>7.0} inputs/s ({n} inputs in {secs:.2} s); latency mean {:.0} µs; at question 1 {:.0} µs (median {:.0}), at question {} {:.0} µs (median {:.0})",
         r.rate,
         mean_us(&all),
         r.q_first,
+        r.m_first,
         last + 1,
-        r.q_last
+        r.q_last,
+        r.m_last
     );
     r
 }
@@ -754,14 +827,44 @@ fn main() {
         let v: Vec<usize> = script.steps.iter().filter(|s| s.item == item).map(|s| s.input_json.len()).collect();
         v.iter().sum::<usize>() / v.len().max(1)
     };
+    // Bytes the store writes per input besides the event: the snapshot, the item records the
+    // input changed, its answers.
+    let written_at = |item: usize| {
+        let v: Vec<usize> = script
+            .steps
+            .iter()
+            .filter(|s| s.item == item)
+            .map(|s| {
+                let c = &s.change;
+                c.snapshot.len()
+                    + c.items.iter().map(|(_, r)| r.len()).sum::<usize>()
+                    + c.answers.iter().map(|a| a.body.len()).sum::<usize>()
+            })
+            .collect();
+        v.iter().sum::<usize>() / v.len().max(1)
+    };
+    let snap_at = |item: usize| {
+        script
+            .steps
+            .iter()
+            .filter(|s| s.item == item)
+            .map(|s| s.change.snapshot.len())
+            .max()
+            .unwrap_or(0)
+    };
     println!(
-        "durable: {} questions, 1 follow-up, {} accepted inputs per candidate ({} submits of {} words); snapshot {} bytes at question 1, {} bytes at question {}; event input JSON {} bytes mean at question 1, {} at question {}",
+        "durable: {} questions, 1 follow-up, {} accepted inputs per candidate ({} submits of {} words); snapshot {} bytes at question 1, {} bytes at question {} (the whole session, as before: {} and {}); written per input (snapshot, changed item records, answers) {} bytes mean at question 1, {} at question {}; event input JSON {} bytes mean at question 1, {} at question {}",
         last + 1,
         script.steps.len(),
         script.submits(),
         common::ANSWER_WORDS,
+        snap_at(0),
+        snap_at(last),
+        last + 1,
         size_at(0),
         size_at(last),
+        written_at(0),
+        written_at(last),
         last + 1,
         input_at(0),
         input_at(last),
@@ -808,14 +911,20 @@ fn main() {
                 );
                 if let (Some(e), Some(r)) = (results.get("engine"), results.get("raw-any")) {
                     println!(
-                        "  {backend:?}, {tasks:>2} tasks, per input at question 1 vs {}: engine {:.0} -> {:.0} µs (x{:.1}), raw-any {:.0} -> {:.0} µs (x{:.1})",
+                        "  {backend:?}, {tasks:>2} tasks, per input at question 1 vs {}: engine mean {:.0} -> {:.0} µs (x{:.1}), median {:.0} -> {:.0} µs (x{:.1}); raw-any mean {:.0} -> {:.0} µs (x{:.1}), median {:.0} -> {:.0} µs (x{:.1})",
                         last + 1,
                         e.q_first,
                         e.q_last,
                         e.q_last / e.q_first,
+                        e.m_first,
+                        e.m_last,
+                        e.m_last / e.m_first,
                         r.q_first,
                         r.q_last,
-                        r.q_last / r.q_first
+                        r.q_last / r.q_first,
+                        r.m_first,
+                        r.m_last,
+                        r.m_last / r.m_first
                     );
                 }
             }

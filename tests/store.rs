@@ -94,6 +94,9 @@ on_both!(
     control_characters_are_stored_the_same_on_both_backends,
     ended_sessions_past_the_retention_period_are_deleted,
     a_server_the_bot_left_is_purged_after_the_grace_period,
+    a_snapshot_of_the_older_layout_loads_and_is_rewritten_on_its_next_input,
+    the_snapshot_leaves_answer_texts_out_and_does_not_grow_with_answers,
+    two_engines_on_one_database_stay_correct,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -427,4 +430,127 @@ async fn a_server_the_bot_left_is_purged_after_the_grace_period(db: Db) {
     assert!(e.store.server_packs(1).await.unwrap().is_empty(), "and its packs");
     assert!(e.load(&stays.id).await.unwrap().is_some(), "other servers keep theirs");
     assert_eq!(e.purge_departed(T0 + 400 * day).await.unwrap(), 0, "purged once");
+}
+
+/// The stored snapshot of session `id`.
+async fn state(e: &Env, id: &str) -> String {
+    sqlx::query("SELECT state FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(e.store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// Answers one question of a fresh session (main answer and follow-up) and scores it.
+async fn answer_one_question(e: &Env, id: &str, tag: &str) -> Session {
+    applied(apply(e, id, Input::answer(format!("{tag} the main answer")), &format!("{tag}-1")).await);
+    applied(apply(e, id, Input::Submit, &format!("{tag}-2")).await);
+    applied(apply(e, id, Input::answer(format!("{tag} the follow-up answer")), &format!("{tag}-3")).await);
+    applied(apply(e, id, Input::Submit, &format!("{tag}-4")).await);
+    applied(apply(e, id, Input::Checklist { ticks: vec![0] }, &format!("{tag}-5")).await);
+    applied(apply(e, id, Input::Rate { rating: 3 }, &format!("{tag}-6")).await)
+}
+
+async fn a_snapshot_of_the_older_layout_loads_and_is_rewritten_on_its_next_input(db: Db) {
+    let e = engine(&db).await;
+    // Two sessions as the code before the item rows stored them: the whole session in
+    // `state`, answer texts included, and no item rows. The first has its answer rows (an
+    // interview); the second has none (a shared review copied its answers into the snapshot).
+    let mut old = Vec::new();
+    for (scope, tag, keep_answers) in [(Scope::Terminal, "a", true), (Scope::Dm, "b", false)] {
+        let s = start_in(&e, scope, &format!("{tag}-0")).await;
+        let whole = answer_one_question(&e, &s.id, tag).await;
+        assert_eq!(whole.items[0].answers.len(), 2);
+        sqlx::query("UPDATE sessions SET state = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&whole).unwrap())
+            .bind(&s.id)
+            .execute(e.store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM session_items WHERE session_id = $1")
+            .bind(&s.id)
+            .execute(e.store.pool())
+            .await
+            .unwrap();
+        if !keep_answers {
+            sqlx::query("DELETE FROM answers WHERE session_id = $1")
+                .bind(&s.id)
+                .execute(e.store.pool())
+                .await
+                .unwrap();
+        }
+        old.push((whole, tag));
+    }
+    e.close().await;
+    for (whole, tag) in old {
+        // A new process reads it as it was...
+        let e = engine(&db).await;
+        let loaded = e.load(&whole.id).await.unwrap().expect("the old snapshot loads");
+        assert_eq!(loaded.session, whole, "{tag}: loaded as stored");
+        // ...and its next input moves it to the new layout, losing nothing.
+        let next = applied(apply(&e, &whole.id, Input::answer(format!("{tag} next question")), &format!("{tag}-7")).await);
+        assert_eq!(next.items[0], whole.items[0]);
+        assert!(state(&e, &whole.id).await.starts_with(r#"{"layout":2,"#));
+        assert_eq!(
+            count(&e, "SELECT COUNT(*) FROM session_items WHERE session_id = $1", &whole.id).await,
+            whole.plan.items.len() as i64
+        );
+        assert_eq!(count(&e, "SELECT COUNT(*) FROM answers WHERE session_id = $1", &whole.id).await, 2);
+        e.close().await;
+        let e = engine(&db).await;
+        let again = e.load(&whole.id).await.unwrap().unwrap().session;
+        assert_eq!(again, next, "{tag}: read back from the new layout");
+        e.close().await;
+    }
+}
+
+async fn the_snapshot_leaves_answer_texts_out_and_does_not_grow_with_answers(db: Db) {
+    let e = engine(&db).await;
+    let s = start(&e, "k0").await;
+    let first = state(&e, &s.id).await;
+    let after_one = answer_one_question(&e, &s.id, "one").await;
+    let one = state(&e, &s.id).await;
+    assert!(!one.contains("the main answer"), "answer texts stay in `answers`: {one}");
+    // The snapshot is the session without its items: answering grows the item rows only.
+    assert!(one.len() < first.len() + 200, "{} bytes, then {} bytes", first.len(), one.len());
+    let after_two = answer_one_question(&e, &s.id, "two").await;
+    assert_eq!(after_two.items[0], after_one.items[0]);
+    let two = state(&e, &s.id).await;
+    assert!(two.len() < first.len() + 200, "{} bytes, then {} bytes", first.len(), two.len());
+    // A new process reads the same session back.
+    let other = engine(&db).await;
+    assert_eq!(other.load(&s.id).await.unwrap().unwrap().session, after_two);
+    let listed = other.history(Scope::Terminal, &me(), 5).await.unwrap();
+    assert_eq!(listed[0].session, after_two, "history reads the items too");
+}
+
+async fn two_engines_on_one_database_stay_correct(db: Db) {
+    // Two processes on one database, each with its own copies of the sessions it wrote.
+    let a = engine(&db).await;
+    let b = engine(&db).await;
+    let s = start(&a, "k0").await;
+    applied(apply(&a, &s.id, Input::answer("first line"), "k1").await);
+    applied(apply(&b, &s.id, Input::answer("second line"), "k2").await);
+    // A's copy is a version behind: its write conflicts, and it reloads.
+    let third = applied(apply(&a, &s.id, Input::answer("third line"), "k3").await);
+    assert_eq!(third.version, 4);
+    assert!(matches!(&third.stage, Stage::Asking { draft, .. } if draft == "first line\nsecond line\nthird line"));
+    // B moves the session to scoring; a checklist sent through A is refused by A's stale copy,
+    // but A checks again on a fresh load before saying no.
+    applied(apply(&b, &s.id, Input::Submit, "k4").await);
+    applied(apply(&b, &s.id, Input::answer("the follow-up"), "k5").await);
+    let scoring = applied(apply(&b, &s.id, Input::Submit, "k6").await);
+    assert!(matches!(scoring.stage, Stage::Scoring { .. }), "{:?}", scoring.stage);
+    let ticked = applied(apply(&a, &s.id, Input::Checklist { ticks: vec![0] }, "k7").await);
+    assert_eq!(ticked.version, 8);
+    // A's `load` sees B's writes (its copy is checked against the stored version).
+    applied(apply(&b, &s.id, Input::Rate { rating: 2 }, "k8").await);
+    assert_eq!(a.load(&s.id).await.unwrap().unwrap().session.version, 9);
+    // A refusal on a fresh read is still a refusal, and writes nothing.
+    assert!(matches!(
+        apply(&a, &s.id, Input::Rate { rating: 2 }, "k9").await,
+        Outcome::Rejected(_)
+    ));
+    assert_eq!(count(&a, "SELECT MAX(version) FROM events WHERE session_id = $1", &s.id).await, 9);
 }

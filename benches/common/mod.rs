@@ -129,6 +129,7 @@ impl Fixture {
             let item = s.stage.item().unwrap_or(0);
             let (next, _) = interview::step(&s, candidate, &input, pack, now).unwrap_or_else(|r| panic!("{input:?} rejected: {r}"));
             let snapshot = serde_json::to_string(&next).expect("snapshot");
+            let change = panelist::store::Change::between(&s, &next, now, false).expect("change");
             let input_json = serde_json::to_string(&input).expect("input");
             steps.push(Step {
                 input,
@@ -139,6 +140,7 @@ impl Fixture {
                 snapshot,
                 status: if next.stage.is_over() { "finished" } else { "active" },
                 next_deadline: next.next_deadline(),
+                change,
             });
             s = next;
         }
@@ -154,11 +156,14 @@ pub struct Step {
     pub now: Millis,
     /// The event row's `input` column.
     pub input_json: String,
-    /// The session row's `state` column after the input (the snapshot).
+    /// The whole session after the input as JSON: the `state` column before the session's
+    /// items had rows of their own (kept to show what that layout wrote).
     pub snapshot: String,
     pub snapshot_len: usize,
     pub status: &'static str,
     pub next_deadline: Option<Millis>,
+    /// What the store writes for this input (its snapshot, changed item records, new rows).
+    pub change: panelist::store::Change,
 }
 
 pub struct Script {

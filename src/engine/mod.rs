@@ -5,6 +5,8 @@
 //! sessions live here too: one live interview per user per scope, sharing, pack uploads,
 //! history. The store is private: adapters call the engine.
 
+mod apply;
+mod cache;
 pub mod outbox;
 mod packs;
 mod progress;
@@ -17,7 +19,7 @@ pub use progress::{visible, DrillRequest, DueReminder, NoDrill, StatsReport, Tra
 
 use crate::bank::{Bank, Pack};
 use crate::interview::{self, address, ActorId, Addressed, Input, Millis, Mode, PlanOptions, Rejection, Scope, Session, Settings};
-use crate::store::{Forgotten, HistoryRow, NewRow, Persisted, Store, Stored};
+use crate::store::{Forgotten, HistoryRow, NewRow, Store, Stored};
 
 /// Parsed server packs by (guild, role), with the stored version they were parsed from.
 type PackCache = Mutex<HashMap<(u64, String), (i64, Arc<Pack>)>>;
@@ -29,6 +31,8 @@ pub struct Engine {
     bank: Arc<Bank>,
     settings: Settings,
     cache: Arc<PackCache>,
+    /// The sessions it last wrote (see `cache`).
+    sessions: Arc<cache::Sessions>,
     /// Ended sessions older than this many days are deleted by [`Engine::purge_expired`].
     retention_days: Option<u32>,
     /// A server the bot left is purged this many days later (unless it comes back).
@@ -89,6 +93,7 @@ impl Engine {
             bank: Arc::new(bank),
             settings,
             cache: Arc::default(),
+            sessions: Arc::default(),
             retention_days: None,
             guild_purge_days: 30,
         }
@@ -113,6 +118,7 @@ impl Engine {
     /// Deletes the packs and sessions of servers the bot left more than the grace period ago;
     /// returns how many servers.
     pub async fn purge_departed(&self, now: Millis) -> anyhow::Result<u64> {
+        self.sessions.clear();
         self.store
             .purge_departed_before(now - self.guild_purge_days as Millis * 86_400_000)
             .await
@@ -130,6 +136,7 @@ impl Engine {
         let Some(days) = self.retention_days else {
             return Ok(0);
         };
+        self.sessions.clear();
         self.store.purge_ended_before(now - days as Millis * 86_400_000).await
     }
 
@@ -222,89 +229,21 @@ impl Engine {
         Ok(Ok(Applied { stored, pack, effects }))
     }
 
-    /// Applies `input` from `actor` to the session `id`, exactly once per `key`.
-    pub async fn apply(&self, id: &str, actor: &ActorId, input: &Input, key: &str, now: Millis) -> anyhow::Result<Outcome> {
-        self.apply_if(id, actor, input, key, now, &|_| Ok(())).await
-    }
-
-    /// Like [`Engine::apply`], but `guard` must accept the session as it is when the input is
-    /// applied (re-checked after every reload): a click meant for question 3 never acts on 4.
-    pub async fn apply_if(
-        &self,
-        id: &str,
-        actor: &ActorId,
-        input: &Input,
-        key: &str,
-        now: Millis,
-        guard: Guard<'_>,
-    ) -> anyhow::Result<Outcome> {
-        let Some(stored) = self.store.load(id).await? else {
-            return Ok(Outcome::Rejected(Rejection::NoSuchSession));
-        };
-        self.apply_to(stored, actor, input, key, now, guard).await
-    }
-
-    /// Like [`Engine::apply_if`] on a session the adapter has just loaded (its checks read it),
-    /// so the first attempt costs no second load; a conflict reloads.
-    #[tracing::instrument(skip_all, fields(session = %stored.session.id, input = input.name()))]
-    pub async fn apply_to(
-        &self,
-        mut stored: Stored,
-        actor: &ActorId,
-        input: &Input,
-        key: &str,
-        now: Millis,
-        guard: Guard<'_>,
-    ) -> anyhow::Result<Outcome> {
-        let id = stored.session.id.clone();
-        for attempt in 0..MAX_RETRIES {
-            if attempt > 0 {
-                match self.store.load(&id).await? {
-                    Some(s) => stored = s,
-                    None => return Ok(Outcome::Rejected(Rejection::NoSuchSession)),
-                }
-            }
-            // A re-delivered input whose step would now be refused is still only a duplicate.
-            let refused = |r: Rejection| async {
-                Ok(if self.store.event_exists(key).await? {
-                    Outcome::Duplicate
-                } else {
-                    Outcome::Rejected(r)
-                })
-            };
-            if let Err(r) = guard(&stored) {
-                return refused(r).await;
-            }
-            let pack = self.session_pack(&stored).await?;
-            // The clock still closes rounds and pauses sessions whose pack changed.
-            if *input != Input::Clock && !plan_fits(&stored.session, &pack) {
-                return refused(Rejection::PackChanged).await;
-            }
-            let (next, effects) = match interview::step(&stored.session, actor, input, &pack, now) {
-                Ok(x) => x,
-                Err(r) => return refused(r).await,
-            };
-            // The event's unique key makes a re-delivered input a no-op here.
-            match self.store.persist(&stored.session, &next, actor, input, key, now).await? {
-                Persisted::Done => {
-                    let effects = address(&next, effects);
-                    let stored = Stored { session: next, ..stored };
-                    return Ok(Outcome::Applied(Applied { stored, pack, effects }));
-                }
-                Persisted::Duplicate => return Ok(Outcome::Duplicate),
-                Persisted::Conflict => tracing::debug!(session = %id, "version conflict; retrying"),
-            }
-        }
-        anyhow::bail!("session {id}: gave up after {MAX_RETRIES} concurrent-update retries")
-    }
-
     /// Has an input with this idempotency key been applied already?
     pub async fn seen(&self, key: &str) -> anyhow::Result<bool> {
         self.store.event_exists(key).await
     }
 
+    /// The session as stored: the copy this engine kept when it is still of the stored version
+    /// (one small read), else a load.
     pub async fn load(&self, id: &str) -> anyhow::Result<Option<Stored>> {
-        self.store.load(id).await
+        match self.store.version(id).await? {
+            None => Ok(None),
+            Some(v) => match self.sessions.get(id, v) {
+                Some(copy) => Ok(Some(copy)),
+                None => self.store.load(id).await,
+            },
+        }
     }
 
     /// The newest session living in a Discord channel, thread or DM.
@@ -320,12 +259,14 @@ impl Engine {
     /// Removes a session that never reached its candidate (its first message could not be
     /// posted), so it does not block their next start.
     pub async fn discard(&self, id: &str) -> anyhow::Result<()> {
+        self.sessions.forget(id);
         self.store.discard(id).await
     }
 
     /// Deletes everything of `who`'s in every scope (see [`Forgotten`]); scores they gave on
     /// others' answers stay for those candidates, without their id or note.
     pub async fn forget(&self, who: &ActorId, now: Millis) -> anyhow::Result<Forgotten> {
+        self.sessions.clear();
         let placeholder = ActorId::from_stored(format!("forgotten:{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
         let gone = self.store.forget(who, &placeholder, now).await?;
         self.store.forget_progress(who).await?;
@@ -395,15 +336,18 @@ impl Engine {
     pub async fn sweep(&self, now: Millis) -> anyhow::Result<Vec<Applied>> {
         let mut out = Vec::new();
         for stored in self.store.due(now, 100).await? {
-            let s = &stored.session;
-            let key = format!("clock:{}:{}", s.id, s.version);
-            match self.apply(&s.id, &ActorId::system(), &Input::Clock, &key, now).await {
+            let (id, version) = (stored.session.id.clone(), stored.session.version);
+            let key = format!("clock:{id}:{version}");
+            match self
+                .apply_to(stored, &ActorId::system(), &Input::Clock, &key, now, &|_| Ok(()))
+                .await
+            {
                 Ok(Outcome::Applied(applied)) => out.push(applied),
                 Ok(_) => {}
                 // One broken session must not stop everyone else's deadlines: look again later.
                 Err(e) => {
-                    tracing::error!(session = %s.id, error = ?e, "applying a deadline failed; retrying in an hour");
-                    self.store.postpone(&s.id, now + 3_600_000).await?;
+                    tracing::error!(session = %id, error = ?e, "applying a deadline failed; retrying in an hour");
+                    self.store.postpone(&id, now + 3_600_000).await?;
                 }
             }
         }

@@ -1,9 +1,9 @@
 //! The one place where the domain's ids become database text and back: scopes (`guild:<id>`,
-//! `dm`, `local`), modes, actors and channel ids.
+//! `dm`, `local`), modes, statuses, actors and channel ids.
 
 use anyhow::Context;
 
-use crate::interview::{ActorId, Mode, Scope};
+use crate::interview::{ActorId, Mode, Scope, Stage};
 
 /// The stored text of the terminal scope (its sessions are left to the terminal's own clock).
 pub(super) const TERMINAL_SCOPE: &str = "local";
@@ -60,6 +60,16 @@ pub(super) fn channel_from(text: Option<String>) -> anyhow::Result<Option<u64>> 
 
 pub(super) fn actor_from(text: String) -> ActorId {
     ActorId::from_stored(text)
+}
+
+/// The stored `status` column of a session at this stage.
+pub(super) fn status(stage: &Stage) -> &'static str {
+    match stage {
+        Stage::Lobby | Stage::Asking { .. } | Stage::Scoring { .. } => "active",
+        Stage::Paused { .. } => "paused",
+        Stage::Finished { .. } => "finished",
+        Stage::Abandoned { .. } => "abandoned",
+    }
 }
 
 #[cfg(test)]

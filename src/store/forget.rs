@@ -7,6 +7,7 @@ use anyhow::Context;
 use sqlx::{Executor, Row};
 
 use super::sessions::delete_sessions;
+use super::snapshot::reencode;
 use super::Store;
 use crate::interview::forget::forget_reviewer;
 use crate::interview::{ActorId, Millis, Session};
@@ -59,7 +60,7 @@ impl Store {
             let before = s.version;
             s.version += 1;
             sqlx::query("UPDATE sessions SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5")
-                .bind(serde_json::to_string(&s)?)
+                .bind(reencode(&state, &s)?)
                 .bind(s.version as i64)
                 .bind(now)
                 .bind(&id)

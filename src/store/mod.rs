@@ -1,15 +1,20 @@
-//! Durable storage with sqlx: sessions (snapshot + version), the append-only event log with
-//! idempotency keys, and answer and score rows. One code path for SQLite (the embedded default)
-//! and PostgreSQL through sqlx's `Any` driver; the SQL is kept portable.
+//! Durable storage with sqlx: sessions (snapshot + version, one record row per plan item), the
+//! append-only event log with idempotency keys, and answer and score rows. One code path for
+//! SQLite (the embedded default) and PostgreSQL through sqlx's `Any` driver; the SQL is kept
+//! portable.
 
 mod codec;
 mod forget;
 mod outbox;
 mod packs;
+mod persist;
 mod progress;
 mod sessions;
+mod snapshot;
 
+use std::collections::HashSet;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,6 +26,7 @@ pub use outbox::Queued;
 pub use packs::{PackUpload, ServerPackRow};
 pub use progress::ReminderRow;
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
+pub use snapshot::{AnswerRow, Change, ScoreRow};
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://panelist.db?mode=rwc";
@@ -35,6 +41,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Sessions read in the older layout (the whole session in one snapshot), rewritten whole
+    /// on their next write.
+    legacy: Arc<Mutex<HashSet<String>>>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -55,6 +64,9 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
+            // An embedded SQLite connection cannot go stale, and each ping is a hand-off to its
+            // worker thread and back; a PostgreSQL connection is still checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {
@@ -74,7 +86,11 @@ impl Store {
             // WAL is a property of the database file: set once, it stays.
             pool.execute("PRAGMA journal_mode = WAL;").await.context("enabling WAL")?;
         }
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            legacy: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -85,6 +101,22 @@ impl Store {
             Backend::Postgres => POSTGRES.run(&self.pool).await.context("applying PostgreSQL migrations")?,
         }
         Ok(())
+    }
+
+    fn mark_legacy(&self, id: &str) {
+        if let Ok(mut l) = self.legacy.lock() {
+            l.insert(id.to_string());
+        }
+    }
+
+    fn unmark_legacy(&self, id: &str) {
+        if let Ok(mut l) = self.legacy.lock() {
+            l.remove(id);
+        }
+    }
+
+    fn is_legacy(&self, id: &str) -> bool {
+        self.legacy.lock().is_ok_and(|l| !l.is_empty() && l.contains(id))
     }
 
     pub fn backend(&self) -> Backend {
