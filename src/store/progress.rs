@@ -5,7 +5,6 @@
 use anyhow::Context;
 use sqlx::Row;
 
-use super::codec::{mode_from, scope_from};
 use super::Store;
 use crate::interview::{ActorId, Millis, Mode};
 use crate::progress::schedule::Card;
@@ -25,32 +24,30 @@ impl Store {
     /// Every session `candidate` was the candidate of, oldest first, with where a shared
     /// review was shared from.
     pub async fn session_rows(&self, candidate: &ActorId) -> anyhow::Result<Vec<SessionRow>> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.scope, s.mode, s.role_id, s.created_at, s.state, e.input AS start_input
+        let q = sqlx::query(
+            "SELECT s.id, s.state, s.scope, s.mode, s.channel_id, s.role_id, s.created_at, e.input AS start_input
              FROM sessions s LEFT JOIN events e ON e.session_id = s.id AND e.kind = 'start'
              WHERE s.candidate = $1 ORDER BY s.created_at, s.id",
         )
-        .bind(candidate.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let mode = mode_from(&r.try_get::<String, _>("mode")?)?;
+        .bind(candidate.as_str());
+        self.read(q)
+            .await?
+            .into_iter()
+            .map(|(r, stored)| {
                 let start: Option<String> = r.try_get("start_input")?;
-                let shared_from = match (mode, start) {
+                let shared_from = match (stored.mode, start) {
                     (Mode::Async, Some(json)) => serde_json::from_str::<serde_json::Value>(&json)
                         .ok()
                         .and_then(|v| v.get("shared_from")?.as_str().map(str::to_string)),
                     _ => None,
                 };
-                let state: String = r.try_get("state")?;
                 Ok(SessionRow {
                     id: r.try_get("id")?,
-                    scope: scope_from(&r.try_get::<String, _>("scope")?)?,
-                    mode,
+                    scope: stored.scope,
+                    mode: stored.mode,
                     role: r.try_get("role_id")?,
                     created_at: r.try_get("created_at")?,
-                    session: serde_json::from_str(&state).context("decoding a session snapshot")?,
+                    session: stored.session,
                     shared_from,
                 })
             })

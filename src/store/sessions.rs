@@ -157,7 +157,9 @@ impl Store {
 
     /// Rows of `sessions` selected by `q`, each completed with its items and answers, all in one
     /// read transaction (REPEATABLE READ on PostgreSQL), so no row is seen half-written.
-    async fn read<'q>(&self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> anyhow::Result<Vec<(AnyRow, Stored)>> {
+    /// Runs a query selecting at least `id, state, scope, mode, channel_id` of sessions, in one
+    /// consistent read, and completes each session with its item records and answers.
+    pub(super) async fn read<'q>(&self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> anyhow::Result<Vec<(AnyRow, Stored)>> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             (&mut *tx).execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").await?;
