@@ -33,7 +33,16 @@ use support::fake_discord::payloads::{button_click, message_create, modal_submit
 use support::fake_discord::{message_json, opt, snowflake, FakeDiscord, FakeUser, Origin, RecordedRequest};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
-const AREAS: [&str; 8] = ["python", "web", "databases", "concurrency", "architecture", "problem-solving", "mlops", "leadership"];
+const AREAS: [&str; 8] = [
+    "python",
+    "web",
+    "databases",
+    "concurrency",
+    "architecture",
+    "problem-solving",
+    "mlops",
+    "leadership",
+];
 
 fn smoke() -> bool {
     std::env::var("PANELIST_BENCH_SMOKE").is_ok_and(|v| !v.is_empty() && v != "0")
@@ -49,8 +58,11 @@ fn arg(name: &str) -> Option<usize> {
 /// what arrives before anyone asks is kept.
 #[derive(Default)]
 struct Router {
-    slots: Mutex<HashMap<String, (UnboundedSender<RecordedRequest>, Option<UnboundedReceiver<RecordedRequest>>)>>,
+    slots: Mutex<HashMap<String, Slot>>,
 }
+
+/// A key's channel: the sender the tap uses, and the receiver until a candidate takes it.
+type Slot = (UnboundedSender<RecordedRequest>, Option<UnboundedReceiver<RecordedRequest>>);
 
 impl Router {
     fn sender(&self, key: &str) -> UnboundedSender<RecordedRequest> {
@@ -64,7 +76,12 @@ impl Router {
 
     fn receiver(&self, key: &str) -> UnboundedReceiver<RecordedRequest> {
         self.sender(key);
-        self.slots.lock().unwrap().get_mut(key).and_then(|s| s.1.take()).expect("one receiver per key")
+        self.slots
+            .lock()
+            .unwrap()
+            .get_mut(key)
+            .and_then(|s| s.1.take())
+            .expect("one receiver per key")
     }
 
     fn run(self: Arc<Self>, mut tap: UnboundedReceiver<RecordedRequest>) {
@@ -188,7 +205,11 @@ impl Candidate {
         let token = ix["token"].as_str().unwrap_or_default().to_owned();
         let (first, mut rx) = self.interact(ix).await?;
         let mut none = unbounded_channel().1;
-        let said = self.message(&first, &token, &mut rx, &mut none, |m| m["content"].as_str().is_some_and(|c| c.contains("<#"))).await?;
+        let said = self
+            .message(&first, &token, &mut rx, &mut none, |m| {
+                m["content"].as_str().is_some_and(|c| c.contains("<#"))
+            })
+            .await?;
         let content = said["content"].as_str().unwrap_or_default();
         let thread: u64 = content
             .split("<#")
@@ -201,14 +222,19 @@ impl Candidate {
         let has = |label: &'static str| move |m: &Value| components(m).iter().any(|(_, l)| l.starts_with(label));
         // The first question is posted in the thread.
         let mut q = loop {
-            let r = tokio::time::timeout(STEP_WAIT, posts.recv()).await?.ok_or_else(|| anyhow::anyhow!("router gone"))?;
+            let r = tokio::time::timeout(STEP_WAIT, posts.recv())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("router gone"))?;
             if has("Submit answer")(&r.response) {
                 break r.response;
             }
         };
         loop {
             // The main answer: typed in two parts, a hint, then Submit.
-            for part in ["Shallow copies share nested objects with the original.", "A deep copy copies them recursively, so changes do not leak."] {
+            for part in [
+                "Shallow copies share nested objects with the original.",
+                "A deep copy copies them recursively, so changes do not leak.",
+            ] {
                 self.fake.push_message(message_create(&here.place, &self.user, part));
             }
             self.click(&here, &q, "Hint").await?;
@@ -219,11 +245,18 @@ impl Candidate {
                 let ix = button_click(&here, &next, &custom_id(&next, "Answer in a form"));
                 let (modal, _) = self.interact(ix).await?;
                 let form = modal.body["data"]["custom_id"].as_str().unwrap_or_default().to_owned();
-                let ix = modal_submit(&here, &form, &[("answer", "I would measure first, then change one thing.")], Some(&next));
+                let ix = modal_submit(
+                    &here,
+                    &form,
+                    &[("answer", "I would measure first, then change one thing.")],
+                    Some(&next),
+                );
                 let token = ix["token"].as_str().unwrap_or_default().to_owned();
                 let (first, mut rx) = self.interact(ix).await?;
                 next = self
-                    .message(&first, &token, &mut rx, &mut posts, |m| has("Submit answer")(m) || has("Checklist")(m))
+                    .message(&first, &token, &mut rx, &mut posts, |m| {
+                        has("Submit answer")(m) || has("Checklist")(m)
+                    })
                     .await?;
             }
             let rubric = next;
@@ -233,7 +266,9 @@ impl Candidate {
             let token = ix["token"].as_str().unwrap_or_default().to_owned();
             let (first, mut rx) = self.interact(ix).await?;
             let after = self
-                .message(&first, &token, &mut rx, &mut posts, |m| has("Submit answer")(m) || text_of(m).contains("Summary ·"))
+                .message(&first, &token, &mut rx, &mut posts, |m| {
+                    has("Submit answer")(m) || text_of(m).contains("Summary ·")
+                })
                 .await?;
             self.tally.answered += 1;
             if !has("Submit answer")(&after) {
@@ -409,7 +444,10 @@ async fn run_bare(n: usize, clicks: usize) -> Report {
         .ratelimiter_disabled(true)
         .build();
     let intents = GatewayIntents::non_privileged() | GatewayIntents::MESSAGE_CONTENT;
-    let mut client: Client = ClientBuilder::new_with_http(http, intents).event_handler(Bare).await.expect("client");
+    let mut client: Client = ClientBuilder::new_with_http(http, intents)
+        .event_handler(Bare)
+        .await
+        .expect("client");
     let shards = client.shard_manager.clone();
     let running = tokio::spawn(async move { client.start().await });
     fake.wait_identified(STEP_WAIT).await;

@@ -99,7 +99,10 @@ async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
         let before = stored_parts(dir.path()).await;
         child = spawn(&fake, dir.path()).await;
         let after = stored_parts(dir.path()).await;
-        assert_eq!(before, after, "round {round}: what was stored before the kill is still stored, unchanged");
+        assert_eq!(
+            before, after,
+            "round {round}: what was stored before the kill is still stored, unchanged"
+        );
     }
     let stored = stored_parts(dir.path()).await;
     assert!(stored.iter().all(|(_, n)| *n == 1), "no part stored twice: {stored:?}");
@@ -131,11 +134,7 @@ async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
     let submit = click(&fake, &origin, &question, "Submit answer").await;
     fake.wait_for_request(|r| r.path.starts_with(&format!("/interactions/{}/", interaction_id(&submit))), WAIT)
         .await;
-    let body: String = sqlx::query("SELECT body FROM answers")
-        .fetch_one(&mut c)
-        .await
-        .unwrap()
-        .get(0);
+    let body: String = sqlx::query("SELECT body FROM answers").fetch_one(&mut c).await.unwrap().get(0);
     assert_eq!(body, expected.join("\n"));
     kill(child);
 }

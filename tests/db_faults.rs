@@ -171,16 +171,24 @@ async fn sqlite_busy_for_five_seconds_makes_inputs_wait_not_fail() {
     let id = start(&engine).await;
     assert!(part(&engine, &id, 0).await.unwrap());
     // Another process's connection holds the write lock for 5 s.
-    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     other.execute("BEGIN IMMEDIATE").await.unwrap();
     let release = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(5)).await;
         other.execute("ROLLBACK").await.unwrap();
     });
     let t = Instant::now();
-    assert!(part(&engine, &id, 1).await.unwrap(), "waits for the lock (busy_timeout), then applies");
+    assert!(
+        part(&engine, &id, 1).await.unwrap(),
+        "waits for the lock (busy_timeout), then applies"
+    );
     let waited = t.elapsed();
-    assert!(waited >= Duration::from_secs(4), "it really waited for the other writer: {waited:?}");
+    assert!(
+        waited >= Duration::from_secs(4),
+        "it really waited for the other writer: {waited:?}"
+    );
     release.await.unwrap();
     assert!(part(&engine, &id, 2).await.unwrap());
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key LIKE 'part:%'")

@@ -57,7 +57,13 @@ async fn count(bot: &Bot, sql: &str) -> i64 {
 }
 
 /// Answers the current question and its follow-up by typing, then scores it through the rubric.
-async fn answer_and_score(bot: &Bot, fake: &FakeDiscord, origin: &Origin, channel: u64, user: &FakeUser) -> support::fake_discord::RecordedRequest {
+async fn answer_and_score(
+    bot: &Bot,
+    fake: &FakeDiscord,
+    origin: &Origin,
+    channel: u64,
+    user: &FakeUser,
+) -> support::fake_discord::RecordedRequest {
     let question = message_with(fake, channel, "Submit answer").await;
     type_answer(
         bot,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 use sqlx::Row;
 use support::bot::{callback, click, components, interaction_id, message_with, open_thread, text_of, type_answer, Bot, WAIT};
-use support::fake_discord::{Fault, FaultKind, FakeDiscord, FakeUser};
+use support::fake_discord::{FakeDiscord, FakeUser, Fault, FaultKind};
 
 /// Retries back off from 2 s; a test that waits for one allows for a few.
 const RETRY_WAIT: Duration = Duration::from_secs(30);
@@ -61,7 +61,11 @@ async fn a_post_discord_fails_or_loses_is_retried_in_order_and_arrives_once() {
         .filter(|r| r.method == "POST" && r.path == format!("/channels/{thread}/messages"))
         .map(|r| r.status)
         .collect();
-    assert_eq!(&posts[..2], &[503, 200], "a failure, then the lost response (200 inside the fake): {posts:?}");
+    assert_eq!(
+        &posts[..2],
+        &[503, 200],
+        "a failure, then the lost response (200 inside the fake): {posts:?}"
+    );
     bot.stop().await;
 }
 
@@ -207,6 +211,10 @@ async fn gateway_drops_reconnects_and_replays_apply_each_event_once() {
         .unwrap()
         .get(0);
     assert_eq!(parts, 5);
-    assert!(fake.replayed_count() >= 3, "events the bot had were replayed: {}", fake.replayed_count());
+    assert!(
+        fake.replayed_count() >= 3,
+        "events the bot had were replayed: {}",
+        fake.replayed_count()
+    );
     bot.stop().await;
 }

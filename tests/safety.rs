@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sqlx::{Connection, Executor, Row};
-use support::bot::{callback, open_thread, click, custom_id, interaction_id, message_with, push, stored, text_of, token, type_answer, Bot, WAIT};
+use support::bot::{
+    callback, click, custom_id, interaction_id, message_with, open_thread, push, stored, text_of, token, type_answer, Bot, WAIT,
+};
 use support::fake_discord::payloads::{button_click, modal_submit, slash_command};
 use support::fake_discord::{opt, FakeDiscord, FakeUser};
 

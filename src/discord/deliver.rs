@@ -9,9 +9,9 @@ use serenity::{ChannelId, ComponentInteraction, CreateMessage, EditMessage, Http
 use super::ack::{Ack, Update};
 use super::card::{clip, no_mentions, Reply};
 use super::ids::{ComponentId, LobbyAction, PeerAction, RubricAction};
+use super::outbox::{post, retryable};
 use super::render::render;
 use super::review_render::{lobby_card, mention, progress_text};
-use super::outbox::{post, retryable};
 use super::send::say_all;
 use super::Context;
 use crate::engine::{Applied, Engine, Outcome};

@@ -63,9 +63,7 @@ impl Engine {
         let attempts = q.attempts + 1;
         let next = next(attempts, result, now);
         match (&next, result) {
-            (Next::RetryAt(at), Attempt::Failed(why) | Attempt::Refused(why)) => {
-                self.store.outbox_later(&q.id, *at, attempts, why).await?
-            }
+            (Next::RetryAt(at), Attempt::Failed(why) | Attempt::Refused(why)) => self.store.outbox_later(&q.id, *at, attempts, why).await?,
             _ => self.store.outbox_remove(&q.id).await?,
         }
         Ok(next)
@@ -74,7 +72,9 @@ impl Engine {
     /// Not tried this time (an earlier message to its channel is still failing): due at `at`,
     /// attempts unchanged.
     pub async fn postpone(&self, q: &Queued, at: Millis) -> anyhow::Result<()> {
-        self.store.outbox_later(&q.id, at, q.attempts, "waiting behind an earlier message").await
+        self.store
+            .outbox_later(&q.id, at, q.attempts, "waiting behind an earlier message")
+            .await
     }
 
     /// How many messages wait to be sent.

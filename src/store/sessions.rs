@@ -159,7 +159,10 @@ impl Store {
     /// read transaction (REPEATABLE READ on PostgreSQL), so no row is seen half-written.
     /// Runs a query selecting at least `id, state, scope, mode, channel_id` of sessions, in one
     /// consistent read, and completes each session with its item records and answers.
-    pub(super) async fn read<'q>(&self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> anyhow::Result<Vec<(AnyRow, Stored)>> {
+    pub(super) async fn read<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> anyhow::Result<Vec<(AnyRow, Stored)>> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             (&mut *tx).execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").await?;
@@ -309,7 +312,10 @@ pub(super) async fn delete_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, i
             *count += done.rows_affected();
         }
         // Messages still waiting to be sent about the session go with it.
-        sqlx::query("DELETE FROM outbox WHERE session_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM outbox WHERE session_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         out.sessions += sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(&mut **tx)

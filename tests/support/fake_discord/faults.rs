@@ -60,7 +60,11 @@ pub(super) fn take(faults: &mut Vec<Fault>, method: &str, path: &str) -> Option<
 /// Discord's answer to a server error.
 pub(super) fn server_error(status: u16) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(json!({"message": status.canonical_reason().unwrap_or("error"), "code": 0}))).into_response()
+    (
+        status,
+        Json(json!({"message": status.canonical_reason().unwrap_or("error"), "code": 0})),
+    )
+        .into_response()
 }
 
 /// Discord's 429: body and headers as documented (seconds, with fractions).

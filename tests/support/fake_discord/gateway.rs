@@ -239,7 +239,10 @@ fn resume(shared: &Shared, st: &mut State, conn: u64, d: &Value) {
         .filter(|(s, f)| *s > seq || !control(f))
         .map(|(_, f)| f.clone())
         .collect();
-    gw.replayed += gw.sessions[index].log[from..].iter().filter(|(s, f)| *s <= seq && !control(f)).count();
+    gw.replayed += gw.sessions[index].log[from..]
+        .iter()
+        .filter(|(s, f)| *s <= seq && !control(f))
+        .count();
     for frame in missed {
         gw.send(conn, Out::Text(frame));
     }
