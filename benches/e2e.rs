@@ -186,9 +186,10 @@ impl Candidate {
                     return Ok(m);
                 }
             }
+            // A closed channel disables its branch (a bare `recv` would return at once, forever).
             tokio::select! {
-                r = rx.recv() => seen.extend(r),
-                r = thread.recv() => seen.extend(r),
+                Some(r) = rx.recv() => seen.push(r),
+                Some(r) = thread.recv() => seen.push(r),
                 _ = tokio::time::sleep_until(deadline) => anyhow::bail!("no message came"),
             }
         }
