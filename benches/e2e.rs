@@ -381,47 +381,15 @@ async fn run_panelist(n: usize, questions: usize, pace: Option<f64>) -> Report {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     fake.clear_requests();
-    let router = Arc::new(Router::default());
-    router.clone().run(fake.tap());
-    let pacer = Pacer::new(pace);
-    let t = Instant::now();
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let mut c = Candidate {
-                fake: fake.clone(),
-                router: router.clone(),
-                pacer: pacer.clone(),
-                user: FakeUser::fresh(&format!("cand{i}")),
-                tally: Tally::default(),
-            };
-            tokio::spawn(async move {
-                if let Err(e) = c.play(questions).await {
-                    c.tally.errors.push(e.to_string());
-                }
-                c.tally
-            })
-        })
-        .collect();
-    let mut tally = Tally::default();
-    for t in tasks {
-        let one = t.await.unwrap();
-        tally.latencies.extend(one.latencies);
-        tally.interactions += one.interactions;
-        tally.answered += one.answered;
-        tally.retries += one.retries;
-        tally.errors.extend(one.errors);
-    }
-    let elapsed = t.elapsed();
-    let (interaction_calls, limited_calls) = split_calls(&fake.requests());
-    let late_acks = fake.late_acknowledgements().len();
+    let report = drive(&fake, "cand", n, Pacer::new(pace), move |mut c| async move {
+        if let Err(e) = c.play(questions).await {
+            c.tally.errors.push(e.to_string());
+        }
+        c.tally
+    })
+    .await;
     bot.stop().await;
-    Report {
-        elapsed,
-        tally,
-        interaction_calls,
-        limited_calls,
-        late_acks,
-    }
+    report
 }
 
 /// The ceiling: one REST call per interaction, nothing else.
@@ -452,29 +420,42 @@ async fn run_bare(n: usize, clicks: usize) -> Report {
     let shards = client.shard_manager.clone();
     let running = tokio::spawn(async move { client.start().await });
     fake.wait_identified(STEP_WAIT).await;
+    let report = drive(&fake, "bare", n, Pacer::new(None), move |mut c| async move {
+        let origin = c.fake.in_guild(&c.user);
+        let msg = message_json(snowflake(), c.fake.channel_id(), &c.fake.bot_user().json(), "click me");
+        for _ in 0..clicks {
+            if let Err(e) = c.interact(button_click(&origin, &msg, "bench")).await {
+                c.tally.errors.push(e.to_string());
+                break;
+            }
+        }
+        c.tally
+    })
+    .await;
+    shards.shutdown_all().await;
+    let _ = running.await;
+    report
+}
+
+/// Runs `n` candidates (named `{name}{i}`) through `script` at once against `fake`, routing
+/// its requests to them; returns their tallies merged, with the fake's count of REST calls.
+async fn drive<F, Fut>(fake: &Arc<FakeDiscord>, name: &str, n: usize, pacer: Pacer, script: F) -> Report
+where
+    F: Fn(Candidate) -> Fut,
+    Fut: std::future::Future<Output = Tally> + Send + 'static,
+{
     let router = Arc::new(Router::default());
     router.clone().run(fake.tap());
     let t = Instant::now();
     let tasks: Vec<_> = (0..n)
         .map(|i| {
-            let mut c = Candidate {
+            tokio::spawn(script(Candidate {
                 fake: fake.clone(),
                 router: router.clone(),
-                pacer: Pacer::new(None),
-                user: FakeUser::fresh(&format!("bare{i}")),
+                pacer: pacer.clone(),
+                user: FakeUser::fresh(&format!("{name}{i}")),
                 tally: Tally::default(),
-            };
-            tokio::spawn(async move {
-                let origin = c.fake.in_guild(&c.user);
-                let msg = message_json(snowflake(), c.fake.channel_id(), &c.fake.bot_user().json(), "click me");
-                for _ in 0..clicks {
-                    if let Err(e) = c.interact(button_click(&origin, &msg, "bench")).await {
-                        c.tally.errors.push(e.to_string());
-                        break;
-                    }
-                }
-                c.tally
-            })
+            }))
         })
         .collect();
     let mut tally = Tally::default();
@@ -482,19 +463,18 @@ async fn run_bare(n: usize, clicks: usize) -> Report {
         let one = t.await.unwrap();
         tally.latencies.extend(one.latencies);
         tally.interactions += one.interactions;
+        tally.answered += one.answered;
+        tally.retries += one.retries;
         tally.errors.extend(one.errors);
     }
     let elapsed = t.elapsed();
     let (interaction_calls, limited_calls) = split_calls(&fake.requests());
-    let late_acks = fake.late_acknowledgements().len();
-    shards.shutdown_all().await;
-    let _ = running.await;
     Report {
         elapsed,
         tally,
         interaction_calls,
         limited_calls,
-        late_acks,
+        late_acks: fake.late_acknowledgements().len(),
     }
 }
 

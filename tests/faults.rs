@@ -23,8 +23,22 @@ fn questions(fake: &FakeDiscord, channel: u64) -> Vec<Value> {
         .collect()
 }
 
-async fn queued(bot: &Bot) -> i64 {
-    bot.engine.outbox_depth().await.unwrap()
+/// Waits until the outbox depth satisfies `until` (`what` names it in the failure).
+async fn outbox(bot: &Bot, what: &str, wait: Duration, until: impl Fn(i64) -> bool) {
+    let deadline = tokio::time::Instant::now() + wait;
+    while !until(bot.engine.outbox_depth().await.unwrap()) {
+        assert!(tokio::time::Instant::now() < deadline, "the outbox never {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The thread's messages as text, after checking that the intro and the question each arrived once.
+fn arrived_once(fake: &FakeDiscord, thread: u64) -> Vec<String> {
+    let texts: Vec<String> = fake.messages_in(thread).iter().map(text_of).collect();
+    let intro = texts.iter().filter(|t| t.contains("mock interview")).count();
+    assert_eq!(intro, 1, "the intro arrived once: {texts:#?}");
+    assert_eq!(questions(fake, thread).len(), 1, "the question arrived once: {texts:#?}");
+    texts
 }
 
 async fn wait_question(fake: &FakeDiscord, thread: u64, wait: Duration) -> Value {
@@ -43,15 +57,8 @@ async fn a_post_discord_fails_or_loses_is_retried_in_order_and_arrives_once() {
     let cand = FakeUser::fresh("olga");
     let thread = open_thread(&fake, &cand).await;
     wait_question(&fake, thread, RETRY_WAIT).await;
-    let deadline = tokio::time::Instant::now() + RETRY_WAIT;
-    while queued(&bot).await > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the outbox never drained");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let texts: Vec<String> = fake.messages_in(thread).iter().map(text_of).collect();
-    let intro = texts.iter().filter(|t| t.contains("mock interview")).count();
-    assert_eq!(intro, 1, "the intro arrived once despite the lost response: {texts:#?}");
-    assert_eq!(questions(&fake, thread).len(), 1, "the question arrived once: {texts:#?}");
+    outbox(&bot, "drained", RETRY_WAIT, |n| n == 0).await;
+    let texts = arrived_once(&fake, thread);
     let first_intro = texts.iter().position(|t| t.contains("mock interview")).unwrap();
     let first_question = texts.iter().position(|t| t.contains("Question 1 of")).unwrap();
     assert!(first_intro <= first_question, "in order: {texts:#?}");
@@ -77,11 +84,7 @@ async fn queued_posts_survive_a_restart() {
     fake.inject(Fault::new("POST", "/messages", 10_000, FaultKind::Status(500)));
     let cand = FakeUser::fresh("pia");
     let thread = open_thread(&fake, &cand).await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while queued(&bot).await == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "nothing was queued");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    outbox(&bot, "filled", WAIT, |n| n > 0).await;
     bot.stop().await;
     assert!(questions(&fake, thread).is_empty(), "nothing got through while Discord failed");
     fake.heal();
@@ -121,14 +124,8 @@ async fn slow_answers_and_rate_limits_delay_posts_but_never_double_them() {
     let cand = FakeUser::fresh("quinn");
     let thread = open_thread(&fake, &cand).await;
     wait_question(&fake, thread, RETRY_WAIT).await;
-    let deadline = tokio::time::Instant::now() + RETRY_WAIT;
-    while queued(&bot).await > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the outbox never drained");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let texts: Vec<String> = fake.messages_in(thread).iter().map(text_of).collect();
-    assert_eq!(texts.iter().filter(|t| t.contains("mock interview")).count(), 1, "{texts:#?}");
-    assert_eq!(questions(&fake, thread).len(), 1, "{texts:#?}");
+    outbox(&bot, "drained", RETRY_WAIT, |n| n == 0).await;
+    arrived_once(&fake, thread);
     let limited = fake.requests().iter().filter(|r| r.status == 429).count();
     assert_eq!(limited, 2, "both 429s were met and waited out");
     bot.stop().await;

@@ -47,47 +47,44 @@ pub fn retryable(e: &serenity::Error) -> bool {
 pub async fn post(http: &Http, engine: &Engine, session: Option<&str>, channel: ChannelId, replies: Vec<Reply>) -> serenity::Result<()> {
     let mut replies = replies.into_iter();
     while let Some(r) = replies.next() {
-        let id = nonce();
-        let files: Vec<CreateAttachment> = r.files.clone();
-        let m = message(r).nonce(Nonce::String(id.clone())).enforce_nonce(true);
+        let (id, m, files) = with_nonce(r);
         let Err(e) = channel.send_message(http, m.clone()).await else {
             continue;
         };
         if !retryable(&e) {
             return Err(e);
         }
-        let now = now_millis();
-        let first = Queued {
-            id,
-            session_id: session.map(str::to_owned),
-            channel: channel.get(),
-            payload: encode(&m, &files),
-            attempts: 1,
-            next_at: now + crate::engine::outbox::backoff_ms(1),
-        };
-        let rest = replies.by_ref().enumerate().map(|(i, r)| {
-            let id = nonce();
-            let files = r.files.clone();
-            let m = message(r).nonce(Nonce::String(id.clone())).enforce_nonce(true);
-            Queued {
+        // The failed post (its nonce kept: it may have arrived) and every post behind it, in order.
+        let (now, why) = (now_millis(), short(&e));
+        let due = now + crate::engine::outbox::backoff_ms(1);
+        let behind = replies.map(|r| (with_nonce(r), 0));
+        let mut queued = 0;
+        for (i, ((id, m, files), attempts)) in std::iter::once(((id, m, files), 1)).chain(behind).enumerate() {
+            let q = Queued {
                 id,
+                session_id: session.map(str::to_owned),
+                channel: channel.get(),
                 payload: encode(&m, &files),
-                attempts: 0,
-                next_at: first.next_at + 1 + i as Millis,
-                ..first.clone()
-            }
-        });
-        let queue: Vec<Queued> = std::iter::once(first.clone()).chain(rest).collect();
-        let why = short(&e);
-        tracing::warn!(error = %why, channel = channel.get(), queued = queue.len(), "a post failed; queued for retry");
-        for q in queue {
-            if let Err(err) = engine.queue_message(q, now, &why).await {
-                tracing::error!(error = ?err, "could not keep a failed post for retry; it is lost");
+                attempts,
+                next_at: due + i as Millis,
+            };
+            match engine.queue_message(q, now, &why).await {
+                Ok(()) => queued += 1,
+                Err(err) => tracing::error!(error = ?err, "could not keep a failed post for retry; it is lost"),
             }
         }
+        tracing::warn!(error = %why, channel = channel.get(), queued, "a post failed; queued for retry");
         return Ok(());
     }
     Ok(())
+}
+
+/// The message for `r` with a fresh nonce Discord enforces, and its files.
+fn with_nonce(r: Reply) -> (String, serenity::CreateMessage, Vec<CreateAttachment>) {
+    let id = nonce();
+    let files = r.files.clone();
+    let m = message(r).nonce(Nonce::String(id.clone())).enforce_nonce(true);
+    (id, m, files)
 }
 
 fn encode(m: &serenity::CreateMessage, files: &[CreateAttachment]) -> String {
