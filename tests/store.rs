@@ -97,6 +97,7 @@ on_both!(
     a_snapshot_of_the_older_layout_loads_and_is_rewritten_on_its_next_input,
     the_snapshot_leaves_answer_texts_out_and_does_not_grow_with_answers,
     two_engines_on_one_database_stay_correct,
+    due_work_is_claimed_once_across_engines_and_a_dead_claim_expires,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -553,4 +554,80 @@ async fn two_engines_on_one_database_stay_correct(db: Db) {
         Outcome::Rejected(_)
     ));
     assert_eq!(count(&a, "SELECT MAX(version) FROM events WHERE session_id = $1", &s.id).await, 9);
+}
+
+async fn due_work_is_claimed_once_across_engines_and_a_dead_claim_expires(db: Db) {
+    use panelist::store::Queued;
+    // Two processes' engines sweep the same due deadlines at the same moment.
+    let a = engine(&db).await;
+    let b = engine(&db).await;
+    let mut ids = Vec::new();
+    for server in 1..=8 {
+        ids.push(start_in(&a, Scope::Server(server), &format!("k{server}")).await.id);
+    }
+    let idle = T0 + Settings::default().idle_pause_secs as i64 * 1000;
+    let (from_a, from_b) = tokio::join!(a.sweep(idle), b.sweep(idle));
+    let mut swept: Vec<String> = from_a
+        .unwrap()
+        .into_iter()
+        .chain(from_b.unwrap())
+        .map(|x| x.stored.session.id)
+        .collect();
+    swept.sort();
+    ids.sort();
+    assert_eq!(swept, ids, "every due deadline applied once, by one engine or the other");
+    for id in &ids {
+        assert_eq!(
+            count(&a, "SELECT COUNT(*) FROM events WHERE session_id = $1 AND kind = 'clock'", id).await,
+            1
+        );
+    }
+
+    // A process claims a deadline and dies before applying it: nobody else takes it until the
+    // claim's lease (a minute) runs out, then another process applies it.
+    let late = start_in(&a, Scope::Server(99), "k99").await;
+    let due = idle + 1_000;
+    let later = due + Settings::default().idle_pause_secs as i64 * 1000;
+    let claimed = a.store.claim_due(later, 60_000, 100).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|s| s.session.id.as_str()).collect::<Vec<_>>(),
+        [late.id.as_str()]
+    );
+    assert!(
+        b.sweep(later + 59_000).await.unwrap().is_empty(),
+        "a claimed deadline is left alone"
+    );
+    let taken = b.sweep(later + 60_001).await.unwrap();
+    assert_eq!(taken.len(), 1, "the dead claim expired");
+    assert!(matches!(taken[0].stored.session.stage, Stage::Paused { idle: true, .. }));
+
+    // The outbox: two processes claim at once; each message goes to one, in queued order.
+    for i in 0..6 {
+        let q = Queued {
+            id: format!("m{i}"),
+            session_id: None,
+            channel: 7,
+            payload: "{}".into(),
+            attempts: 1,
+            next_at: T0 + i,
+        };
+        a.queue_message(q, T0, "503").await.unwrap();
+    }
+    let (ca, cb) = tokio::join!(a.due_messages(T0 + 10, 50), b.due_messages(T0 + 10, 50));
+    let (ca, cb) = (ca.unwrap(), cb.unwrap());
+    let mut all: Vec<&str> = ca.iter().chain(&cb).map(|q| q.id.as_str()).collect();
+    all.sort();
+    assert_eq!(all, ["m0", "m1", "m2", "m3", "m4", "m5"], "each message claimed once");
+    for claim in [&ca, &cb] {
+        let order: Vec<&str> = claim.iter().map(|q| q.id.as_str()).collect();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(order, sorted, "claimed in the order queued");
+    }
+    assert!(a.due_messages(T0 + 10, 50).await.unwrap().is_empty(), "leased messages are not due");
+    assert_eq!(
+        a.due_messages(T0 + 10 + 60_000, 50).await.unwrap().len(),
+        6,
+        "until the lease runs out"
+    );
 }

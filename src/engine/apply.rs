@@ -23,6 +23,7 @@ impl Engine {
         now: Millis,
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
+        let _turn = self.turns.take(id).await;
         if let Some(copy) = self.sessions.take(id) {
             return self.apply_from(copy, false, actor, input, key, now, guard).await;
         }
@@ -43,6 +44,7 @@ impl Engine {
         now: Millis,
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
+        let _turn = self.turns.take(&stored.session.id).await;
         self.sessions.forget(&stored.session.id);
         self.apply_from(stored, true, actor, input, key, now, guard).await
     }
@@ -63,7 +65,7 @@ impl Engine {
     ) -> anyhow::Result<Outcome> {
         let id = stored.session.id.clone();
         let mut reload = false;
-        for _ in 0..MAX_RETRIES {
+        for attempt in 0..MAX_RETRIES {
             if reload {
                 match self.store.load(&id).await? {
                     Some(s) => stored = s,
@@ -116,9 +118,25 @@ impl Engine {
                     return Ok(Outcome::Applied(Applied { stored, pack, effects }));
                 }
                 Persisted::Duplicate => return Ok(Outcome::Duplicate),
-                Persisted::Conflict => tracing::debug!(session = %id, "version conflict; retrying"),
+                // Another process moved the session on: let it finish, then reload (a random
+                // wait, growing, so two processes retrying together do not collide again).
+                Persisted::Conflict => {
+                    tracing::debug!(session = %id, attempt, "version conflict; retrying");
+                    tokio::time::sleep(conflict_wait(attempt)).await;
+                }
             }
         }
         anyhow::bail!("session {id}: gave up after {MAX_RETRIES} concurrent-update retries")
     }
+}
+
+/// The wait before retry `attempt + 1` after a version conflict: random, up to 1 ms doubling
+/// to 32 ms.
+fn conflict_wait(attempt: usize) -> std::time::Duration {
+    let ceiling_us = 1_000u64 << attempt.min(5);
+    // The clock's sub-microsecond digits are random enough to spread two processes apart.
+    let noise = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()));
+    std::time::Duration::from_micros(noise % ceiling_us)
 }

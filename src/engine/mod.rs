@@ -10,6 +10,7 @@ mod cache;
 pub mod outbox;
 mod packs;
 mod progress;
+mod turns;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,6 +34,7 @@ pub struct Engine {
     cache: Arc<PackCache>,
     /// The sessions it last wrote (see `cache`).
     sessions: Arc<cache::Sessions>,
+    turns: Arc<turns::Turns>,
     /// Ended sessions older than this many days are deleted by [`Engine::purge_expired`].
     retention_days: Option<u32>,
     /// A server the bot left is purged this many days later (unless it comes back).
@@ -81,7 +83,12 @@ pub struct NewSession {
     pub peer: Option<(ActorId, u32)>,
 }
 
-const MAX_RETRIES: usize = 8;
+/// Attempts at one input before giving up: each conflict means another writer went first.
+const MAX_RETRIES: usize = 16;
+
+/// How long a claimed deadline is this process's to apply; one that dies holding it loses it
+/// after this, and another process applies the deadline.
+const DEADLINE_LEASE_MS: Millis = 60_000;
 
 /// A check the session must pass when an input is applied (re-run after every reload).
 pub type Guard<'a> = &'a (dyn Fn(&Stored) -> Result<(), Rejection> + Sync);
@@ -94,6 +101,7 @@ impl Engine {
             settings,
             cache: Arc::default(),
             sessions: Arc::default(),
+            turns: Arc::default(),
             retention_days: None,
             guild_purge_days: 30,
         }
@@ -335,7 +343,7 @@ impl Engine {
     /// Applies due deadlines to every session whose deadline has passed; returns what happened.
     pub async fn sweep(&self, now: Millis) -> anyhow::Result<Vec<Applied>> {
         let mut out = Vec::new();
-        for stored in self.store.due(now, 100).await? {
+        for stored in self.store.claim_due(now, DEADLINE_LEASE_MS, 100).await? {
             let (id, version) = (stored.session.id.clone(), stored.session.version);
             let key = format!("clock:{id}:{version}");
             match self

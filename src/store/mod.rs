@@ -119,6 +119,15 @@ impl Store {
         self.legacy.lock().is_ok_and(|l| !l.is_empty() && l.contains(id))
     }
 
+    /// The clause that makes a claiming sub-select pass over rows another transaction holds:
+    /// PostgreSQL's `FOR UPDATE SKIP LOCKED`; SQLite has one writer, so nothing.
+    fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

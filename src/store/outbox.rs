@@ -1,6 +1,7 @@
-//! The outbox table: messages that must arrive, kept until delivered. Due rows are claimed by a
-//! compare-and-set on `next_at` (a lease), so two processes never send the same row at once and
-//! a process that dies holding a claim loses it when the lease runs out.
+//! The outbox table: messages that must arrive, kept until delivered. Due rows are claimed by moving
+//! `next_at` past a lease in one conditional statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL),
+//! so two processes never send the same row at once and a process that dies holding a claim
+//! loses it when the lease runs out.
 
 use sqlx::Row;
 
@@ -41,40 +42,44 @@ impl Store {
     }
 
     /// Claims up to `limit` rows due at `now` for `lease` milliseconds (each claimed row's
-    /// `next_at` moves to `now + lease`), in the order they are due. A row another process
-    /// claimed first is skipped.
+    /// `next_at` moves to `now + lease`), in the order they are due. The claim is one statement,
+    /// conditional on the row still being due; on PostgreSQL `FOR UPDATE SKIP LOCKED` passes
+    /// over rows another process is claiming at that moment.
     pub async fn outbox_claim(&self, now: Millis, lease: Millis, limit: i64) -> anyhow::Result<Vec<Queued>> {
-        let rows = sqlx::query(
-            "SELECT id, session_id, channel_id, payload, attempts, next_at FROM outbox \
-             WHERE next_at <= $1 ORDER BY next_at LIMIT $2",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut claimed = Vec::new();
-        for r in rows {
-            let q = Queued {
-                id: r.get(0),
-                session_id: r.get(1),
-                channel: r.get::<String, _>(2).parse().unwrap_or(0),
-                payload: r.get(3),
-                attempts: r.get::<i64, _>(4) as u32,
-                next_at: now + lease,
-            };
-            let won = sqlx::query("UPDATE outbox SET next_at = $1 WHERE id = $2 AND next_at = $3")
-                .bind(now + lease)
-                .bind(&q.id)
-                .bind(r.get::<i64, _>(5))
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                == 1;
-            if won {
-                claimed.push(q);
-            }
+        // Which rows are due, in order (a plain read: the claim below decides who has them).
+        let due: Vec<String> = sqlx::query_scalar("SELECT id FROM outbox WHERE next_at <= $1 ORDER BY next_at LIMIT $2")
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(claimed)
+        let marks: Vec<String> = (0..due.len()).map(|i| format!("${}", i + 3)).collect();
+        let claim = format!(
+            "UPDATE outbox SET next_at = $1 WHERE id IN (SELECT id FROM outbox WHERE next_at <= $2 AND id IN ({}){}) \
+             RETURNING id, session_id, channel_id, payload, attempts",
+            marks.join(", "),
+            self.skip_locked()
+        );
+        let q = due.iter().fold(sqlx::query(&claim).bind(now + lease).bind(now), |q, id| q.bind(id));
+        let mut won: std::collections::HashMap<String, Queued> = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let q = Queued {
+                    id: r.get(0),
+                    session_id: r.get(1),
+                    channel: r.get::<String, _>(2).parse().unwrap_or(0),
+                    payload: r.get(3),
+                    attempts: r.get::<i64, _>(4) as u32,
+                    next_at: now + lease,
+                };
+                (q.id.clone(), q)
+            })
+            .collect();
+        Ok(due.iter().filter_map(|id| won.remove(id)).collect())
     }
 
     /// Delivered, or given up: the row goes.

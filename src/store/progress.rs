@@ -1,6 +1,6 @@
 //! Progress rows: every session of one candidate (in all scopes, for the engine to filter), the
-//! spaced-repetition cards, and the reminders, whose due rows are claimed and marked sent in one
-//! statement so that several processes send each reminder once.
+//! spaced-repetition cards, and the reminders, whose due rows are leased and marked sent before
+//! they are sent, so that several processes send each reminder once.
 
 use anyhow::Context;
 use sqlx::Row;
@@ -130,34 +130,38 @@ impl Store {
         row.as_ref().map(reminder_row).transpose()
     }
 
-    /// The reminders due at `now`, each claimed for this process: its `next_at` is moved to
-    /// `next(row)` and `sent_at` set in the same statement, conditional on `next_at` still being
-    /// what was read, so a reminder another process claimed first is left out.
+    /// The reminders due at `now`, each claimed for this process and marked sent: one statement
+    /// leases the due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL passes over rows another
+    /// process is claiming), then each moves to `next(row)` with `sent_at` set, conditional on
+    /// still holding the lease. A process that dies in between loses the lease after a minute;
+    /// a reminder is marked sent before it is sent, so it is never sent twice.
     pub async fn claim_due_reminders(
         &self,
         now: Millis,
         limit: i64,
         next: impl Fn(&ReminderRow) -> Millis,
     ) -> anyhow::Result<Vec<ReminderRow>> {
-        let rows =
-            sqlx::query("SELECT user_id, local_time, timezone, days, next_at FROM reminders WHERE next_at <= $1 ORDER BY next_at LIMIT $2")
-                .bind(now)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        let mut claimed = Vec::new();
+        const LEASE_MS: Millis = 60_000;
+        let lease = now + LEASE_MS;
+        let claim = format!(
+            "UPDATE reminders SET next_at = $1 WHERE user_id IN (SELECT user_id FROM reminders WHERE next_at <= $2 ORDER BY next_at LIMIT $3{}) \
+             RETURNING user_id, local_time, timezone, days, next_at",
+            self.skip_locked()
+        );
+        let rows = sqlx::query(&claim).bind(lease).bind(now).bind(limit).fetch_all(&self.pool).await?;
+        let mut claimed = Vec::with_capacity(rows.len());
         for r in rows.iter().map(reminder_row) {
-            let r = r?;
-            let mut tx = self.pool.begin().await?;
+            let mut r = r?;
+            let at = next(&r);
             let done = sqlx::query("UPDATE reminders SET next_at = $1, sent_at = $2 WHERE user_id = $3 AND next_at = $4")
-                .bind(next(&r))
+                .bind(at)
                 .bind(now)
                 .bind(r.user.as_str())
-                .bind(r.next_at)
-                .execute(&mut *tx)
+                .bind(lease)
+                .execute(&self.pool)
                 .await?;
-            tx.commit().await?;
             if done.rows_affected() == 1 {
+                r.next_at = at;
                 claimed.push(r);
             }
         }

@@ -1,5 +1,5 @@
 //! Session rows: create, load (always scoped or by id, each read one consistent snapshot of the
-//! session row, its item records and its answers), find due deadlines, list history, delete.
+//! session row, its item records and its answers), claim due deadlines, list history, delete.
 
 use anyhow::Context;
 use sqlx::any::AnyRow;
@@ -213,12 +213,32 @@ impl Store {
         self.read_one(sqlx::query(&sql).bind(channel.to_string())).await
     }
 
-    /// Sessions whose deadline has passed, oldest first. Terminal (`local`) sessions are left to
-    /// the terminal, which applies its own clock while it runs.
-    pub async fn due(&self, now: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
-        let sql =
-            format!("{SELECT} WHERE next_deadline IS NOT NULL AND next_deadline <= $1 AND scope <> $2 ORDER BY next_deadline LIMIT $3");
-        let q = sqlx::query(&sql).bind(now).bind(TERMINAL_SCOPE).bind(limit);
+    /// Claims up to `limit` sessions whose deadline has passed, oldest first, for `lease`
+    /// milliseconds: their `next_deadline` moves to `now + lease` in the same statement, so no
+    /// other process sweeps them meanwhile (on PostgreSQL `FOR UPDATE SKIP LOCKED` passes over
+    /// rows another process is claiming), and a process that dies holding a claim loses it when
+    /// the lease runs out. Applying the deadline writes the session's real next deadline.
+    /// Terminal (`local`) sessions are left to the terminal, which applies its own clock.
+    pub async fn claim_due(&self, now: Millis, lease: Millis, limit: i64) -> anyhow::Result<Vec<Stored>> {
+        let claim = format!(
+            "UPDATE sessions SET next_deadline = $1 WHERE id IN (SELECT id FROM sessions \
+             WHERE next_deadline IS NOT NULL AND next_deadline <= $2 AND scope <> $3 ORDER BY next_deadline LIMIT $4{}) RETURNING id",
+            self.skip_locked()
+        );
+        let ids: Vec<String> = sqlx::query_scalar(&claim)
+            .bind(now + lease)
+            .bind(now)
+            .bind(TERMINAL_SCOPE)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .context("claiming due deadlines")?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{SELECT} WHERE id IN ({})", marks.join(", "));
+        let q = ids.iter().fold(sqlx::query(&sql), |q, id| q.bind(id));
         Ok(self.read(q).await?.into_iter().map(|(_, s)| s).collect())
     }
 

@@ -87,6 +87,16 @@ impl GatewayState {
         }
     }
 
+    /// Dispatches to the session of shard `shard` whatever the event's guild (an event that
+    /// lands on another shard than its guild's, as after a reconnect or a resharding).
+    pub fn dispatch_on_shard(&mut self, shard: u32, name: &str, data: &Value) -> bool {
+        let Some(index) = (0..self.sessions.len()).find(|&i| self.sessions[i].shard[0] == shard) else {
+            return false;
+        };
+        self.dispatch_to(index, name, data);
+        true
+    }
+
     /// Dispatches to every session whose shard receives this event (by `guild_id`; DMs go to
     /// shard 0). With no such session the event waits in `pending` if `queue` is set.
     pub fn dispatch(&mut self, name: &str, data: &Value, queue: bool) {

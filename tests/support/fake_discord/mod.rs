@@ -240,6 +240,25 @@ impl FakeDiscord {
         self.shared.changed.notify_waiters();
     }
 
+    /// Sends a dispatch to shard `shard`'s session only, whatever the event's guild (checked
+    /// like `dispatch`); `false` when no client identified as that shard.
+    pub fn dispatch_on_shard(&self, shard: u32, event: &str, data: Value) -> bool {
+        if let Err(e) = check_dispatch(event, &data) {
+            panic!("invalid {event} payload: {e}\n{data:#}");
+        }
+        let mut st = self.shared.lock();
+        st.learn_from_event(event, &data);
+        let sent = st.gateway.dispatch_on_shard(shard, event, &data);
+        drop(st);
+        self.shared.changed.notify_waiters();
+        sent
+    }
+
+    /// The shards clients have identified as, `[id, total]` each, in the order they did.
+    pub fn identified_shards(&self) -> Vec<[u32; 2]> {
+        self.shared.lock().gateway.sessions.iter().map(|s| s.shard).collect()
+    }
+
     pub fn push_interaction(&self, interaction: Value) {
         self.dispatch("INTERACTION_CREATE", interaction);
     }
