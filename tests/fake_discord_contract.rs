@@ -829,3 +829,35 @@ async fn poise_registers_in_a_guild_and_runs_a_command() {
     );
     task.abort();
 }
+
+#[tokio::test]
+async fn rest_reading_a_channels_messages_pages_like_discord() {
+    let fake = FakeDiscord::start().await;
+    let http = fake.http();
+    let channel = ChannelId::new(fake.channel_id());
+    let user = FakeUser::fresh("reader");
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let m = payloads::message_create(&fake.in_guild(&user).place, &user, &format!("message {i}"));
+        ids.push(m["id"].as_str().unwrap().parse::<u64>().unwrap());
+        fake.push_message(m);
+    }
+    // `after` gives the oldest messages after it, newest first, as serenity's `Message`s.
+    let page = channel
+        .messages(&http, serenity::all::GetMessages::new().after(MessageId::new(ids[1])).limit(2))
+        .await
+        .expect("messages");
+    assert_eq!(page.iter().map(|m| m.id.get()).collect::<Vec<_>>(), [ids[3], ids[2]]);
+    // Without it, the newest.
+    let newest = channel
+        .messages(&http, serenity::all::GetMessages::new().limit(1))
+        .await
+        .expect("messages");
+    assert_eq!(newest[0].id.get(), ids[4]);
+    // Discord caps a page at 100 (a refusal this test provokes on purpose).
+    fake.expect_refusals();
+    let over = http.get_messages(channel, None, Some(101)).await;
+    assert_eq!(discord_error(over), (400, 50035));
+    let (status, code) = discord_error(ChannelId::new(1).messages(&http, serenity::all::GetMessages::new()).await);
+    assert_eq!((status, code), (404, 10003));
+}

@@ -215,3 +215,69 @@ async fn gateway_drops_reconnects_and_replays_apply_each_event_once() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn parts_typed_while_the_bot_was_away_are_read_back_when_it_returns() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    let cand = FakeUser::fresh("ada");
+    let thread = open_thread(&fake, &cand).await;
+    let question = message_with(&fake, thread, "Submit answer").await;
+    let origin = fake.in_thread(thread, &cand);
+    type_answer(&bot, &fake, &origin.place, &cand, "First part, taken live.").await;
+    bot.stop().await;
+
+    // While no process listens: two parts from the candidate and a teammate's chat. Discord
+    // does not send them again to the bot's next (fresh) gateway session.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    for text in ["Second part, typed while away.", "Third part, also while away."] {
+        fake.push_message(support::fake_discord::payloads::message_create(&origin.place, &cand, text));
+    }
+    let mate = FakeUser::fresh("bo");
+    fake.push_message(support::fake_discord::payloads::message_create(
+        &fake.in_thread(thread, &mate).place,
+        &mate,
+        "Good luck!",
+    ));
+    let identified = fake.identify_count();
+    let bot = Bot::start(&fake, dir.path()).await;
+    assert!(fake.identify_count() > identified, "a fresh gateway session, not a resume");
+
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let parts: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key LIKE 'msg:%'")
+            .fetch_one(bot.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        if parts == 3 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{parts} of 3 parts stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let submit = click(&fake, &origin, &question, "Submit answer").await;
+    let said = text_of(&support::bot::response(&fake, &submit).await);
+    assert!(said.contains("Answer saved (3 messages"), "{said}");
+    let body: String = sqlx::query("SELECT body FROM answers")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        body, "First part, taken live.\nSecond part, typed while away.\nThird part, also while away.",
+        "the candidate's parts, in order; the teammate's chat is not one"
+    );
+    // Restarting again reads the channel again, and applies nothing twice.
+    bot.stop().await;
+    let bot = Bot::start(&fake, dir.path()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE idempotency_key LIKE 'msg:%'")
+        .fetch_one(bot.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(events, 3);
+    bot.stop().await;
+}

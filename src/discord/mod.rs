@@ -4,6 +4,7 @@
 
 mod ack;
 mod card;
+mod catchup;
 mod commands;
 mod components;
 mod deliver;
@@ -176,6 +177,20 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
             Ok(())
         }
         serenity::FullEvent::InteractionCreate { interaction } => on_interaction(ctx, data, interaction).await,
+        // A fresh gateway session (after a restart, or a resume that failed): Discord does not
+        // send again what was typed meanwhile, so it is read back from the channels.
+        serenity::FullEvent::Ready { data_about_bot } => {
+            let shard = data_about_bot.shard.unwrap_or(serenity::ShardInfo {
+                id: serenity::ShardId(0),
+                total: 1,
+            });
+            match catchup::run(ctx, data, shard).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(shard = shard.id.0, messages = n, "read what was typed while away"),
+                Err(e) => tracing::warn!(error = ?e, "could not read what was typed while away"),
+            }
+            Ok(())
+        }
         // Removed from a server (not an outage): its data is purged after the grace period,
         // unless the bot is added back first.
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {

@@ -7,6 +7,7 @@
 
 mod apply;
 mod cache;
+pub mod catchup;
 pub mod outbox;
 mod packs;
 mod progress;

@@ -242,6 +242,29 @@ impl Store {
         Ok(self.read(q).await?.into_iter().map(|(_, s)| s).collect())
     }
 
+    /// Every unfinished session that lives in a Discord channel: its id, scope, channel and
+    /// when its last input was applied.
+    pub async fn live_channels(&self) -> anyhow::Result<Vec<(String, Scope, u64, Millis)>> {
+        let rows = sqlx::query(
+            "SELECT id, scope, channel_id, updated_at FROM sessions WHERE status IN ('active', 'paused') AND channel_id IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let Some(channel) = channel_from(r.try_get("channel_id")?)? else {
+                continue;
+            };
+            out.push((
+                r.try_get("id")?,
+                scope_from(&r.try_get::<String, _>("scope")?)?,
+                channel,
+                r.try_get("updated_at")?,
+            ));
+        }
+        Ok(out)
+    }
+
     /// The candidate's sessions in this scope, newest first.
     pub async fn history(&self, scope: Scope, candidate: &ActorId, limit: i64) -> anyhow::Result<Vec<HistoryRow>> {
         let q = sqlx::query(

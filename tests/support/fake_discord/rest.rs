@@ -76,7 +76,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
                 } else if !shared.token_ok(&st, &auth) {
                     (401, json!({"code": 0, "message": "401: Unauthorized"}))
                 } else {
-                    routes::route(&shared, &mut st, &method, &segs, &body, &files)
+                    routes::route(&shared, &mut st, &method, &segs, query.as_deref(), &body, &files)
                 }
             }
         };

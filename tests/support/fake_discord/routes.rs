@@ -43,7 +43,7 @@ fn sf(segment: &str) -> u64 {
 }
 
 /// Answers an authenticated API call; `segs` is the path after `/api/v10`, split on `/`.
-pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], body: &Value, files: &[RecordedFile]) -> Reply {
+pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], query: Option<&str>, body: &Value, files: &[RecordedFile]) -> Reply {
     let cfg = &sh.config;
     let app = cfg.application_id.to_string();
     match (method, segs) {
@@ -81,6 +81,7 @@ pub fn route(sh: &Shared, st: &mut State, method: &str, segs: &[&str], body: &Va
             None => error(404, 10003, "Unknown Channel"),
         },
         ("POST", ["channels", c, "messages"]) => channel_message(sh, st, sf(c), body, files),
+        ("GET", ["channels", c, "messages"]) => list_messages(st, sf(c), query),
         ("GET", ["channels", c, "messages", m]) => match st.messages.get(&sf(m)) {
             Some(msg) if id_of(msg.get("channel_id")) == Some(sf(c)) && msg["flags"].as_u64().unwrap_or(0) & 64 == 0 => ok(msg.clone()),
             _ => error(404, 10008, "Unknown Message"),
@@ -301,4 +302,46 @@ fn create_thread(sh: &Shared, st: &mut State, parent_id: u64, from: Option<u64>,
         st.gateway.dispatch("THREAD_CREATE", &event, false);
     }
     ok(thread)
+}
+
+/// `GET /channels/{id}/messages?after=&limit=`: the `limit` (1-100, default 50) oldest messages
+/// after `after` (or the newest ones without it), newest first, as Discord answers.
+fn list_messages(st: &State, channel: u64, query: Option<&str>) -> Reply {
+    if !st.channels.contains_key(&channel) {
+        return error(404, 10003, "Unknown Channel");
+    }
+    let param = |name: &str| {
+        query?
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+            .map(str::to_owned)
+    };
+    let limit = match param("limit").map(|l| l.parse::<usize>()) {
+        None => 50,
+        Some(Ok(l)) if (1..=100).contains(&l) => l,
+        Some(_) => {
+            return form_error(&[FieldError {
+                path: "limit".into(),
+                code: "NUMBER_TYPE_MAX",
+                message: "int value should be less than or equal to 100.".into(),
+            }]);
+        }
+    };
+    let visible = st
+        .messages
+        .values()
+        .filter(|m| id_of(m.get("channel_id")) == Some(channel) && m["flags"].as_u64().unwrap_or(0) & 64 == 0);
+    let mut page: Vec<Value> = match param("after").and_then(|a| a.parse::<u64>().ok()) {
+        Some(after) => visible
+            .filter(|m| id_of(m.get("id")).is_some_and(|id| id > after))
+            .take(limit)
+            .cloned()
+            .collect(),
+        None => {
+            let all: Vec<&Value> = visible.collect();
+            all[all.len().saturating_sub(limit)..].iter().map(|m| (*m).clone()).collect()
+        }
+    };
+    page.reverse();
+    ok(json!(page))
 }
