@@ -1,7 +1,7 @@
 //! The built bot (`panelist serve`) SIGKILLed three times while a candidate types parts and
 //! asks for hints, restarted each time on the same SQLite file. Afterwards every part is stored
 //! at most once and whole (a part the bot took before a kill is still there; one it was killed
-//! while taking is absent, never half there), every hint the bot answered is stored exactly
+//! while taking is absent or read back at restart, never half there), every hint the bot answered is stored exactly
 //! once, and the session continues at the same question with those parts as its draft.
 
 mod support;
@@ -99,12 +99,25 @@ async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
         let before = stored_parts(dir.path()).await;
         child = spawn(&fake, dir.path()).await;
         let after = stored_parts(dir.path()).await;
-        assert_eq!(
-            before, after,
-            "round {round}: what was stored before the kill is still stored, unchanged"
-        );
+        // Parts typed after the last one it stored may be read back at start-up (see
+        // `discord::catchup`); nothing stored before goes or doubles.
+        for part in &before {
+            assert!(
+                after.contains(part),
+                "round {round}: {part:?}, stored before the kill, is still stored, once: {after:?}"
+            );
+        }
     }
-    let stored = stored_parts(dir.path()).await;
+    // The last start-up may still be reading back parts typed before the kill: let it finish.
+    let mut stored = stored_parts(dir.path()).await;
+    loop {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let now = stored_parts(dir.path()).await;
+        if now == stored {
+            break;
+        }
+        stored = now;
+    }
     assert!(stored.iter().all(|(_, n)| *n == 1), "no part stored twice: {stored:?}");
     assert!(!stored.is_empty(), "parts were taken between the kills");
 
