@@ -1,5 +1,5 @@
-//! Command-line parsing (clap) and dispatch: `serve`, `practice`, `forget`, `history`,
-//! `transcript`, `stats`, `packs check` and `packs lab`.
+//! Command-line parsing (clap) and dispatch: `serve`, `migrate`, `practice`, `forget`,
+//! `history`, `transcript`, `stats`, `packs check` and `packs lab`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::bank::{self, Bank};
-use crate::config::Config;
+use crate::config::{Config, OpsConfig, ShardPlan};
 use crate::engine::Engine;
 use crate::practice::{self, PracticeArgs};
 use crate::store::Store;
@@ -26,7 +26,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the Discord bot (needs DISCORD_TOKEN; see README).
-    Serve,
+    Serve(ServeArgs),
+    /// Apply the database migrations not applied yet, and say which (serve also applies them).
+    Migrate,
     /// Run a mock interview in this terminal (reads answers from stdin; works piped).
     Practice(PracticeArgs),
     /// Delete a terminal user's interviews, answers and scores from the database.
@@ -42,6 +44,17 @@ enum Command {
         #[command(subcommand)]
         command: PacksCommand,
     },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The gateway shards this process runs: a range A-B (inclusive) or one id. With
+    /// --total-shards; without both, Discord's recommended count runs in this process.
+    #[arg(long, env = "PANELIST_SHARDS", value_name = "A-B")]
+    shards: Option<String>,
+    /// The total number of shards across all processes (the same in every one).
+    #[arg(long, env = "PANELIST_TOTAL_SHARDS", value_name = "N")]
+    total_shards: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -152,7 +165,8 @@ pub fn main() -> ExitCode {
                 practice::progress::transcript(&e, &args.user, args.session.as_deref(), args.out.as_deref()).await
             }))
         }),
-        Command::Serve => runtime().and_then(|rt| rt.block_on(serve())),
+        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve(args))),
+        Command::Migrate => runtime().and_then(|rt| rt.block_on(migrate())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -224,20 +238,73 @@ async fn forget(args: ForgetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve() -> anyhow::Result<()> {
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let plan = ShardPlan::parse(args.shards.as_deref(), args.total_shards)?;
     let config = Config::from_env()?;
     let discord = crate::config::DiscordConfig::from_env()?;
+    let ops_config = OpsConfig::from_env()?;
+    // Held until this function returns (or the process dies): one `serve` per SQLite file.
+    let _lock = crate::store::lock_sqlite(&config.database_url)?;
+    let listener = match ops_config.metrics_addr {
+        Some(addr) => Some(crate::ops::bind(addr).await?),
+        None => None,
+    };
     let bank = load_bank(&config.prompts)?;
     let store = Store::connect(&config.database_url).await?;
     tracing::info!(packs = bank.packs().len(), database = %crate::store::redact_url(&config.database_url), retention_days = ?config.retention_days, "starting the bot");
-    let engine = Engine::new(store, bank, config.settings)
+    let engine = Engine::new(store.clone(), bank, config.settings)
         .with_retention(config.retention_days)
         .with_guild_purge(config.guild_purge_days);
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    };
-    crate::discord::run(discord, engine, shutdown).await
+    let ops = crate::ops::Ops::default();
+    let metrics = listener.map(|l| {
+        tracing::info!(addr = ?ops_config.metrics_addr, "serving /healthz and /metrics");
+        crate::ops::serve(l, ops.clone(), engine.clone(), store.clone())
+    });
+    let launch = crate::discord::Launch { shards: plan, ops };
+    let result = crate::discord::run_with(discord, engine.clone(), launch, stop_signal()).await;
+    if let Some(m) = metrics {
+        m.abort();
+    }
+    engine.close().await;
+    result
+}
+
+/// Completes on SIGTERM (how service managers and orchestrators stop a process) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => tracing::info!("SIGTERM received"),
+                    _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C received"),
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the bot"),
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("Ctrl-C received");
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let store = Store::open(&config.database_url).await?;
+    let done = store.migrate().await;
+    store.close().await;
+    let done = done?;
+    let at = crate::store::redact_url(&config.database_url);
+    for m in &done.applied {
+        println!("applied {:04} {}", m.version, m.description);
+    }
+    if done.applied.is_empty() {
+        println!("{at}: up to date, all {} migration(s) were already applied", done.known);
+    } else {
+        println!("{at}: applied {} of {} migration(s)", done.applied.len(), done.known);
+    }
+    Ok(())
 }
 
 fn default_prompts(path: Option<PathBuf>) -> PathBuf {

@@ -136,3 +136,118 @@ impl DiscordConfig {
         })
     }
 }
+
+/// Which gateway shards this process runs (`panelist serve --shards A-B --total-shards N`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShardPlan {
+    /// Shard 0 of 1 without asking Discord (what the in-process tests run).
+    #[default]
+    Single,
+    /// As many shards as `GET /gateway/bot` recommends, all in this process.
+    Auto,
+    /// Shards `first..=last` of `total`; other processes run the rest.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+impl ShardPlan {
+    /// Validates the `--shards` / `--total-shards` pair (both or neither; `A-B` or `A`, with
+    /// `A <= B < N` and `N >= 1`). Neither means autosharding.
+    pub fn parse(shards: Option<&str>, total: Option<u32>) -> anyhow::Result<ShardPlan> {
+        let (raw, total) = match (shards.map(str::trim).filter(|s| !s.is_empty()), total) {
+            (None, None) => return Ok(ShardPlan::Auto),
+            (Some(_), None) => bail!(
+                "--shards needs --total-shards (PANELIST_TOTAL_SHARDS): the total number of shards across all processes, the same in every one"
+            ),
+            (None, Some(_)) => bail!("--total-shards needs --shards (PANELIST_SHARDS): which of them this process runs, e.g. --shards 0-3"),
+            (Some(raw), Some(total)) => (raw, total),
+        };
+        if total == 0 {
+            bail!("--total-shards must be at least 1 (got 0)");
+        }
+        let id = |s: &str| {
+            s.trim()
+                .parse::<u32>()
+                .with_context(|| format!("--shards must be a shard id or a range A-B such as 0-3 (got '{raw}')"))
+        };
+        let (first, last) = match raw.split_once('-') {
+            Some((a, b)) => (id(a)?, id(b)?),
+            None => (id(raw)?, id(raw)?),
+        };
+        if first > last {
+            bail!("--shards {raw}: the first shard ({first}) is above the last ({last})");
+        }
+        if last >= total {
+            bail!(
+                "--shards {raw} --total-shards {total}: shard ids run from 0 to {} (the total minus one)",
+                total - 1
+            );
+        }
+        Ok(ShardPlan::Range { first, last, total })
+    }
+}
+
+impl std::fmt::Display for ShardPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShardPlan::Single => f.write_str("shard 0 of 1"),
+            ShardPlan::Auto => f.write_str("the shard count Discord recommends"),
+            ShardPlan::Range { first, last, total } if first == last => write!(f, "shard {first} of {total}"),
+            ShardPlan::Range { first, last, total } => write!(f, "shards {first}-{last} of {total}"),
+        }
+    }
+}
+
+/// What `panelist serve` offers operators: `PANELIST_METRICS_ADDR` (off when unset).
+#[derive(Debug, Clone, Default)]
+pub struct OpsConfig {
+    /// Where `/healthz` and `/metrics` are served.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+impl OpsConfig {
+    pub fn from_env() -> anyhow::Result<OpsConfig> {
+        let Some(raw) = var("PANELIST_METRICS_ADDR") else {
+            return Ok(OpsConfig::default());
+        };
+        let bad = || format!("PANELIST_METRICS_ADDR must be HOST:PORT such as 127.0.0.1:9100 (got '{raw}')");
+        let addr = match raw.trim().parse::<std::net::SocketAddr>() {
+            Ok(a) => a,
+            Err(_) => std::net::ToSocketAddrs::to_socket_addrs(raw.trim())
+                .with_context(bad)?
+                .next()
+                .with_context(bad)?,
+        };
+        Ok(OpsConfig { metrics_addr: Some(addr) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ShardPlan;
+
+    fn err(shards: Option<&str>, total: Option<u32>) -> String {
+        ShardPlan::parse(shards, total).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn shard_ranges_parse_inclusive_and_refuse_what_cannot_run() {
+        assert_eq!(ShardPlan::parse(None, None).unwrap(), ShardPlan::Auto);
+        assert_eq!(
+            ShardPlan::parse(Some("0-3"), Some(8)).unwrap(),
+            ShardPlan::Range { first: 0, last: 3, total: 8 }
+        );
+        assert_eq!(
+            ShardPlan::parse(Some("3"), Some(4)).unwrap(),
+            ShardPlan::Range { first: 3, last: 3, total: 4 }
+        );
+        assert_eq!(ShardPlan::parse(Some("0"), Some(1)).unwrap().to_string(), "shard 0 of 1");
+        assert!(err(Some("0-3"), None).contains("needs --total-shards"));
+        assert!(err(None, Some(4)).contains("needs --shards"));
+        assert!(err(Some("0-3"), Some(0)).contains("at least 1"));
+        assert!(err(Some("4-2"), Some(8)).contains("above the last"));
+        assert!(err(Some("0-8"), Some(8)).contains("from 0 to 7"));
+        assert!(err(Some("3"), Some(3)).contains("from 0 to 2"));
+        assert!(err(Some("a-b"), Some(8)).contains("a range A-B"));
+        assert!(err(Some("-1"), Some(8)).contains("a range A-B"));
+    }
+}

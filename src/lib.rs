@@ -8,7 +8,7 @@
 //!
 //! Layers, lowest first (no module imports one above it; `tests/architecture.rs` checks that
 //! no two sibling modules import each other): `text` -> `bank` -> `interview` -> `authoring`,
-//! `progress` -> `store` -> `engine` -> `discord`, `practice` -> `cli`, with `config` beside `cli`.
+//! `progress` -> `store` -> `engine` -> `ops` -> `discord`, `practice` -> `cli`, with `config` beside `cli`.
 //!
 //! - [`text`]: words, stems, clauses and concept patterns (used by `bank` and `interview`).
 //! - [`bank`]: question packs (TOML in `prompts/`), loading and validation.
@@ -19,6 +19,7 @@
 //! - [`store`]: sqlx persistence (SQLite by default); the one place ids become database text.
 //! - [`engine`]: load, step, persist, and the rules across sessions (one live interview per
 //!   scope, sharing, pack uploads, history); its store is private.
+//! - [`ops`]: running as a service: metrics, `/healthz`, what shutdown waits for.
 //! - [`discord`]: the Discord adapter (`panelist serve`).
 //! - [`practice`]: the terminal adapter (`panelist practice`).
 //! - [`cli`]: command-line parsing and dispatch.
@@ -33,6 +34,7 @@ pub mod discord;
 pub mod engine;
 pub mod interview;
 pub mod logging;
+pub mod ops;
 pub mod practice;
 pub mod progress;
 pub mod store;

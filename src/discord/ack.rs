@@ -19,6 +19,7 @@ use tokio::sync::Mutex;
 use super::card::{no_mentions, Reply};
 use super::send::{response_message, send_followups};
 use super::Context;
+use crate::ops::metrics::rest;
 
 /// How long the work behind an interaction may take before it is deferred: Discord allows 3 s
 /// from its side, and the acknowledgement itself needs a round trip.
@@ -73,10 +74,7 @@ impl Ack {
         if *state != State::Pending {
             return;
         }
-        match CreateInteractionResponse::Acknowledge
-            .execute(&*self.http, (self.id, &self.token))
-            .await
-        {
+        match rest("interaction_defer", CreateInteractionResponse::Acknowledge.execute(&*self.http, (self.id, &self.token))).await {
             Ok(()) => {
                 tracing::info!(interaction = %self.id, "the work took longer than the budget; deferred");
                 *state = State::Deferred;
@@ -120,9 +118,8 @@ impl Ack {
         let mut replies = replies.into_iter();
         if *state == State::Pending {
             let first = replies.next().unwrap_or_else(|| Reply::text("Done.").ephemeral());
-            CreateInteractionResponse::Message(response_message(first))
-                .execute(&*self.http, (self.id, &self.token))
-                .await?;
+            let call = CreateInteractionResponse::Message(response_message(first)).execute(&*self.http, (self.id, &self.token));
+            rest("interaction_response", call).await?;
         }
         *state = State::Answered;
         drop(state);
@@ -143,9 +140,7 @@ impl Ack {
             if let Some(c) = update.components {
                 msg = msg.components(c);
             }
-            CreateInteractionResponse::UpdateMessage(msg)
-                .execute(&*self.http, (self.id, &self.token))
-                .await?;
+            rest("interaction_response", CreateInteractionResponse::UpdateMessage(msg).execute(&*self.http, (self.id, &self.token))).await?;
             *state = State::Answered;
             return Ok(());
         }
@@ -161,7 +156,7 @@ impl Ack {
         if let Some(c) = update.components {
             edit = edit.components(c);
         }
-        edit.execute(&*self.http, &self.token).await.map(|_| ())
+        rest("interaction_edit", edit.execute(&*self.http, &self.token)).await.map(|_| ())
     }
 
     /// Opens a form; only possible as the first response. `false` once deferred: the user is
@@ -175,9 +170,7 @@ impl Ack {
             send_followups(&self.http, &self.token, [again]).await?;
             return Ok(false);
         }
-        CreateInteractionResponse::Modal(modal)
-            .execute(&*self.http, (self.id, &self.token))
-            .await?;
+        rest("interaction_response", CreateInteractionResponse::Modal(modal).execute(&*self.http, (self.id, &self.token))).await?;
         *state = State::Answered;
         Ok(true)
     }

@@ -36,6 +36,7 @@ pub enum Origin<'a> {
 /// Shows `outcome` for `origin`. The candidate's direct messages (a report, score notices) go
 /// out even when answering the input failed: what they tell is already stored.
 pub async fn deliver(http: &Http, engine: &Engine, origin: Origin<'_>, outcome: Outcome) -> anyhow::Result<()> {
+    crate::ops::metrics::outcome(&outcome);
     match outcome {
         Outcome::Duplicate => {
             // A re-delivered input was answered when it was first applied.
@@ -283,7 +284,7 @@ async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Sess
     if closed {
         edit = edit.components(Vec::new());
     }
-    if let Err(e) = channel.edit_message(http, MessageId::new(message), edit).await {
+    if let Err(e) = crate::ops::metrics::rest("message_edit", channel.edit_message(http, MessageId::new(message), edit)).await {
         tracing::warn!(error = %e, "could not update a scoring progress message");
     }
 }
@@ -318,7 +319,7 @@ async fn dm_candidate(to: &To<'_>, s: &Session, replies: Vec<Reply>) -> serenity
     let Some(user) = s.candidate.discord_user().map(UserId::new) else {
         return Ok(());
     };
-    let dm = user.create_dm_channel(to.http).await?;
+    let dm = crate::ops::metrics::rest("dm_open", user.create_dm_channel(to.http)).await?;
     to.post(s, dm.id, replies).await
 }
 
@@ -328,7 +329,7 @@ pub async fn reply_to(http: &Http, msg: &Message, text: &str) -> anyhow::Result<
         .content(clip(text, 2000))
         .reference_message(msg)
         .allowed_mentions(no_mentions());
-    msg.channel_id.send_message(http, m).await?;
+    crate::ops::metrics::rest("message_reply", msg.channel_id.send_message(http, m)).await?;
     Ok(())
 }
 

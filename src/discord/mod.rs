@@ -10,6 +10,7 @@ mod components;
 mod deliver;
 mod ids;
 mod interactions;
+mod lifecycle;
 mod messages;
 mod outbox;
 mod render;
@@ -20,17 +21,20 @@ mod sweeper;
 pub(crate) mod words;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{GatewayIntents, GuildId, HttpBuilder, UserId};
 
-use crate::config::DiscordConfig;
+use crate::config::{DiscordConfig, ShardPlan};
 use crate::engine::Engine;
 use crate::interview::{ActorId, Rejection, Scope};
+use crate::ops::Ops;
 use crate::store::Stored;
 use ack::Ack;
+use lifecycle::{Gate, Shards};
 
 pub use commands::progress::send_reminders;
 pub use ids::ComponentId;
@@ -39,6 +43,21 @@ pub use sweeper::sweep_once;
 
 /// How often queued messages are retried when due (their backoff decides when they are).
 const OUTBOX_EVERY: Duration = Duration::from_secs(1);
+
+/// How long shutdown waits for event handlers in flight, and then for the background tasks
+/// (the outbox's and the sweeper's current pass), before it lets them go.
+const DRAIN_BOUND: Duration = Duration::from_secs(10);
+
+/// How long `Client::start` may take to return once every shard was told to close.
+const CLOSE_BOUND: Duration = Duration::from_secs(10);
+
+/// How a process runs beyond [`DiscordConfig`]: its shards, and the state health checks and
+/// shutdown share. The default (shard 0 of 1, nobody watching) is what the in-process tests run.
+#[derive(Clone, Default)]
+pub struct Launch {
+    pub shards: ShardPlan,
+    pub ops: Ops,
+}
 
 /// What every handler gets: the engine (store, packs, settings).
 pub struct Data {
@@ -75,16 +94,21 @@ pub fn intents() -> GatewayIntents {
     GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES | GatewayIntents::MESSAGE_CONTENT
 }
 
-/// Runs the bot until `shutdown` completes. Fails fast, without echoing the token, if Discord
-/// rejects it.
+/// Runs the bot (shard 0 of 1) until `shutdown` completes; see [`run_with`].
 pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    let mut builder = HttpBuilder::new(cfg.token.expose());
-    if let Some(base) = &cfg.api_base {
-        // `proxy` swaps Discord's base URL in each request, but serenity's rate limiter sends to
-        // the real base and ignores it, so a redirected base (the tests' fake) runs without it.
-        builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
-    }
-    let http = builder.build();
+    run_with(cfg, engine, Launch::default(), shutdown).await
+}
+
+/// Runs the bot's shards until `shutdown` completes, then shuts down in order: no new events,
+/// shards closed, handlers in flight finished, the outbox's and sweeper's current pass done
+/// (each wait bounded). Fails fast, without echoing the token, if Discord rejects it.
+pub async fn run_with(
+    cfg: DiscordConfig,
+    engine: Engine,
+    launch: Launch,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let http = http(&cfg);
     let me = http.get_current_user().await.map_err(|e| match &e {
         serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401) => {
             anyhow::anyhow!("Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the bot token again from the developer portal (Bot -> Reset Token).")
@@ -92,10 +116,92 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
         _ => anyhow::anyhow!("could not reach Discord to check the token: {e}"),
     })?;
     tracing::info!(bot = %me.name, id = %me.id, "token accepted");
-    let guild = cfg.guild_id.map(GuildId::new);
-    let sweep_every = Duration::from_secs(cfg.sweep_secs.max(1));
-    let (stop_sweeper, sweeper_stopped) = tokio::sync::watch::channel(false);
-    let framework = poise::Framework::builder()
+    let shards = Shards::resolve(&http, launch.shards).await?;
+    tracing::info!(first = shards.first, last = shards.last, total = shards.total, "running shards {shards} in this process");
+    let ops = launch.ops;
+    ops.set_shards(shards.ids().map(lifecycle::starting).collect());
+    let (stop_background, background_stopped) = tokio::sync::watch::channel(false);
+    let background = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let framework = framework(cfg.guild_id.map(GuildId::new), cfg.sweep_secs, engine, background_stopped, background.clone());
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(Gate {
+            inner: framework,
+            ops: ops.clone(),
+        })
+        .await
+        .context("building the Discord client")?;
+    let manager = client.shard_manager.clone();
+    tokio::spawn(lifecycle::publish_shards(manager.clone(), shards, ops.clone(), Duration::from_millis(500)));
+    let (closed_tx, closed) = tokio::sync::oneshot::channel::<()>();
+    let stopper = ops.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: taking no new events, closing the shards");
+        stopper.start_draining();
+        manager.shutdown_all().await;
+        let _ = closed_tx.send(());
+    });
+    let started = async {
+        if shards.single {
+            client.start().await
+        } else {
+            // serenity's range is inclusive of its end (`4..7` runs shards 4, 5, 6 and 7).
+            client.start_shard_range(shards.first..shards.last, shards.total).await
+        }
+    };
+    // shutdown_all cannot stop a shard still waiting to boot, so once it returned `start` gets
+    // a bounded time to follow.
+    let result = tokio::select! {
+        r = started => r,
+        _ = async { if closed.await.is_ok() { tokio::time::sleep(CLOSE_BOUND).await } else { std::future::pending().await } } => Ok(()),
+    };
+    ops.start_draining();
+    let left = ops.in_flight().drained(DRAIN_BOUND).await;
+    if left > 0 {
+        tracing::warn!(handlers = left, "shutting down with event handlers still running");
+    }
+    let _ = stop_background.send(true);
+    let tasks: Vec<_> = std::mem::take(&mut *background.lock().unwrap_or_else(|p| p.into_inner()));
+    for task in tasks {
+        if tokio::time::timeout(DRAIN_BOUND, task).await.is_err() {
+            tracing::warn!("a background pass did not finish in time; its leased messages return when the lease ends");
+        }
+    }
+    tracing::info!("stopped");
+    result.map_err(|e| match e {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            anyhow::anyhow!("Discord rejected DISCORD_TOKEN at the gateway. Copy the bot token again from the developer portal.")
+        }
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => anyhow::anyhow!(
+            "Discord refused the Message Content intent: enable it under Bot -> Privileged Gateway Intents in the developer portal."
+        ),
+        other => anyhow::anyhow!("the Discord client stopped: {other}"),
+    })
+}
+
+fn http(cfg: &DiscordConfig) -> serenity::Http {
+    let mut builder = HttpBuilder::new(cfg.token.expose());
+    if let Some(base) = &cfg.api_base {
+        // `proxy` swaps Discord's base URL in each request, but serenity's rate limiter sends to
+        // the real base and ignores it, so a redirected base (the tests' fake) runs without it.
+        builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
+    }
+    builder.build()
+}
+
+type Background = Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>;
+
+/// poise with panelist's commands; on the first READY it registers them and starts the
+/// sweeper and the outbox (their handles go to `background`, so shutdown can wait for them).
+fn framework(
+    guild: Option<GuildId>,
+    sweep_secs: u64,
+    engine: Engine,
+    stopped: tokio::sync::watch::Receiver<bool>,
+    background: Background,
+) -> poise::Framework<Data, Error> {
+    let sweep_every = Duration::from_secs(sweep_secs.max(1));
+    poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             event_handler: |fw, event| Box::pin(on_event(fw, event)),
@@ -110,35 +216,16 @@ pub async fn run(cfg: DiscordConfig, engine: Engine, shutdown: impl Future<Outpu
                     None => poise::builtins::register_globally(ctx, cmds).await?,
                 }
                 tracing::info!(guild = ?guild, "slash commands registered");
-                tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, sweeper_stopped.clone()));
-                tokio::spawn(outbox::run(ctx.http.clone(), engine.clone(), OUTBOX_EVERY, sweeper_stopped));
+                let sweeper = tokio::spawn(sweeper::run(ctx.http.clone(), engine.clone(), sweep_every, stopped.clone()));
+                let outbox = tokio::spawn(outbox::run(ctx.http.clone(), engine.clone(), OUTBOX_EVERY, stopped));
+                background.lock().unwrap_or_else(|p| p.into_inner()).extend([sweeper, outbox]);
                 Ok(Data {
                     engine,
                     invitations: Default::default(),
                 })
             })
         })
-        .build();
-    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
-        .framework(framework)
-        .await
-        .context("building the Discord client")?;
-    let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        shards.shutdown_all().await;
-    });
-    let result = client.start().await;
-    let _ = stop_sweeper.send(true);
-    result.map_err(|e| match e {
-        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
-            anyhow::anyhow!("Discord rejected DISCORD_TOKEN at the gateway. Copy the bot token again from the developer portal.")
-        }
-        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => anyhow::anyhow!(
-            "Discord refused the Message Content intent: enable it under Bot -> Privileged Gateway Intents in the developer portal."
-        ),
-        other => anyhow::anyhow!("the Discord client stopped: {other}"),
-    })
+        .build()
 }
 
 async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity::FullEvent) -> Result<(), Error> {

@@ -48,7 +48,7 @@ pub async fn post(http: &Http, engine: &Engine, session: Option<&str>, channel: 
     let mut replies = replies.into_iter();
     while let Some(r) = replies.next() {
         let (id, m, files) = with_nonce(r);
-        let Err(e) = channel.send_message(http, m.clone()).await else {
+        let Err(e) = crate::ops::metrics::rest("channel_post", channel.send_message(http, m.clone())).await else {
             continue;
         };
         if !retryable(&e) {
@@ -119,7 +119,7 @@ async fn send(http: &Http, q: &Queued) -> Attempt {
         .into_iter()
         .map(|(name, text)| CreateAttachment::bytes(text.into_bytes(), name))
         .collect();
-    match http.send_message(ChannelId::new(q.channel.max(1)), files, &p.message).await {
+    match crate::ops::metrics::rest("outbox_post", http.send_message(ChannelId::new(q.channel.max(1)), files, &p.message)).await {
         Ok(_) => Attempt::Delivered,
         Err(e) if retryable(&e) => Attempt::Failed(short(&e)),
         Err(e) => Attempt::Refused(short(&e)),

@@ -40,7 +40,7 @@ pub fn message(r: Reply) -> CreateMessage {
 /// Sends replies as follow-ups of an interaction that was already answered or deferred.
 pub async fn send_followups(http: &Http, token: &str, replies: impl IntoIterator<Item = Reply>) -> serenity::Result<()> {
     for r in replies {
-        followup(r).execute(http, (None, token)).await?;
+        crate::ops::metrics::rest("interaction_followup", followup(r).execute(http, (None, token))).await?;
     }
     Ok(())
 }
@@ -48,7 +48,7 @@ pub async fn send_followups(http: &Http, token: &str, replies: impl IntoIterator
 /// Posts replies into a channel (thread or DM).
 pub async fn post(http: &Http, channel: ChannelId, replies: impl IntoIterator<Item = Reply>) -> serenity::Result<()> {
     for r in replies {
-        channel.send_message(http, message(r)).await?;
+        crate::ops::metrics::rest("channel_post", channel.send_message(http, message(r))).await?;
     }
     Ok(())
 }
@@ -75,7 +75,7 @@ pub async fn say(ctx: Context<'_>, reply: Reply) -> anyhow::Result<()> {
     for f in reply.files {
         r = r.attachment(f);
     }
-    ctx.send(r.components(reply.components)).await?;
+    crate::ops::metrics::rest("command_reply", ctx.send(r.components(reply.components))).await?;
     Ok(())
 }
 

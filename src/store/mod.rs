@@ -5,6 +5,9 @@
 
 mod codec;
 mod forget;
+mod gauges;
+mod lock;
+mod migrate;
 mod outbox;
 mod packs;
 mod persist;
@@ -22,6 +25,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use forget::Forgotten;
+pub use lock::{lock_sqlite, sqlite_file, ProcessLock};
+pub use migrate::{Applied, Migrated};
 pub use outbox::Queued;
 pub use packs::{PackUpload, ServerPackRow};
 pub use progress::ReminderRow;
@@ -50,8 +55,18 @@ static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
-    /// Connects (creating a SQLite file if needed) and applies migrations.
+    /// Connects (creating a SQLite file if needed) and applies migrations (logging any it applied).
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        let store = Store::open(url).await?;
+        let done = store.migrate().await?;
+        for m in &done.applied {
+            tracing::info!(version = m.version, description = %m.description, "applied a migration");
+        }
+        Ok(store)
+    }
+
+    /// Connects without touching the schema (`panelist migrate` applies it, and says what it did).
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -86,21 +101,11 @@ impl Store {
             // WAL is a property of the database file: set once, it stays.
             pool.execute("PRAGMA journal_mode = WAL;").await.context("enabling WAL")?;
         }
-        let store = Store {
+        Ok(Store {
             pool,
             backend,
             legacy: Arc::default(),
-        };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    async fn migrate(&self) -> anyhow::Result<()> {
-        match self.backend {
-            Backend::Sqlite => SQLITE.run(&self.pool).await.context("applying SQLite migrations")?,
-            Backend::Postgres => POSTGRES.run(&self.pool).await.context("applying PostgreSQL migrations")?,
-        }
-        Ok(())
+        })
     }
 
     fn mark_legacy(&self, id: &str) {
