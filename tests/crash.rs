@@ -7,47 +7,20 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use sqlx::{Connection, Row, SqliteConnection};
 use support::bot::{click, interaction_id, message_with, open_thread, text_of, WAIT};
 use support::fake_discord::payloads::message_create;
 use support::fake_discord::{FakeConfig, FakeDiscord, FakeUser};
+use support::process::{serve_command, Serving};
 
-fn commands_put(fake: &FakeDiscord) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .count()
-}
-
-/// Starts `panelist serve` against the fake and waits until it registered its commands.
-async fn spawn(fake: &FakeDiscord, dir: &Path) -> Child {
-    let before = commands_put(fake);
-    let child = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("serve")
-        .current_dir(dir)
-        .env("DISCORD_TOKEN", fake.token())
-        .env("DISCORD_API_BASE", fake.api_base())
-        .env("DISCORD_GUILD_ID", fake.guild_id().to_string())
-        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("bot.db").display()))
-        .env("PANELIST_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("panelist serve");
-    fake.wait_for("the bot to register its commands", Duration::from_secs(30), |f| {
-        (commands_put(f) > before).then_some(())
-    })
-    .await;
-    child
-}
-
-fn kill(mut child: Child) {
-    child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
-    child.wait().expect("reaped");
+/// Starts `panelist serve` on the test's SQLite file and waits until it is ready.
+async fn spawn(fake: &FakeDiscord, dir: &Path) -> Serving {
+    let db = format!("sqlite://{}?mode=rwc", dir.join("bot.db").display());
+    let mut cmd = serve_command(fake, &db, &[]);
+    cmd.current_dir(dir);
+    Serving::start(fake, cmd).await
 }
 
 async fn db(dir: &Path) -> SqliteConnection {
@@ -95,7 +68,7 @@ async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
             tokio::time::sleep(Duration::from_millis(3)).await;
         }
         // Killed while the last parts are still being taken.
-        kill(child);
+        child.kill();
         let before = stored_parts(dir.path()).await;
         child = spawn(&fake, dir.path()).await;
         let after = stored_parts(dir.path()).await;
@@ -149,5 +122,5 @@ async fn three_sigkills_under_typing_lose_nothing_taken_and_double_nothing() {
         .await;
     let body: String = sqlx::query("SELECT body FROM answers").fetch_one(&mut c).await.unwrap().get(0);
     assert_eq!(body, expected.join("\n"));
-    kill(child);
+    child.kill();
 }

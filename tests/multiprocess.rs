@@ -8,7 +8,6 @@
 mod support;
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -16,6 +15,7 @@ use sqlx::{Executor, PgPool, Row};
 use support::bot::{components, custom_id, interaction_id, text_of, token, WAIT};
 use support::fake_discord::payloads::{button_click, message_create, slash_command};
 use support::fake_discord::{opt, shard_of, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
+use support::process::{serve_command, Serving};
 
 const TOTAL: u32 = 2;
 const CANDIDATES: usize = 4;
@@ -43,56 +43,18 @@ async fn fresh_database() -> String {
     format!("postgres://postgres@127.0.0.1:5432/{name}")
 }
 
-fn commands_put(fake: &FakeDiscord) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .count()
-}
-
-/// Starts `panelist serve --shards N --total-shards 2` and waits until it is ready (its
-/// commands registered, which it does once its shard is connected).
-async fn spawn(fake: &FakeDiscord, db: &str, shard: u32) -> Proc {
-    let before = commands_put(fake);
-    let child = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .args(["serve", "--shards", &shard.to_string(), "--total-shards", &TOTAL.to_string()])
-        .env("DISCORD_TOKEN", fake.token())
-        .env("DISCORD_API_BASE", fake.api_base())
-        .env("DISCORD_GUILD_ID", fake.guild_id().to_string())
-        .env("DATABASE_URL", db)
-        .env("PANELIST_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
-        .env("PANELIST_IDLE_PAUSE_MINUTES", "1")
-        .env("PANELIST_SWEEP_SECONDS", "1")
-        .env("RUST_LOG", std::env::var("MP_LOG").unwrap_or("warn".into()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("panelist serve");
-    let child = Proc(child);
-    fake.wait_for(&format!("shard {shard}'s process to be ready"), Duration::from_secs(30), |f| {
-        (commands_put(f) > before).then_some(())
-    })
-    .await;
+/// Starts `panelist serve --shards N --total-shards 2` and waits until it is ready.
+async fn spawn(fake: &FakeDiscord, db: &str, shard: u32) -> Serving {
+    let shard_arg = shard.to_string();
+    let mut cmd = serve_command(fake, db, &["--shards", &shard_arg, "--total-shards", &TOTAL.to_string()]);
+    cmd.env("PANELIST_IDLE_PAUSE_MINUTES", "1").env("PANELIST_SWEEP_SECONDS", "1");
+    let p = Serving::start(fake, cmd).await;
     let ours = fake.identified_shards();
     assert!(
         ours.contains(&[shard, TOTAL]),
         "the process identified as shard {shard} of {TOTAL}: {ours:?}"
     );
-    child
-}
-
-/// A bot process, SIGKILLed when dropped (also when the test fails, so none outlives it).
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill(); // SIGKILL on Unix
-        let _ = self.0.wait();
-    }
-}
-
-fn kill(p: Proc) {
-    drop(p);
+    p
 }
 
 /// One candidate's interview: where it lives and the question message its buttons are on.
@@ -212,7 +174,7 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
                 for ix in &clicks {
                     said_to(&fake, ix, "int").await;
                 }
-                kill(procs[1].take().unwrap());
+                procs[1].take().unwrap().kill();
             }
         }
         if round == 1 {
@@ -330,7 +292,5 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
     }
     store.close().await;
     db.close().await;
-    for p in procs.into_iter().flatten() {
-        kill(p);
-    }
+    drop(procs);
 }
