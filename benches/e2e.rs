@@ -30,7 +30,10 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use support::bot::{components, custom_id, text_of, Bot};
 use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
-use support::fake_discord::{message_json, opt, snowflake, FakeDiscord, FakeUser, Origin, RecordedRequest};
+use support::fake_discord::{
+    message_json, opt, shard_of, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest,
+};
+use support::process::{fresh_postgres, serve_command, Serving};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
 const AREAS: [&str; 8] = [
@@ -46,6 +49,17 @@ const AREAS: [&str; 8] = [
 
 fn smoke() -> bool {
     std::env::var("PANELIST_BENCH_SMOKE").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A comma-separated list after `name` (`--processes 1,2,4`); empty without it.
+fn list_arg(name: &str) -> Vec<u32> {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(i) = args.iter().position(|a| a == name) else {
+        return Vec::new();
+    };
+    args.get(i + 1)
+        .map(|l| l.split(',').filter_map(|x| x.trim().parse().ok()).filter(|&p| p > 0).collect())
+        .unwrap_or_default()
 }
 
 fn arg(name: &str) -> Option<usize> {
@@ -143,6 +157,10 @@ struct Candidate {
     router: Arc<Router>,
     pacer: Pacer,
     user: FakeUser,
+    /// Its place in the run (0-based), and the server and channel it starts its interview in
+    /// (none: the fake's default).
+    index: usize,
+    start_in: Option<(u64, u64)>,
     tally: Tally,
 }
 
@@ -197,7 +215,10 @@ impl Candidate {
 
     async fn play(&mut self, questions: usize) -> anyhow::Result<()> {
         let areas = AREAS[..questions.clamp(1, AREAS.len())].join(",");
-        let origin = self.fake.in_guild(&self.user);
+        let origin = match self.start_in {
+            Some((guild, channel)) => self.fake.in_channel(guild, channel, &self.user),
+            None => self.fake.in_guild(&self.user),
+        };
         let options = vec![opt::subcommand(
             "start",
             vec![opt::string("areas", &areas), opt::integer("per_area", 1)],
@@ -315,7 +336,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    rss_mib_of("self")
+}
+
+/// Resident memory of process `pid` ("self": this one), from /proc.
+fn rss_mib_of(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kib: f64 = status
         .lines()
         .find(|l| l.starts_with("VmRSS:"))
@@ -392,6 +418,51 @@ async fn run_panelist(n: usize, questions: usize, pace: Option<f64>) -> Report {
     report
 }
 
+/// `processes` built bots (`panelist serve`, one shard each of `processes`) on one fresh
+/// PostgreSQL database; the candidates spread over one server per shard.
+async fn run_processes(n: usize, questions: usize, processes: u32) -> Report {
+    let guilds: Vec<GuildSpec> = (0..processes)
+        .map(|shard| loop {
+            let g = GuildSpec::new(&format!("Shard {shard}"));
+            if shard_of(g.id, processes) == shard {
+                break g;
+            }
+        })
+        .collect();
+    let config = FakeConfig {
+        token: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.e2e-processes-token-abcdefghijk".into(),
+        guilds: guilds.clone(),
+        recommended_shards: processes,
+        ..Default::default()
+    };
+    let fake = Arc::new(FakeDiscord::start_with(config).await);
+    fake.expect_refusals();
+    let db = fresh_postgres().await;
+    let total = processes.to_string();
+    let mut bots = Vec::new();
+    for shard in 0..processes {
+        let shard = shard.to_string();
+        bots.push(Serving::start(&fake, serve_command(&fake, &db, &["--shards", &shard, "--total-shards", &total])).await);
+    }
+    fake.clear_requests();
+    let places: Arc<Vec<(u64, u64)>> = Arc::new(guilds.iter().map(|g| (g.id, g.channels[0].0)).collect());
+    let report = drive(&fake, "cand", n, Pacer::new(None), move |mut c| {
+        let places = places.clone();
+        async move {
+            c.start_in = Some(places[c.index % places.len()]);
+            if let Err(e) = c.play(questions).await {
+                c.tally.errors.push(e.to_string());
+            }
+            c.tally
+        }
+    })
+    .await;
+    let resident: Vec<String> = bots.iter().map(|b| format!("{:.1}", rss_mib_of(&b.0.id().to_string()))).collect();
+    println!("  bot processes resident (MiB): {}", resident.join(", "));
+    drop(bots);
+    report
+}
+
 /// The ceiling: one REST call per interaction, nothing else.
 struct Bare;
 
@@ -454,6 +525,8 @@ where
                 router: router.clone(),
                 pacer: pacer.clone(),
                 user: FakeUser::fresh(&format!("{name}{i}")),
+                index: i,
+                start_in: None,
                 tally: Tally::default(),
             }))
         })
@@ -493,7 +566,17 @@ async fn main() {
     let half = saturated.per_sec(saturated.tally.interactions) / 2.0;
     let mut paced = run_panelist(n, questions, Some(half)).await;
     paced.print(&format!("panelist, paced at half saturation ({half:.0} interactions/s)"));
-    let failed = saturated.tally.errors.len() + paced.tally.errors.len() + bare.tally.errors.len();
+    let mut failed = saturated.tally.errors.len() + paced.tally.errors.len() + bare.tally.errors.len();
+    // Scale-out: the same load through 1, 2, 4... built bot processes sharing PostgreSQL.
+    let mut scale = list_arg("--processes");
+    if smoke() && scale.is_empty() {
+        scale.push(2); // the smoke run proves the multi-process path still works
+    }
+    for processes in scale {
+        let mut run = run_processes(n, questions, processes).await;
+        run.print(&format!("{processes} process(es) on PostgreSQL, one shard each"));
+        failed += run.tally.errors.len();
+    }
     println!("interviews that failed: {failed}");
     if smoke() {
         assert_eq!(failed, 0, "the smoke run completes every interview");

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::{Executor, PgPool, Row};
+use sqlx::{PgPool, Row};
 use support::bot::{components, custom_id, interaction_id, text_of, token, WAIT};
 use support::fake_discord::payloads::{button_click, message_create, slash_command};
 use support::fake_discord::{opt, shard_of, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
-use support::process::{serve_command, Serving};
+use support::process::{fresh_postgres, serve_command, Serving};
 
 const TOTAL: u32 = 2;
 const CANDIDATES: usize = 4;
@@ -30,17 +30,6 @@ fn guild_on(shard: u32) -> GuildSpec {
             return g;
         }
     }
-}
-
-async fn fresh_database() -> String {
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let pool = PgPool::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("this test needs PostgreSQL at {admin} ({e}); .ci/run starts it"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    pool.close().await;
-    format!("postgres://postgres@127.0.0.1:5432/{name}")
 }
 
 /// Starts `panelist serve --shards N --total-shards 2` and waits until it is ready.
@@ -134,7 +123,7 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
         ..Default::default()
     };
     let fake = FakeDiscord::start_with(config).await;
-    let url = fresh_database().await;
+    let url = fresh_postgres().await;
     let mut procs = [Some(spawn(&fake, &url, 0).await), Some(spawn(&fake, &url, 1).await)];
 
     // Half the candidates in each process's guild.
