@@ -55,15 +55,43 @@ fn panelist(fake: &FakeDiscord, dir: &Path, args: &[&str]) -> Command {
 }
 
 fn commands_put(fake: &FakeDiscord) -> usize {
-    fake.requests().iter().filter(|r| r.method == "PUT" && r.path.ends_with("/commands")).count()
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .count()
+}
+
+/// A bot process, SIGKILLed when dropped (so a failing test leaves none behind).
+struct Running(Child);
+
+impl std::ops::Deref for Running {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Spawns `cmd` (a `serve`) and waits until the bot registered its commands.
-async fn serving(fake: &FakeDiscord, mut cmd: Command) -> Child {
+async fn serving(fake: &FakeDiscord, mut cmd: Command) -> Running {
     let before = commands_put(fake);
-    let child = cmd.spawn().expect("panelist serve");
-    fake.wait_for("the bot to register its commands", BOOT, |f| (commands_put(f) > before).then_some(()))
-        .await;
+    let child = Running(cmd.spawn().expect("panelist serve"));
+    fake.wait_for("the bot to register its commands", BOOT, |f| {
+        (commands_put(f) > before).then_some(())
+    })
+    .await;
     child
 }
 
@@ -139,9 +167,8 @@ async fn exit_within(child: &mut Child, bound: Duration) -> std::process::ExitSt
     }
 }
 
-fn kill(mut child: Child) {
-    let _ = child.kill();
-    let _ = child.wait();
+fn kill(child: Running) {
+    drop(child);
 }
 
 #[tokio::test]
@@ -151,13 +178,29 @@ async fn bad_shard_flags_and_metrics_addresses_stop_start_up_with_a_clear_messag
     let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
         (&["serve", "--shards", "0-3"], &[], "--shards needs --total-shards"),
         (&["serve", "--total-shards", "4"], &[], "--total-shards needs --shards"),
-        (&["serve", "--shards", "2-8", "--total-shards", "8"], &[], "shard ids run from 0 to 7"),
+        (
+            &["serve", "--shards", "2-8", "--total-shards", "8"],
+            &[],
+            "shard ids run from 0 to 7",
+        ),
         (&["serve", "--shards", "3-1", "--total-shards", "8"], &[], "above the last"),
-        (&["serve"], &[("PANELIST_SHARDS", "0-1"), ("PANELIST_TOTAL_SHARDS", "0")], "at least 1"),
-        (&["serve"], &[("PANELIST_METRICS_ADDR", "not-an-address")], "PANELIST_METRICS_ADDR must be HOST:PORT"),
+        (
+            &["serve"],
+            &[("PANELIST_SHARDS", "0-1"), ("PANELIST_TOTAL_SHARDS", "0")],
+            "at least 1",
+        ),
+        (
+            &["serve"],
+            &[("PANELIST_METRICS_ADDR", "not-an-address")],
+            "PANELIST_METRICS_ADDR must be HOST:PORT",
+        ),
     ];
     for (args, env, expected) in cases {
-        let out = panelist(&fake, dir.path(), args).envs(env.iter().copied()).stderr(Stdio::piped()).output().unwrap();
+        let out = panelist(&fake, dir.path(), args)
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
         assert!(!out.status.success(), "{args:?} {env:?} must not start");
         assert!(stderr_of(&out).contains(expected), "{args:?} {env:?}: {}", stderr_of(&out));
         assert!(!stderr_of(&out).contains(TOKEN));
@@ -172,7 +215,10 @@ async fn bad_shard_flags_and_metrics_addresses_stop_start_up_with_a_clear_messag
         .unwrap();
     assert!(!out.status.success());
     let err = stderr_of(&out);
-    assert!(err.contains(&format!("cannot serve /healthz and /metrics on PANELIST_METRICS_ADDR={addr}")), "{err}");
+    assert!(
+        err.contains(&format!("cannot serve /healthz and /metrics on PANELIST_METRICS_ADDR={addr}")),
+        "{err}"
+    );
     assert!(err.to_lowercase().contains("in use"), "{err}");
     assert!(fake.identify_count() == 0, "nothing reached the gateway");
 }
@@ -186,11 +232,20 @@ async fn a_shard_range_runs_exactly_its_shards_inclusive() {
     cmd.env("PANELIST_METRICS_ADDR", format!("127.0.0.1:{port}"));
     let child = serving(&fake, cmd).await;
     let health = healthy(port).await;
-    let ids: Vec<u64> = health["shards"].as_array().unwrap().iter().map(|s| s["id"].as_u64().unwrap()).collect();
+    let ids: Vec<u64> = health["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
     assert_eq!(ids, [1, 2]);
     // A third shard would boot 5 s after the second; give it the time to show up if it were asked for.
     tokio::time::sleep(Duration::from_secs(7)).await;
-    assert_eq!(identified(&fake), BTreeSet::from([(1, 4), (2, 4)]), "shards 1 and 2 of 4, nothing else");
+    assert_eq!(
+        identified(&fake),
+        BTreeSet::from([(1, 4), (2, 4)]),
+        "shards 1 and 2 of 4, nothing else"
+    );
     assert!(
         fake.requests_matching("GET", "/gateway/bot").is_empty(),
         "with a range the bot does not ask for the recommended count"
@@ -206,6 +261,21 @@ async fn without_flags_the_recommended_shard_count_runs_in_one_process() {
     let mut cmd = panelist(&fake, dir.path(), &["serve"]);
     cmd.env("PANELIST_METRICS_ADDR", format!("127.0.0.1:{port}"));
     let child = serving(&fake, cmd).await;
+    // Shard 1 boots 5 s after shard 0: meanwhile the process is not healthy, and says which.
+    let deadline = tokio::time::Instant::now() + BOOT;
+    let waiting: Value = loop {
+        if let Some((503, content_type, body)) = get(port, "/healthz").await {
+            assert_eq!(content_type, "application/json");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            if v["shards"][0]["stage"] == "connected" {
+                break v;
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never saw shard 0 up and shard 1 not yet");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(waiting["status"], "unavailable");
+    assert_ne!(waiting["shards"][1]["stage"], "connected");
     let health = healthy(port).await;
     assert_eq!(health["shards"].as_array().unwrap().len(), 2);
     assert_eq!(identified(&fake), BTreeSet::from([(0, 2), (1, 2)]));
@@ -232,7 +302,10 @@ async fn metrics_and_healthz_answer_a_scrape_and_move_with_inputs() {
     assert!(before.contains("# TYPE panelist_inputs_total counter"));
     assert_eq!(sample(&before, "panelist_database_up"), Some(1.0));
     assert_eq!(sample(&before, "panelist_sessions{status=\"active\"}"), Some(0.0));
-    assert_eq!(sample(&before, "panelist_shard_connected{shard=\"0\",stage=\"connected\"}"), Some(1.0));
+    assert_eq!(
+        sample(&before, "panelist_shard_connected{shard=\"0\",stage=\"connected\"}"),
+        Some(1.0)
+    );
     let applied_before = sample(&before, "panelist_inputs_total{outcome=\"applied\"}").unwrap();
 
     let cand = FakeUser::fresh("mira");
@@ -262,27 +335,13 @@ async fn metrics_and_healthz_answer_a_scrape_and_move_with_inputs() {
     assert_eq!(sample(&after, "panelist_outbox_depth"), Some(0.0));
     assert_eq!(get(port, "/nothing-here").await.unwrap().0, 404);
 
-    // Once the gateway is gone, the process is not healthy, and says which shard.
-    fake.close_connections(4000);
-    fake.set_reject_token(true);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    let body = loop {
-        let (status, _, body) = get(port, "/healthz").await.expect("healthz");
-        if status == 503 {
-            break body;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "/healthz stayed 200 without a gateway");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let health: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(health["status"], "unavailable");
-    assert_ne!(health["shards"][0]["stage"], "connected");
-    fake.expect_refusals();
     kill(child);
 }
 
 async fn sqlite(dir: &Path) -> SqliteConnection {
-    SqliteConnection::connect(&format!("sqlite://{}", dir.join("bot.db").display())).await.unwrap()
+    SqliteConnection::connect(&format!("sqlite://{}", dir.join("bot.db").display()))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -329,7 +388,8 @@ async fn sigterm_finishes_the_inputs_in_flight_exits_0_and_a_restart_continues()
     let hint = click(&fake, &origin, &question, "Hint").await;
     // The click's handler is deferred at 1.5 s: it (and every event before it) is in flight.
     let prefix = format!("/interactions/{}/", interaction_id(&hint));
-    fake.wait_for_request(|r| r.path.starts_with(&prefix) && r.body["type"] == 6, WAIT).await;
+    fake.wait_for_request(|r| r.path.starts_with(&prefix) && r.body["type"] == 6, WAIT)
+        .await;
     sigterm(&bot);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(bot.try_wait().unwrap().is_none(), "the bot waits for its handlers");
