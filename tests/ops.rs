@@ -171,11 +171,14 @@ fn kill(child: Running) {
     drop(child);
 }
 
+/// Arguments, environment, and what the error must say.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[tokio::test]
 async fn bad_shard_flags_and_metrics_addresses_stop_start_up_with_a_clear_message() {
     let fake = fake(1).await;
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
+    let cases: [Case; 6] = [
         (&["serve", "--shards", "0-3"], &[], "--shards needs --total-shards"),
         (&["serve", "--total-shards", "4"], &[], "--total-shards needs --shards"),
         (
