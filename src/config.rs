@@ -234,11 +234,19 @@ mod tests {
         assert_eq!(ShardPlan::parse(None, None).unwrap(), ShardPlan::Auto);
         assert_eq!(
             ShardPlan::parse(Some("0-3"), Some(8)).unwrap(),
-            ShardPlan::Range { first: 0, last: 3, total: 8 }
+            ShardPlan::Range {
+                first: 0,
+                last: 3,
+                total: 8
+            }
         );
         assert_eq!(
             ShardPlan::parse(Some("3"), Some(4)).unwrap(),
-            ShardPlan::Range { first: 3, last: 3, total: 4 }
+            ShardPlan::Range {
+                first: 3,
+                last: 3,
+                total: 4
+            }
         );
         assert_eq!(ShardPlan::parse(Some("0"), Some(1)).unwrap().to_string(), "shard 0 of 1");
         assert!(err(Some("0-3"), None).contains("needs --total-shards"));

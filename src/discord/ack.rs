@@ -74,7 +74,12 @@ impl Ack {
         if *state != State::Pending {
             return;
         }
-        match rest("interaction_defer", CreateInteractionResponse::Acknowledge.execute(&*self.http, (self.id, &self.token))).await {
+        match rest(
+            "interaction_defer",
+            CreateInteractionResponse::Acknowledge.execute(&*self.http, (self.id, &self.token)),
+        )
+        .await
+        {
             Ok(()) => {
                 tracing::info!(interaction = %self.id, "the work took longer than the budget; deferred");
                 *state = State::Deferred;
@@ -140,7 +145,11 @@ impl Ack {
             if let Some(c) = update.components {
                 msg = msg.components(c);
             }
-            rest("interaction_response", CreateInteractionResponse::UpdateMessage(msg).execute(&*self.http, (self.id, &self.token))).await?;
+            rest(
+                "interaction_response",
+                CreateInteractionResponse::UpdateMessage(msg).execute(&*self.http, (self.id, &self.token)),
+            )
+            .await?;
             *state = State::Answered;
             return Ok(());
         }
@@ -170,7 +179,11 @@ impl Ack {
             send_followups(&self.http, &self.token, [again]).await?;
             return Ok(false);
         }
-        rest("interaction_response", CreateInteractionResponse::Modal(modal).execute(&*self.http, (self.id, &self.token))).await?;
+        rest(
+            "interaction_response",
+            CreateInteractionResponse::Modal(modal).execute(&*self.http, (self.id, &self.token)),
+        )
+        .await?;
         *state = State::Answered;
         Ok(true)
     }

@@ -47,7 +47,10 @@ impl Shards {
                 let gw = metrics::rest("gateway_bot", http.get_bot_gateway())
                     .await
                     .map_err(|e| anyhow::anyhow!("could not ask Discord how many shards to run (GET /gateway/bot): {e}"))?;
-                tracing::info!(recommended = gw.shards, "Discord recommends this many shards; running all of them here");
+                tracing::info!(
+                    recommended = gw.shards,
+                    "Discord recommends this many shards; running all of them here"
+                );
                 let total = gw.shards.max(1);
                 Shards {
                     first: 0,
@@ -117,7 +120,10 @@ async fn refuse(http: &Http, event: &FullEvent) {
     let FullEvent::InteractionCreate { interaction } = event else {
         return; // a typed part is not taken, so not confirmed: Submit says what was
     };
-    if matches!(interaction, Interaction::Command(_) | Interaction::Component(_) | Interaction::Modal(_)) {
+    if matches!(
+        interaction,
+        Interaction::Command(_) | Interaction::Component(_) | Interaction::Modal(_)
+    ) {
         let msg = CreateInteractionResponseMessage::new().content(RESTARTING).ephemeral(true);
         let call = CreateInteractionResponse::Message(msg).execute(http, (interaction.id(), interaction.token()));
         if let Err(e) = metrics::rest("interaction_response", call).await {

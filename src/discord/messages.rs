@@ -60,7 +60,10 @@ pub async fn on_edit(data: &Data, ev: &MessageUpdateEvent) -> anyhow::Result<()>
         message: ev.id.get(),
         text: text.clone(),
     };
-    let outcome = data.engine.apply(&stored.session.id, &actor(author.id), &input, &key, now_millis()).await?;
+    let outcome = data
+        .engine
+        .apply(&stored.session.id, &actor(author.id), &input, &key, now_millis())
+        .await?;
     crate::ops::metrics::outcome(&outcome);
     Ok(())
 }
@@ -73,7 +76,10 @@ pub async fn on_delete(data: &Data, channel: ChannelId, message: MessageId) -> a
     let input = Input::RetractMessage { message: message.get() };
     let key = format!("delete:{message}");
     let candidate = stored.session.candidate.clone();
-    let outcome = data.engine.apply(&stored.session.id, &candidate, &input, &key, now_millis()).await?;
+    let outcome = data
+        .engine
+        .apply(&stored.session.id, &candidate, &input, &key, now_millis())
+        .await?;
     crate::ops::metrics::outcome(&outcome);
     Ok(())
 }

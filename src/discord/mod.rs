@@ -117,12 +117,23 @@ pub async fn run_with(
     })?;
     tracing::info!(bot = %me.name, id = %me.id, "token accepted");
     let shards = Shards::resolve(&http, launch.shards).await?;
-    tracing::info!(first = shards.first, last = shards.last, total = shards.total, "running shards {shards} in this process");
+    tracing::info!(
+        first = shards.first,
+        last = shards.last,
+        total = shards.total,
+        "running shards {shards} in this process"
+    );
     let ops = launch.ops;
     ops.set_shards(shards.ids().map(lifecycle::starting).collect());
     let (stop_background, background_stopped) = tokio::sync::watch::channel(false);
     let background = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let framework = framework(cfg.guild_id.map(GuildId::new), cfg.sweep_secs, engine, background_stopped, background.clone());
+    let framework = framework(
+        cfg.guild_id.map(GuildId::new),
+        cfg.sweep_secs,
+        engine,
+        background_stopped,
+        background.clone(),
+    );
     let mut client = serenity::ClientBuilder::new_with_http(http, intents())
         .framework(Gate {
             inner: framework,
@@ -131,7 +142,12 @@ pub async fn run_with(
         .await
         .context("building the Discord client")?;
     let manager = client.shard_manager.clone();
-    tokio::spawn(lifecycle::publish_shards(manager.clone(), shards, ops.clone(), Duration::from_millis(500)));
+    tokio::spawn(lifecycle::publish_shards(
+        manager.clone(),
+        shards,
+        ops.clone(),
+        Duration::from_millis(500),
+    ));
     let (closed_tx, closed) = tokio::sync::oneshot::channel::<()>();
     let stopper = ops.clone();
     tokio::spawn(async move {

@@ -119,7 +119,12 @@ async fn send(http: &Http, q: &Queued) -> Attempt {
         .into_iter()
         .map(|(name, text)| CreateAttachment::bytes(text.into_bytes(), name))
         .collect();
-    match crate::ops::metrics::rest("outbox_post", http.send_message(ChannelId::new(q.channel.max(1)), files, &p.message)).await {
+    match crate::ops::metrics::rest(
+        "outbox_post",
+        http.send_message(ChannelId::new(q.channel.max(1)), files, &p.message),
+    )
+    .await
+    {
         Ok(_) => Attempt::Delivered,
         Err(e) if retryable(&e) => Attempt::Failed(short(&e)),
         Err(e) => Attempt::Refused(short(&e)),

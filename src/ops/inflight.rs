@@ -69,6 +69,10 @@ mod tests {
         drop(b);
         assert_eq!(waiter.await.unwrap(), 0);
         let _c = f.enter();
-        assert_eq!(f.drained(Duration::from_millis(20)).await, 1, "a handler that never ends is left behind");
+        assert_eq!(
+            f.drained(Duration::from_millis(20)).await,
+            1,
+            "a handler that never ends is left behind"
+        );
     }
 }

@@ -178,7 +178,12 @@ pub(super) async fn open_thread_in(
     } else {
         ChannelType::PublicThread
     };
-    match crate::ops::metrics::rest("thread_create", channel.create_thread(http, CreateThread::new(clip(&name, 100)).kind(kind))).await {
+    match crate::ops::metrics::rest(
+        "thread_create",
+        channel.create_thread(http, CreateThread::new(clip(&name, 100)).kind(kind)),
+    )
+    .await
+    {
         Ok(t) => Ok(Ok(t.id)),
         Err(e) => {
             tracing::warn!(error = %e, "creating a thread failed");
