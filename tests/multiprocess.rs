@@ -133,14 +133,15 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
         cands.push(start(&fake, guild, FakeUser::fresh(&format!("cand{i}"))).await);
     }
 
-    let mut parts: Vec<(usize, String)> = Vec::new(); // (candidate, message id)
+    let mut parts: Vec<(usize, String, String)> = Vec::new(); // (candidate, message id, text)
     let mut clicks: Vec<Value> = Vec::new();
     let mut deliveries = 0;
     for round in 0..ROUNDS {
         for i in 0..PARTS_PER_ROUND {
             for (n, c) in cands.iter().enumerate() {
-                let msg = message_create(&c.origin.place, &c.user, &format!("round {round} part {i} of {}", c.user.username));
-                parts.push((n, msg["id"].as_str().unwrap().to_string()));
+                let text = format!("round {round} part {i} of {}", c.user.username);
+                let msg = message_create(&c.origin.place, &c.user, &text);
+                parts.push((n, msg["id"].as_str().unwrap().to_string(), text));
                 // Both processes get every part (whichever is alive takes it).
                 for shard in 0..TOTAL {
                     fake.dispatch_on_shard(shard, "MESSAGE_CREATE", msg.clone());
@@ -187,7 +188,7 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
         assert!(tokio::time::Instant::now() < deadline, "{stored} of {} parts stored", parts.len());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    for (_, id) in &parts {
+    for (_, id, _) in &parts {
         let n = count(&db, "SELECT COUNT(*) FROM events WHERE idempotency_key = $1", &format!("msg:{id}")).await;
         assert_eq!(n, 1, "part {id} stored once");
     }
@@ -210,12 +211,21 @@ async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
     }
     assert!(hinted > 0, "some clicks gave hints");
 
-    // Submit: each answer is saved with exactly the candidate's parts.
+    // Submit: each answer is saved with exactly the candidate's parts, in the order they were
+    // typed (whichever process applied each, parts are kept in message id order).
     for (n, c) in cands.iter().enumerate() {
         let submit = click_on(&fake, c, "Submit answer", (n % 2) as u32);
         let said = said_to(&fake, &submit, "Answer saved").await;
-        let mine = parts.iter().filter(|(k, _)| *k == n).count();
-        assert!(said.contains(&format!("Answer saved ({mine} messages")), "{said}");
+        let mine: Vec<&str> = parts.iter().filter(|(k, _, _)| *k == n).map(|(_, _, t)| t.as_str()).collect();
+        assert!(said.contains(&format!("Answer saved ({} messages", mine.len())), "{said}");
+        let body: String = sqlx::query_scalar(
+            "SELECT a.body FROM answers a JOIN sessions s ON s.id = a.session_id WHERE s.channel_id = $1 AND a.item = 0 AND a.part = 0",
+        )
+        .bind(c.thread.to_string())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(body, mine.join("\n"), "candidate {n}'s answer");
     }
 
     // Both sweepers race for the idle deadline (1 minute after the last input): it fires once.
