@@ -29,11 +29,12 @@ use serenity::all::{
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use support::bot::{components, custom_id, text_of, Bot};
+use support::db::fresh_postgres;
 use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
 use support::fake_discord::{
     message_json, opt, shard_of, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest,
 };
-use support::process::{fresh_postgres, serve_command, Serving};
+use support::process::{serve_command, Serving};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
 const AREAS: [&str; 8] = [

@@ -5,12 +5,13 @@
 //! again without a restart of the engine, and every input the engine reported applied is
 //! stored exactly once.
 
+mod support;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::any::AnyPoolOptions;
 use sqlx::{Connection, Executor, Row};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
@@ -71,20 +72,6 @@ fn bank() -> panelist::bank::Bank {
     load_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).unwrap()
 }
 
-async fn fresh_pg_database() -> String {
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("this test needs PostgreSQL at {admin} ({e}); .ci/run starts it"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    pool.close().await;
-    name
-}
-
 async fn start(engine: &Engine) -> String {
     let new = NewSession {
         scope: Scope::Terminal,
@@ -113,7 +100,8 @@ async fn part(engine: &Engine, id: &str, i: usize) -> anyhow::Result<bool> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_restarted_mid_run_fails_inputs_then_takes_them_again_with_nothing_lost() {
-    let name = fresh_pg_database().await;
+    let url = support::db::fresh_postgres().await;
+    let name = url.rsplit('/').next().unwrap();
     let proxy = Proxy::start("127.0.0.1:5432").await;
     let store = Store::connect(&format!("postgres://postgres@127.0.0.1:{}/{name}", proxy.port))
         .await

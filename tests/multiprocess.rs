@@ -13,9 +13,10 @@ use std::time::Duration;
 use serde_json::Value;
 use sqlx::{PgPool, Row};
 use support::bot::{components, custom_id, interaction_id, text_of, token, WAIT};
+use support::db::fresh_postgres;
 use support::fake_discord::payloads::{button_click, message_create, slash_command};
 use support::fake_discord::{opt, shard_of, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
-use support::process::{fresh_postgres, serve_command, Serving};
+use support::process::{serve_command, Serving};
 
 const TOTAL: u32 = 2;
 const CANDIDATES: usize = 4;

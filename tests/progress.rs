@@ -8,64 +8,16 @@ mod support;
 
 use std::path::Path;
 
-use sqlx::any::AnyPoolOptions;
-use sqlx::{Executor, Row};
+use sqlx::Row;
 
 use panelist::bank::load_path;
 use panelist::engine::{now_millis, DrillRequest, Engine, NewSession, NoDrill, Outcome};
 use panelist::interview::{ActorId, Input, Millis, Mode, PlanOptions, Scope, Session, Settings, Stage};
 use panelist::progress::DAY_MS;
 use panelist::store::Store;
+use support::db::{sqlite, Db};
 
 const T0: Millis = 1_780_000_000_000;
-
-struct Db {
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    Db {
-        url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-        _dir: Some(dir),
-    }
-}
-
-async fn postgres() -> Db {
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("these tests need PostgreSQL at {admin} ({e}); .ci/run starts it, or set PANELIST_TEST_POSTGRES"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create a test database");
-    pool.close().await;
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
-    Db {
-        url: format!("{base}/{name}"),
-        _dir: None,
-    }
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(super::postgres().await).await
-            }
-        }
-    )*};
-}
 
 on_both!(
     history_numbers_are_the_stored_scores,

@@ -4,16 +4,16 @@
 //! writers serialised by version, sessions found again on reopen, deadlines swept from the
 //! database.
 
-use std::path::Path;
+mod support;
 
-use sqlx::any::AnyPoolOptions;
-use sqlx::Executor;
+use std::path::Path;
 
 use panelist::bank::load_path;
 use panelist::engine::{Engine, NewSession, Outcome};
 use panelist::interview::{ActorId, Input, Mode, PlanOptions, Rejection, Scope, Session, Settings, Stage};
 use panelist::store::Store;
 use sqlx::Row;
+use support::db::{sqlite, Db};
 
 fn me() -> ActorId {
     ActorId::local("tester")
@@ -32,56 +32,6 @@ impl std::ops::Deref for Env {
     }
 }
 const T0: i64 = 1_700_000_000_000;
-
-/// A fresh, empty database of one backend.
-struct Db {
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    Db {
-        url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-        _dir: Some(dir),
-    }
-}
-
-async fn postgres() -> Db {
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("these tests need PostgreSQL at {admin} ({e}); .ci/run starts it, or set PANELIST_TEST_POSTGRES"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create a test database");
-    pool.close().await;
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
-    Db {
-        url: format!("{base}/{name}"),
-        _dir: None,
-    }
-}
-
-/// Runs a scenario on both backends.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(super::postgres().await).await
-            }
-        }
-    )*};
-}
 
 on_both!(
     every_accepted_input_is_one_event_and_one_version,

@@ -3,5 +3,6 @@
 #![allow(dead_code)]
 
 pub mod bot;
+pub mod db;
 pub mod fake_discord;
 pub mod process;

@@ -1,6 +1,6 @@
 //! The built `panelist` binary against the fake Discord: the environment `serve` needs to reach
 //! it, started and waited for until it registered its commands, and SIGKILLed when dropped (so
-//! no process outlives a failed test); and a fresh PostgreSQL database for it.
+//! no process outlives a failed test).
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -62,24 +62,5 @@ impl Drop for Serving {
     fn drop(&mut self) {
         let _ = self.0.kill(); // SIGKILL on Unix
         let _ = self.0.wait();
-    }
-}
-
-/// A fresh, empty PostgreSQL database on the machine's server (`PANELIST_TEST_POSTGRES` names
-/// another admin URL); its URL. Panics, never skips, when PostgreSQL is not there.
-pub async fn fresh_postgres() -> String {
-    use sqlx::Executor;
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let pool = sqlx::PgPool::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("this needs PostgreSQL at {admin} ({e}); .ci/run starts it"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("CREATE DATABASE");
-    pool.close().await;
-    match admin.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => panic!("PANELIST_TEST_POSTGRES must end in /DATABASE"),
     }
 }
