@@ -34,7 +34,7 @@ use support::fake_discord::payloads::{button_click, message_create, modal_submit
 use support::fake_discord::{
     message_json, opt, shard_of, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest,
 };
-use support::process::{serve_command, Serving};
+use support::process::{panelist, Serving};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
 const AREAS: [&str; 8] = [
@@ -443,7 +443,13 @@ async fn run_processes(n: usize, questions: usize, processes: u32) -> Report {
     let mut bots = Vec::new();
     for shard in 0..processes {
         let shard = shard.to_string();
-        bots.push(Serving::start(&fake, serve_command(&fake, &db, &["--shards", &shard, "--total-shards", &total])).await);
+        bots.push(
+            Serving::start(
+                &fake,
+                panelist(&fake, &db, &["serve", "--shards", &shard, "--total-shards", &total]),
+            )
+            .await,
+        );
     }
     fake.clear_requests();
     let places: Arc<Vec<(u64, u64)>> = Arc::new(guilds.iter().map(|g| (g.id, g.channels[0].0)).collect());

@@ -13,12 +13,12 @@ use sqlx::{Connection, Row, SqliteConnection};
 use support::bot::{click, interaction_id, message_with, open_thread, text_of, WAIT};
 use support::fake_discord::payloads::message_create;
 use support::fake_discord::{FakeConfig, FakeDiscord, FakeUser};
-use support::process::{serve_command, Serving};
+use support::process::{panelist, Serving};
 
 /// Starts `panelist serve` on the test's SQLite file and waits until it is ready.
 async fn spawn(fake: &FakeDiscord, dir: &Path) -> Serving {
     let db = format!("sqlite://{}?mode=rwc", dir.join("bot.db").display());
-    let mut cmd = serve_command(fake, &db, &[]);
+    let mut cmd = panelist(fake, &db, &["serve"]);
     cmd.current_dir(dir);
     Serving::start(fake, cmd).await
 }

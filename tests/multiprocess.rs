@@ -16,7 +16,7 @@ use support::bot::{components, custom_id, interaction_id, text_of, token, WAIT};
 use support::db::fresh_postgres;
 use support::fake_discord::payloads::{button_click, message_create, slash_command};
 use support::fake_discord::{opt, shard_of, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
-use support::process::{serve_command, Serving};
+use support::process::{panelist, Serving};
 
 const TOTAL: u32 = 2;
 const CANDIDATES: usize = 4;
@@ -36,7 +36,7 @@ fn guild_on(shard: u32) -> GuildSpec {
 /// Starts `panelist serve --shards N --total-shards 2` and waits until it is ready.
 async fn spawn(fake: &FakeDiscord, db: &str, shard: u32) -> Serving {
     let shard_arg = shard.to_string();
-    let mut cmd = serve_command(fake, db, &["--shards", &shard_arg, "--total-shards", &TOTAL.to_string()]);
+    let mut cmd = panelist(fake, db, &["serve", "--shards", &shard_arg, "--total-shards", &TOTAL.to_string()]);
     cmd.env("PANELIST_IDLE_PAUSE_MINUTES", "1").env("PANELIST_SWEEP_SECONDS", "1");
     let p = Serving::start(fake, cmd).await;
     let ours = fake.identified_shards();

@@ -1,4 +1,4 @@
-//! Running at scale, against the built binary (`panelist serve`, `panelist migrate`) and the fake
+//! Serving at scale, against the built binary (`panelist serve`, `panelist migrate`) and the fake
 //! Discord: shard flags (validated; a range runs exactly its shards, inclusive; no flags run the
 //! recommended count), migrations applied once when several processes migrate a fresh
 //! PostgreSQL database at once, one `serve` per SQLite file (short commands beside it), the
@@ -16,11 +16,10 @@ use sqlx::{Connection, Executor, Row, SqliteConnection};
 use support::bot::{click, interaction_id, message_with, open_thread, token, WAIT};
 use support::fake_discord::payloads::message_create;
 use support::fake_discord::{FakeConfig, FakeDiscord, FakeUser};
+use support::process::{self, Serving, BOOT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.ops-test-token-abcdefghijklmnop";
-/// Generous: a shard boots 5 s after the one before it (serenity's pace in one process).
-const BOOT: Duration = Duration::from_secs(40);
 
 async fn fake(recommended_shards: u32) -> FakeDiscord {
     FakeDiscord::start_with(FakeConfig {
@@ -35,64 +34,16 @@ fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("bot.db").display())
 }
 
-/// `panelist ARGS` with the environment `serve` needs to reach the fake.
+/// `panelist ARGS` on the SQLite file in `dir`, run from there.
 fn panelist(fake: &FakeDiscord, dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-    c.args(args)
-        .current_dir(dir)
-        .env("DISCORD_TOKEN", fake.token())
-        .env("DISCORD_API_BASE", fake.api_base())
-        .env("DISCORD_GUILD_ID", fake.guild_id().to_string())
-        .env("DATABASE_URL", sqlite_url(dir))
-        .env("PANELIST_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
-        .env("RUST_LOG", "warn")
-        .env_remove("PANELIST_METRICS_ADDR")
-        .env_remove("PANELIST_SHARDS")
-        .env_remove("PANELIST_TOTAL_SHARDS")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+    let mut c = process::panelist(fake, &sqlite_url(dir), args);
+    c.current_dir(dir);
     c
 }
 
-fn commands_put(fake: &FakeDiscord) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .count()
-}
-
-/// A bot process, SIGKILLed when dropped (so a failing test leaves none behind).
-struct Running(Child);
-
-impl std::ops::Deref for Running {
-    type Target = Child;
-    fn deref(&self) -> &Child {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Running {
-    fn deref_mut(&mut self) -> &mut Child {
-        &mut self.0
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Spawns `cmd` (a `serve`) and waits until the bot registered its commands.
-async fn serving(fake: &FakeDiscord, mut cmd: Command) -> Running {
-    let before = commands_put(fake);
-    let child = Running(cmd.spawn().expect("panelist serve"));
-    fake.wait_for("the bot to register its commands", BOOT, |f| {
-        (commands_put(f) > before).then_some(())
-    })
-    .await;
-    child
+async fn serving(fake: &FakeDiscord, cmd: Command) -> Serving {
+    Serving::start(fake, cmd).await
 }
 
 fn stderr_of(out: &Output) -> String {
@@ -167,7 +118,7 @@ async fn exit_within(child: &mut Child, bound: Duration) -> std::process::ExitSt
     }
 }
 
-fn kill(child: Running) {
+fn kill(child: Serving) {
     drop(child);
 }
 
@@ -427,14 +378,7 @@ async fn sigterm_finishes_the_inputs_in_flight_exits_0_and_a_restart_continues()
 }
 
 async fn fresh_postgres() -> (String, sqlx::PgConnection) {
-    let admin = std::env::var("PANELIST_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("this test needs PostgreSQL at {admin} ({e}); .ci/run starts it"));
-    let name = format!("panelist_test_{}", uuid::Uuid::new_v4().simple());
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
-    let url = format!("{base}/{name}");
+    let url = support::db::fresh_postgres().await;
     let db = sqlx::PgConnection::connect(&url).await.unwrap();
     (url, db)
 }

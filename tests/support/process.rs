@@ -7,15 +7,16 @@ use std::time::Duration;
 
 use super::fake_discord::FakeDiscord;
 
-/// How long a `serve` may take to connect and register its commands.
-pub const BOOT: Duration = Duration::from_secs(30);
+/// How long a `serve` may take to connect and register its commands (generous: serenity boots
+/// a process's shards 5 s apart).
+pub const BOOT: Duration = Duration::from_secs(40);
 
-/// `panelist serve ARGS` on database `db`, with the fake's token and address, the shipped packs
-/// and warnings only in its log.
-pub fn serve_command(fake: &FakeDiscord, db: &str, args: &[&str]) -> Command {
+/// `panelist ARGS` (`serve ...`, `migrate`, `history ...`) on database `db`, with the fake's
+/// token and address, the shipped packs, none of the operator's shard or metrics variables, and
+/// warnings only in its log.
+pub fn panelist(fake: &FakeDiscord, db: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-    c.arg("serve")
-        .args(args)
+    c.args(args)
         .env("DISCORD_TOKEN", fake.token())
         .env("DISCORD_API_BASE", fake.api_base())
         .env("DISCORD_GUILD_ID", fake.guild_id().to_string())
@@ -39,6 +40,19 @@ pub fn commands_put(fake: &FakeDiscord) -> usize {
 
 /// A running bot process, SIGKILLed when dropped.
 pub struct Serving(pub Child);
+
+impl std::ops::Deref for Serving {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Serving {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
 
 impl Serving {
     /// Starts `cmd` and waits until the process registered its commands (it is connected).
