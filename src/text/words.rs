@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use super::segment::segment;
+use super::segment::{segment, segment_ascii};
 use super::Stem;
 
 /// A set of word-run hashes (see [`Doc::runs`]).
@@ -214,16 +214,30 @@ fn acronym_plural(w: &str) -> bool {
 /// `n't` becomes `not`.
 pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut lower = String::new();
-    segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+    if text.is_ascii() {
+        // The segmenter already knows which words are lowercase letters and digits only.
+        segment_ascii(text, |at, w, lower_or_digit| {
+            if lower_or_digit && no_special_case(w) {
+                emit(w, at..at + w.len());
+            } else {
+                split_word(&mut lower, at, w, &mut emit);
+            }
+        });
+    } else {
+        segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+    }
 }
 
 /// A word that is already lowercase letters and digits and none of the special cases below
 /// (`cannot`, `1990s`): it is its own only word, as it stands.
 fn is_plain(w: &str) -> bool {
+    w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) && no_special_case(w)
+}
+
+/// Not one of the lowercase words [`split_word`] changes: `cannot`, a decade such as `1990s`.
+fn no_special_case(w: &str) -> bool {
     let b = w.as_bytes();
-    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && w != "cannot"
-        && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
+    w != "cannot" && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
 }
 
 /// One word as Unicode segmentation gives it, lowercased and split into the words it joins.
