@@ -81,7 +81,7 @@ pub(super) struct StemCache {
 }
 
 /// Slots of the front table (a power of two), and the longest word it holds.
-const FRONT_SLOTS: usize = 4096;
+const FRONT_SLOTS: usize = 16384;
 const FRONT_KEY: usize = 16;
 
 /// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
@@ -124,7 +124,7 @@ impl StemCache {
         let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
         let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
         let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let at = (h >> 52) as usize & (FRONT_SLOTS - 1);
+        let at = (h >> (64 - FRONT_SLOTS.trailing_zeros())) as usize;
         let slot = &self.front[at];
         if slot.len as usize == b.len() && slot.key == key {
             return slot.lex;
