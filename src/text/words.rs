@@ -84,17 +84,36 @@ pub(super) struct StemCache {
 const FRONT_SLOTS: usize = 16384;
 const FRONT_KEY: usize = 16;
 
-/// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
+/// One word of the front table: a word of `len` bytes packed by [`front_key`]; `len` 255 when
+/// empty.
 #[derive(Clone, Copy)]
 struct Slot {
     len: u8,
-    key: [u8; FRONT_KEY],
+    key: [u64; 2],
     lex: Lexeme,
+}
+
+/// A word of at most [`FRONT_KEY`] bytes in two machine words, read with whole-word loads
+/// instead of a copy: 8 bytes or more as its first and last eight bytes, 4 to 7 as its first and
+/// last four, shorter ones byte by byte. For a given length the packing is one to one (the
+/// pieces cover every byte), so two words of one length are equal exactly when their keys are.
+#[inline(always)]
+fn front_key(b: &[u8]) -> [u64; 2] {
+    let n = b.len();
+    let u64_of = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap_or_default());
+    let u32_of = |s: &[u8]| u32::from_le_bytes(s.try_into().unwrap_or_default()) as u64;
+    if n >= 8 {
+        [u64_of(&b[..8]), u64_of(&b[n - 8..])]
+    } else if n >= 4 {
+        [u32_of(&b[..4]) | u32_of(&b[n - 4..]) << 32, 0]
+    } else {
+        [b.iter().fold(0u64, |k, &c| k << 8 | c as u64), 0]
+    }
 }
 
 const EMPTY: Slot = Slot {
     len: u8::MAX,
-    key: [0; FRONT_KEY],
+    key: [0; 2],
     lex: Lexeme {
         stem: 0,
         negation: false,
@@ -118,11 +137,8 @@ impl StemCache {
         if b.len() > FRONT_KEY {
             return self.lookup(lower);
         }
-        let mut key = [0u8; FRONT_KEY];
-        key[..b.len()].copy_from_slice(b);
-        let (lo, hi) = key.split_at(8);
-        let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-        let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+        let key = front_key(b);
+        let [lo, hi] = key;
         let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let at = (h >> (64 - FRONT_SLOTS.trailing_zeros())) as usize;
         let slot = &self.front[at];
