@@ -116,7 +116,10 @@ fn clause(answer: &str, doc: &Doc, hit: &Hit) -> String {
         .nth(EVIDENCE_CHARS / 3)
         .map_or(start, |(i, _)| start + i);
     // The first `EVIDENCE_CHARS` characters from `from`, sliced rather than pushed one by one.
-    let to = answer[from..].char_indices().nth(EVIDENCE_CHARS).map_or(answer.len(), |(i, _)| from + i);
+    let to = answer[from..]
+        .char_indices()
+        .nth(EVIDENCE_CHARS)
+        .map_or(answer.len(), |(i, _)| from + i);
     let quoted = &answer[from..to];
     let lead = if from > start { "…" } else { "" };
     format!("{lead}{}…", quoted.trim())
