@@ -46,7 +46,7 @@ pub mod wording;
 pub use audience::{address, Addressed, Audience};
 pub use ids::{ActorId, Mode, Scope};
 pub use io::{Ask, Effect, Feedback, Input, MAX_ANSWER_CHARS};
-pub use plan::{Plan, PlanItem, PlanOptions};
+pub use plan::{Plan, PlanItem, PlanItems, PlanOptions};
 pub use rejection::{HostOnly, Rejection};
 pub use state::{Millis, Rating, Session, Settings, Stage};
 pub use step::{start, start_peer, start_with, step};

@@ -1,7 +1,10 @@
 //! Plan selection: which questions (and follow-ups) an interview asks, chosen deterministically
 //! from a seed so a session can be rebuilt and tests are repeatable.
 
-use serde::{Deserialize, Serialize};
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::rejection::Rejection;
 use crate::bank::Pack;
@@ -34,7 +37,55 @@ impl Default for PlanOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub role: String,
-    pub items: Vec<PlanItem>,
+    pub items: PlanItems,
+}
+
+/// The items of a plan, shared between a session and every session `step` makes from it: a
+/// plan never changes after `start`, so cloning a session (every step does) copies a pointer,
+/// not three strings per question. Read like a slice, built with `collect()` or from a `Vec`,
+/// serialised as the list of items.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanItems(Arc<[PlanItem]>);
+
+impl Deref for PlanItems {
+    type Target = [PlanItem];
+
+    fn deref(&self) -> &[PlanItem] {
+        &self.0
+    }
+}
+
+impl From<Vec<PlanItem>> for PlanItems {
+    fn from(v: Vec<PlanItem>) -> PlanItems {
+        PlanItems(v.into())
+    }
+}
+
+impl FromIterator<PlanItem> for PlanItems {
+    fn from_iter<I: IntoIterator<Item = PlanItem>>(iter: I) -> PlanItems {
+        PlanItems(iter.into_iter().collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a PlanItems {
+    type Item = &'a PlanItem;
+    type IntoIter = std::slice::Iter<'a, PlanItem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for PlanItems {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for PlanItems {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PlanItems, D::Error> {
+        Vec::<PlanItem>::deserialize(d).map(PlanItems::from)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +131,7 @@ pub fn select(pack: &Pack, opts: &PlanOptions) -> Result<Plan, Rejection> {
     }
     Ok(Plan {
         role: pack.role.id.clone(),
-        items,
+        items: items.into(),
     })
 }
 

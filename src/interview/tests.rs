@@ -124,7 +124,7 @@ fn plan_is_deterministic_and_validates_options() {
     let orders: std::collections::HashSet<Vec<String>> = (0..20)
         .map(|seed| {
             let o = PlanOptions { seed, ..opts(2, 0) };
-            plan::select(&p, &o).unwrap().items.into_iter().map(|i| i.question).collect()
+            plan::select(&p, &o).unwrap().items.iter().map(|i| i.question.clone()).collect()
         })
         .collect();
     assert!(orders.len() > 1, "the seed changes the order");

@@ -56,22 +56,27 @@ impl Pattern {
     /// nor negated ones, unless the negation belongs to another group's negative alternative
     /// ("does not copy + nested": the `not` is the first group's, not a denial of `nested`).
     pub fn find(&self, doc: &Doc, echo: &[bool]) -> Option<Hit> {
-        // Most patterns fail because a group is absent: stop at the first such group.
-        let mut found: Vec<Vec<Occ>> = Vec::new();
+        // Most patterns fail because a group is absent: stop at the first such group. The
+        // groups' occurrences share one buffer, group `g` ending at `ends[g]`.
+        let mut found: Vec<Occ> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
         for g in &self.groups {
-            let occ = occurrences(g, doc, echo);
-            if occ.is_empty() {
+            let before = found.len();
+            occurrences(g, doc, echo, &mut found);
+            if found.len() == before {
                 return None;
             }
-            found.push(occ);
+            ends.push(found.len());
         }
-        let negatives: Vec<&Range<usize>> = found.iter().flatten().filter(|o| o.negative).map(|o| &o.words).collect();
+        let negatives: Vec<&Range<usize>> = found.iter().filter(|o| o.negative).map(|o| &o.words).collect();
         let counts = |o: &Occ| o.negated_by.is_none_or(|n| negatives.iter().any(|r| r.contains(&n)));
-        let (first, rest) = found.split_first()?;
+        let first = &found[..*ends.first()?];
+        let rest = ends.windows(2).map(|w| &found[w[0]..w[1]]);
         first.iter().filter(|o| counts(o)).find_map(|anchor| {
             let clause = doc.clause_of[anchor.words.start] as usize;
-            let mut words = vec![anchor.words.clone()];
-            for occ in rest {
+            let mut words = Vec::with_capacity(ends.len());
+            words.push(anchor.words.clone());
+            for occ in rest.clone() {
                 // Each group needs words of its own: one word cannot make two ideas.
                 let near = occ.iter().find(|o| {
                     counts(o)
@@ -95,9 +100,8 @@ struct Occ {
     negated_by: Option<usize>,
 }
 
-/// Places in `doc` where any alternative of `group` stands, echo excluded.
-fn occurrences(group: &[Alt], doc: &Doc, echo: &[bool]) -> Vec<Occ> {
-    let mut out = Vec::new();
+/// Places in `doc` where any alternative of `group` stands, echo excluded, added to `out`.
+fn occurrences(group: &[Alt], doc: &Doc, echo: &[bool], out: &mut Vec<Occ>) {
     for alt in group {
         for p in doc.positions(alt.stems[0]) {
             let end = p + alt.stems.len();
@@ -116,5 +120,4 @@ fn occurrences(group: &[Alt], doc: &Doc, echo: &[bool]) -> Vec<Occ> {
             });
         }
     }
-    out
 }

@@ -16,7 +16,7 @@ fn is_space(b: u8) -> bool {
 /// random text).
 pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
     if text.is_ascii() {
-        ascii_words(text, 0, &mut f);
+        ascii_words(text, 0, &mut |at, w, _| f(at, w));
         return;
     }
     let b = text.as_bytes();
@@ -24,7 +24,7 @@ pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
     let stretch = |from: usize, to: usize, f: &mut dyn FnMut(usize, &str)| {
         let s = &text[from..to];
         if s.is_ascii() {
-            ascii_words(s, from, f);
+            ascii_words(s, from, &mut |at, w, _| f(at, w));
         } else {
             for (at, w) in s.unicode_word_indices() {
                 f(from + at, w);
@@ -56,6 +56,25 @@ const CORE: [bool; 256] = {
     t
 };
 
+/// Lowercase ASCII letters and digits: a word made only of them needs no lowercasing or
+/// splitting.
+const LOWER_OR_DIGIT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_lowercase() || c.is_ascii_digit();
+        b += 1;
+    }
+    t
+};
+
+/// [`segment`] of an ASCII text (the caller checked), also saying of each word whether it is
+/// made only of lowercase letters and digits (found in the same pass over its bytes).
+pub(super) fn segment_ascii(text: &str, mut f: impl FnMut(usize, &str, bool)) {
+    ascii_words(text, 0, &mut f);
+}
+
 /// A mark joined into a word between two letters or two digits: `e.g`, `it's`, `3.14`, `1,000`
 /// (WB6, WB7, WB11, WB12).
 fn is_infix(b: u8, prev: u8, next: u8) -> bool {
@@ -68,7 +87,8 @@ fn is_infix(b: u8, prev: u8, next: u8) -> bool {
 
 /// The words of an ASCII text as `unicode_word_indices` finds them: runs of letters, digits and
 /// `_` with their infix marks, holding at least one letter or digit; offsets from `offset`.
-fn ascii_words(s: &str, offset: usize, f: &mut dyn FnMut(usize, &str)) {
+/// `f` also learns whether the word is made only of lowercase letters and digits.
+fn ascii_words<F: FnMut(usize, &str, bool) + ?Sized>(s: &str, offset: usize, f: &mut F) {
     let b = s.as_bytes();
     let n = b.len();
     let mut i = 0;
@@ -78,17 +98,22 @@ fn ascii_words(s: &str, offset: usize, f: &mut dyn FnMut(usize, &str)) {
             continue;
         }
         let start = i;
+        let mut plain = true;
         loop {
-            i += b[i..].iter().position(|&c| !is_core(c)).unwrap_or(n - i);
+            while i < n && is_core(b[i]) {
+                plain &= LOWER_OR_DIGIT[b[i] as usize];
+                i += 1;
+            }
             if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
+                plain = false;
                 i += 1;
             } else {
                 break;
             }
         }
-        let word = &b[start..i];
-        if word.iter().any(|&c| c != b'_') {
-            f(offset + start, &s[start..i]);
+        // A plain word has a letter or digit; any other needs one that is not `_`.
+        if plain || b[start..i].iter().any(|&c| c != b'_') {
+            f(offset + start, &s[start..i], plain);
         }
     }
 }

@@ -199,3 +199,28 @@ fn segmenting_matches_unicode_word_indices_on_the_answer_sets() {
     }
     assert!(texts >= 40, "{texts} answer-set files read");
 }
+
+#[test]
+fn the_stem_cache_tells_apart_words_of_every_length() {
+    // Words of 1 to 20 bytes that differ in one byte anywhere: the front table's packed keys
+    // must keep them apart, however the lookups are ordered.
+    let mut words = Vec::new();
+    for n in 1..=20 {
+        let base: String = "abcdefghijklmnopqrstuvwxyz".chars().cycle().skip(n).take(n).collect();
+        words.push(base.clone());
+        for i in 0..n {
+            let mut w = base.clone().into_bytes();
+            w[i] = if w[i] == b'z' { b'y' } else { b'z' };
+            words.push(String::from_utf8(w).unwrap());
+        }
+    }
+    clear_stem_cache();
+    let first: Vec<Stem> = words.iter().map(|w| stem_id(w)).collect();
+    let again: Vec<Stem> = words.iter().rev().map(|w| stem_id(w)).collect();
+    assert!(first.iter().eq(again.iter().rev()));
+    for (a, sa) in words.iter().zip(&first) {
+        for (b, sb) in words.iter().zip(&first) {
+            assert_eq!(stem(a) == stem(b), sa == sb, "{a} / {b}");
+        }
+    }
+}

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use super::segment::segment;
+use super::segment::{segment, segment_ascii};
 use super::Stem;
 
 /// A set of word-run hashes (see [`Doc::runs`]).
@@ -81,20 +81,39 @@ pub(super) struct StemCache {
 }
 
 /// Slots of the front table (a power of two), and the longest word it holds.
-const FRONT_SLOTS: usize = 4096;
+const FRONT_SLOTS: usize = 16384;
 const FRONT_KEY: usize = 16;
 
-/// One word of the front table: `len` bytes of `key` (zero-padded); `len` 255 when empty.
+/// One word of the front table: a word of `len` bytes packed by [`front_key`]; `len` 255 when
+/// empty.
 #[derive(Clone, Copy)]
 struct Slot {
     len: u8,
-    key: [u8; FRONT_KEY],
+    key: [u64; 2],
     lex: Lexeme,
+}
+
+/// A word of at most [`FRONT_KEY`] bytes in two machine words, read with whole-word loads
+/// instead of a copy: 8 bytes or more as its first and last eight bytes, 4 to 7 as its first and
+/// last four, shorter ones byte by byte. For a given length the packing is one to one (the
+/// pieces cover every byte), so two words of one length are equal exactly when their keys are.
+#[inline(always)]
+fn front_key(b: &[u8]) -> [u64; 2] {
+    let n = b.len();
+    let u64_of = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap_or_default());
+    let u32_of = |s: &[u8]| u32::from_le_bytes(s.try_into().unwrap_or_default()) as u64;
+    if n >= 8 {
+        [u64_of(&b[..8]), u64_of(&b[n - 8..])]
+    } else if n >= 4 {
+        [u32_of(&b[..4]) | u32_of(&b[n - 4..]) << 32, 0]
+    } else {
+        [b.iter().fold(0u64, |k, &c| k << 8 | c as u64), 0]
+    }
 }
 
 const EMPTY: Slot = Slot {
     len: u8::MAX,
-    key: [0; FRONT_KEY],
+    key: [0; 2],
     lex: Lexeme {
         stem: 0,
         negation: false,
@@ -118,13 +137,10 @@ impl StemCache {
         if b.len() > FRONT_KEY {
             return self.lookup(lower);
         }
-        let mut key = [0u8; FRONT_KEY];
-        key[..b.len()].copy_from_slice(b);
-        let (lo, hi) = key.split_at(8);
-        let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-        let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+        let key = front_key(b);
+        let [lo, hi] = key;
         let h = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let at = (h >> 52) as usize & (FRONT_SLOTS - 1);
+        let at = (h >> (64 - FRONT_SLOTS.trailing_zeros())) as usize;
         let slot = &self.front[at];
         if slot.len as usize == b.len() && slot.key == key {
             return slot.lex;
@@ -214,16 +230,30 @@ fn acronym_plural(w: &str) -> bool {
 /// `n't` becomes `not`.
 pub(super) fn each_word(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut lower = String::new();
-    segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+    if text.is_ascii() {
+        // The segmenter already knows which words are lowercase letters and digits only.
+        segment_ascii(text, |at, w, lower_or_digit| {
+            if lower_or_digit && no_special_case(w) {
+                emit(w, at..at + w.len());
+            } else {
+                split_word(&mut lower, at, w, &mut emit);
+            }
+        });
+    } else {
+        segment(text, |at, w| split_word(&mut lower, at, w, &mut emit));
+    }
 }
 
 /// A word that is already lowercase letters and digits and none of the special cases below
 /// (`cannot`, `1990s`): it is its own only word, as it stands.
 fn is_plain(w: &str) -> bool {
+    w.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) && no_special_case(w)
+}
+
+/// Not one of the lowercase words [`split_word`] changes: `cannot`, a decade such as `1990s`.
+fn no_special_case(w: &str) -> bool {
     let b = w.as_bytes();
-    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && w != "cannot"
-        && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
+    w != "cannot" && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
 }
 
 /// One word as Unicode segmentation gives it, lowercased and split into the words it joins.

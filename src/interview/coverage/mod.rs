@@ -103,7 +103,8 @@ pub fn assess(answer: &str, q: &Question, hints_used: usize) -> Coverage {
 
 fn clause(answer: &str, doc: &Doc, hit: &Hit) -> String {
     let text = answer[doc.clause_span(hit.clause)].trim();
-    if text.chars().count() <= EVIDENCE_CHARS {
+    // No more bytes than the limit means no more characters either: most clauses are not counted.
+    if text.len() <= EVIDENCE_CHARS || text.chars().count() <= EVIDENCE_CHARS {
         return text.to_string();
     }
     // Centre the quote on the matched words.
@@ -114,7 +115,12 @@ fn clause(answer: &str, doc: &Doc, hit: &Hit) -> String {
         .rev()
         .nth(EVIDENCE_CHARS / 3)
         .map_or(start, |(i, _)| start + i);
-    let quoted: String = answer[from..].chars().take(EVIDENCE_CHARS).collect();
+    // The first `EVIDENCE_CHARS` characters from `from`, sliced rather than pushed one by one.
+    let to = answer[from..]
+        .char_indices()
+        .nth(EVIDENCE_CHARS)
+        .map_or(answer.len(), |(i, _)| from + i);
+    let quoted = &answer[from..to];
     let lead = if from > start { "…" } else { "" };
     format!("{lead}{}…", quoted.trim())
 }
