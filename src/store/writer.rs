@@ -13,6 +13,7 @@
 //! refused, with [`Busy`]. The writer's connection is taken from the pool once (so it has the
 //! pool's pragmas) and detached from it; reads keep the pool.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,9 +62,9 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime. `upgraded` hears each session id whose
-    /// older-layout snapshot a committed input rewrote.
-    pub(super) fn start(pool: AnyPool, legacy: Arc<Mutex<std::collections::HashSet<String>>>) -> Writer {
+    /// Starts the writer task on the current runtime. A committed input that rewrote a session
+    /// of the older layout takes its id out of `legacy` (the store's set of them).
+    pub(super) fn start(pool: AnyPool, legacy: Arc<Mutex<HashSet<String>>>) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(run(pool, rx, legacy));
         Writer { tx }
@@ -78,7 +79,9 @@ impl Writer {
             Ok(Err(_)) => anyhow::bail!("the store is closed"),
             Ok(Ok(())) => {}
         }
-        answer.await.map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?
+        answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?
     }
 
     /// Writes what is queued, then stops the writer and closes its connection.
@@ -90,7 +93,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<std::collections::HashSet<String>>>) {
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>) {
     let mut conn: Option<AnyConnection> = None;
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut closing = None;
@@ -122,7 +125,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<std::
 }
 
 /// Writes `batch` in one transaction and answers each job; empties `batch`.
-async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &mut Vec<Job>, legacy: &Mutex<std::collections::HashSet<String>>) {
+async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &mut Vec<Job>, legacy: &Mutex<HashSet<String>>) {
     let results = match write_batch(pool, conn, batch).await {
         Ok(results) => results,
         Err(e) => {
