@@ -157,11 +157,16 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
     let Some(c) = conn.as_mut() else { unreachable!() };
     let mut tx = Connection::begin(c).await?;
     let mut results = Vec::with_capacity(batch.len());
+    // Until one input is written the batch does not hold the write lock: an error then (the
+    // lock held elsewhere past busy_timeout) would repeat for every input, one timeout each,
+    // so it fails the batch at once. After that, an error is the input's own.
+    let mut locked = false;
     for job in batch {
         let mut sp = (&mut tx).begin().await?;
         let result = match write_input(&mut sp, &job.change, &job.event).await {
             Ok(Wrote::Done) => {
                 sp.commit().await?;
+                locked = true;
                 Ok(Persisted::Done)
             }
             Ok(Wrote::Conflict) => {
@@ -173,6 +178,7 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
                 // Inside the transaction: an earlier input of this batch counts.
                 super::persist::key_outcome(&mut *tx, &job.event.key).await
             }
+            Err(e) if !locked => return Err(e),
             Err(e) => {
                 sp.rollback().await?;
                 Err(e)
