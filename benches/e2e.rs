@@ -570,6 +570,13 @@ async fn main() {
     bare.print("bare serenity (one call per interaction)");
     let ratio = saturated.per_sec(saturated.tally.interactions) / bare.per_sec(bare.tally.interactions);
     println!("interactions/s, panelist / bare serenity: {ratio:.2}");
+    // A refused Submit (typed parts still on their way) is an interaction the bot answered, but
+    // not progress: the ratio without them.
+    let useful = (saturated.tally.interactions - saturated.tally.retries) as f64 / saturated.elapsed.as_secs_f64();
+    println!(
+        "interactions/s without refused Submits, panelist / bare serenity: {:.2}",
+        useful / bare.per_sec(bare.tally.interactions)
+    );
     let half = saturated.per_sec(saturated.tally.interactions) / 2.0;
     let mut paced = run_panelist(n, questions, Some(half)).await;
     paced.print(&format!("panelist, paced at half saturation ({half:.0} interactions/s)"));

@@ -48,6 +48,7 @@ on_both!(
     the_snapshot_leaves_answer_texts_out_and_does_not_grow_with_answers,
     two_engines_on_one_database_stay_correct,
     due_work_is_claimed_once_across_engines_and_a_dead_claim_expires,
+    inputs_written_together_keep_their_own_rules,
 );
 
 fn bank() -> panelist::bank::Bank {
@@ -579,5 +580,60 @@ async fn due_work_is_claimed_once_across_engines_and_a_dead_claim_expires(db: Db
         a.due_messages(T0 + 10 + 60_000, 50).await.unwrap().len(),
         6,
         "until the lease runs out"
+    );
+}
+
+/// Inputs arriving together (on SQLite: one batch of the store's writer, one commit) are each
+/// judged alone: the valid ones are stored, a stale one and a re-delivered key write nothing.
+async fn inputs_written_together_keep_their_own_rules(db: Db) {
+    let e = engine(&db).await;
+    let bank = bank();
+    let pack = bank.role("senior-python-developer").unwrap();
+    let mut sessions = Vec::new();
+    for i in 0..12 {
+        sessions.push(start_in(&e, Scope::Server(1000 + i), &format!("start-{i}")).await);
+    }
+    let input = Input::SubmitForm { text: "together".into() };
+    let nexts: Vec<Session> = sessions
+        .iter()
+        .map(|s| panelist::interview::step(s, &me(), &input, pack, T0 + 1).unwrap().0)
+        .collect();
+    // Session 0 is moved on first, so its write below is stale.
+    applied(apply(&e, &sessions[0].id, Input::answer("first"), "moved-on").await);
+    let writes: Vec<_> = sessions
+        .iter()
+        .zip(&nexts)
+        .enumerate()
+        .map(|(i, (s, next))| {
+            // Sessions 1 and 2 reuse one key: only one of them may be stored.
+            let key = if i == 2 { "key-1".to_string() } else { format!("key-{i}") };
+            let (store, input, s, next) = (e.store.clone(), input.clone(), s.clone(), next.clone());
+            tokio::spawn(async move { store.persist(&s, &next, &me(), &input, &key, T0 + 1).await.unwrap() })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for w in writes {
+        results.push(w.await.unwrap());
+    }
+    use panelist::store::Persisted::{Conflict, Done, Duplicate};
+    assert_eq!(results[0], Conflict, "the stale write");
+    let mut pair = [results[1].clone(), results[2].clone()];
+    pair.sort_by_key(|r| format!("{r:?}"));
+    assert_eq!(pair, [Done, Duplicate], "one key, stored once");
+    assert!(results[3..].iter().all(|r| *r == Done), "{results:?}");
+    for (i, s) in sessions.iter().enumerate() {
+        let stored = e.store.load(&s.id).await.unwrap().unwrap().session;
+        let expect = match (i, &results[i]) {
+            (0, _) => 2,    // only the input that moved it on
+            (_, Done) => 2, // the write of this test
+            (_, _) => 1,    // the duplicate wrote nothing
+        };
+        assert_eq!(stored.version, expect, "session {i}");
+        let answers = count(&e, "SELECT COUNT(*) FROM answers WHERE session_id = $1", &s.id).await;
+        assert_eq!(answers, i64::from(results[i] == Done), "answers of session {i}");
+    }
+    assert!(
+        !e.store.event_exists("key-0").await.unwrap(),
+        "the stale write's event was rolled back"
     );
 }

@@ -255,9 +255,16 @@ impl Engine {
         }
     }
 
-    /// The newest session living in a Discord channel, thread or DM.
+    /// The newest session living in a Discord channel, thread or DM: like [`Engine::load`],
+    /// the kept copy when one small read says it is current (every typed part asks this).
     pub async fn by_channel(&self, channel: u64) -> anyhow::Result<Option<Stored>> {
-        self.store.by_channel(channel).await
+        match self.store.by_channel_version(channel).await? {
+            None => Ok(None),
+            Some((id, v)) => match self.sessions.get(&id, v) {
+                Some(copy) => Ok(Some(copy)),
+                None => self.store.by_channel(channel).await,
+            },
+        }
     }
 
     /// The candidate's unfinished session in `scope`.

@@ -14,6 +14,7 @@ mod persist;
 mod progress;
 mod sessions;
 mod snapshot;
+mod writer;
 
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -32,6 +33,7 @@ pub use packs::{PackUpload, ServerPackRow};
 pub use progress::ReminderRow;
 pub use sessions::{HistoryRow, NewRow, Persisted, Stored};
 pub use snapshot::{AnswerRow, Change, ScoreRow};
+pub use writer::Busy;
 
 /// The default database when `DATABASE_URL` is unset: a file next to where panelist runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://panelist.db?mode=rwc";
@@ -49,6 +51,8 @@ pub struct Store {
     /// Sessions read in the older layout (the whole session in one snapshot), rewritten whole
     /// on their next write.
     legacy: Arc<Mutex<HashSet<String>>>,
+    /// SQLite's one writer of accepted inputs (see `writer`); none on PostgreSQL.
+    writer: Option<writer::Writer>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -101,10 +105,13 @@ impl Store {
             // WAL is a property of the database file: set once, it stays.
             pool.execute("PRAGMA journal_mode = WAL;").await.context("enabling WAL")?;
         }
+        let legacy: Arc<Mutex<HashSet<String>>> = Arc::default();
+        let writer = (backend == Backend::Sqlite).then(|| writer::Writer::start(pool.clone(), legacy.clone()));
         Ok(Store {
             pool,
             backend,
-            legacy: Arc::default(),
+            legacy,
+            writer,
         })
     }
 
@@ -142,6 +149,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -200,6 +200,17 @@ impl Store {
         Ok(row.map(|r| r.try_get::<i64, _>("version")).transpose()?.map(|v| v as u64))
     }
 
+    /// The id and version of the newest session living in a Discord channel (one small read:
+    /// is a kept copy of it still current?).
+    pub async fn by_channel_version(&self, channel: u64) -> anyhow::Result<Option<(String, u64)>> {
+        let row = sqlx::query("SELECT id, version FROM sessions WHERE channel_id = $1 ORDER BY created_at DESC LIMIT 1")
+            .bind(channel.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("id")?, r.try_get::<i64, _>("version")? as u64)))
+            .transpose()
+    }
+
     /// The candidate's unfinished session in this scope, if any.
     pub async fn live(&self, scope: Scope, candidate: &ActorId) -> anyhow::Result<Option<Stored>> {
         let sql = format!("{SELECT} WHERE scope = $1 AND candidate = $2 AND status IN ('active', 'paused')");

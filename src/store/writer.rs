@@ -1,0 +1,191 @@
+//! The one writer of accepted inputs on SQLite, with group commit. SQLite lets one connection
+//! write at a time; inputs from many tasks each taking a pooled connection and contending for
+//! its write lock spend their time in the busy handler's sleeps and in thread hand-offs. Here
+//! every input goes into one bounded queue, in the order it came, and one task writes them:
+//! it takes what is queued (up to [`MAX_BATCH`]), writes each input inside a savepoint of one
+//! transaction (so each keeps its own rules: the version check, the idempotency key; a
+//! conflict or a duplicate rolls back that input alone), commits once, and only then tells
+//! each caller its result. Nothing is acknowledged before the commit that made it durable; a
+//! failed commit fails every input of the batch (none of them was stored).
+//!
+//! The queue is the admission control: a burst waits in it in order (instead of timing out on
+//! the pool), and only an input that cannot even get into the queue within [`ADMIT_WAIT`] is
+//! refused, with [`Busy`]. The writer's connection is taken from the pool once (so it has the
+//! pool's pragmas) and detached from it; reads keep the pool.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::{Acquire, AnyConnection, AnyPool, Connection};
+use tokio::sync::{mpsc, oneshot};
+
+use super::persist::{write_input, Event, Wrote};
+use super::sessions::Persisted;
+use super::snapshot::Change;
+
+/// Inputs committed together at most (a batch holds the write lock while it is written).
+pub(super) const MAX_BATCH: usize = 64;
+/// Inputs waiting at most; a sender beyond it waits for room, in order.
+pub(super) const QUEUE: usize = 8192;
+/// How long an input may wait for room in a full queue before it is refused as [`Busy`].
+pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
+
+/// The database is overloaded: the input was not stored (nothing of it was written); the user
+/// may try again in a moment.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is busy: the input was not stored")]
+pub struct Busy;
+
+struct Job {
+    change: Change,
+    event: Event,
+    reply: oneshot::Sender<anyhow::Result<Persisted>>,
+}
+
+enum Msg {
+    Write(Box<Job>),
+    /// Finish what is queued, close the connection, stop.
+    Close(oneshot::Sender<()>),
+}
+
+/// The handle every clone of the store shares.
+#[derive(Clone)]
+pub(super) struct Writer {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").field("queued", &(QUEUE - self.tx.capacity())).finish()
+    }
+}
+
+impl Writer {
+    /// Starts the writer task on the current runtime. A committed input that rewrote a session
+    /// of the older layout takes its id out of `legacy` (the store's set of them).
+    pub(super) fn start(pool: AnyPool, legacy: Arc<Mutex<HashSet<String>>>) -> Writer {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(pool, rx, legacy));
+        Writer { tx }
+    }
+
+    /// Queues one input and waits for the commit that stores it (or for its refusal).
+    pub(super) async fn write(&self, change: Change, event: Event) -> anyhow::Result<Persisted> {
+        let (reply, answer) = oneshot::channel();
+        let msg = Msg::Write(Box::new(Job { change, event, reply }));
+        match tokio::time::timeout(ADMIT_WAIT, self.tx.send(msg)).await {
+            Err(_) => return Err(Busy.into()),
+            Ok(Err(_)) => anyhow::bail!("the store is closed"),
+            Ok(Ok(())) => {}
+        }
+        answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?
+    }
+
+    /// Writes what is queued, then stops the writer and closes its connection.
+    pub(super) async fn close(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Msg::Close(done)).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>) {
+    let mut conn: Option<AnyConnection> = None;
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut closing = None;
+    while closing.is_none() {
+        let Some(first) = rx.recv().await else { break };
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Write(job) => batch.push(*job),
+                Msg::Close(done) => {
+                    closing = Some(done);
+                    break;
+                }
+            }
+            if batch.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !batch.is_empty() {
+            commit_batch(&pool, &mut conn, &mut batch, &legacy).await;
+        }
+    }
+    if let Some(c) = conn.take() {
+        let _ = c.close().await;
+    }
+    if let Some(done) = closing {
+        let _ = done.send(());
+    }
+}
+
+/// Writes `batch` in one transaction and answers each job; empties `batch`.
+async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &mut Vec<Job>, legacy: &Mutex<HashSet<String>>) {
+    let results = match write_batch(pool, conn, batch).await {
+        Ok(results) => results,
+        Err(e) => {
+            // The connection may be what failed: the next batch takes a fresh one.
+            *conn = None;
+            let msg = format!("{e:#}");
+            for job in batch.drain(..) {
+                let _ = job.reply.send(Err(anyhow::anyhow!("storing the input failed: {msg}")));
+            }
+            return;
+        }
+    };
+    for (job, result) in batch.drain(..).zip(results) {
+        if job.change.upgrade && matches!(result, Ok(Persisted::Done)) {
+            if let Ok(mut l) = legacy.lock() {
+                l.remove(&job.change.id);
+            }
+        }
+        let _ = job.reply.send(result);
+    }
+}
+
+/// One transaction for the batch, a savepoint per input; `Err` when the transaction as a whole
+/// failed (then no input of it was stored).
+async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[Job]) -> anyhow::Result<Vec<anyhow::Result<Persisted>>> {
+    if conn.is_none() {
+        *conn = Some(pool.acquire().await?.detach());
+    }
+    let Some(c) = conn.as_mut() else { unreachable!() };
+    let mut tx = Connection::begin(c).await?;
+    let mut results = Vec::with_capacity(batch.len());
+    // Until one input is written the batch does not hold the write lock: an error then (the
+    // lock held elsewhere past busy_timeout) would repeat for every input, one timeout each,
+    // so it fails the batch at once. After that, an error is the input's own.
+    let mut locked = false;
+    for job in batch {
+        let mut sp = (&mut tx).begin().await?;
+        let result = match write_input(&mut sp, &job.change, &job.event).await {
+            Ok(Wrote::Done) => {
+                sp.commit().await?;
+                locked = true;
+                Ok(Persisted::Done)
+            }
+            Ok(Wrote::Conflict) => {
+                sp.rollback().await?;
+                Ok(Persisted::Conflict)
+            }
+            Ok(Wrote::KeyTaken) => {
+                sp.rollback().await?;
+                // Inside the transaction: an earlier input of this batch counts.
+                super::persist::key_outcome(&mut *tx, &job.event.key).await
+            }
+            Err(e) if !locked => return Err(e),
+            Err(e) => {
+                sp.rollback().await?;
+                Err(e)
+            }
+        };
+        results.push(result);
+    }
+    tx.commit().await?;
+    Ok(results)
+}
