@@ -79,6 +79,21 @@ pub async fn refuse(http: &Http, origin: &Origin<'_>, r: &Rejection) -> anyhow::
 }
 
 /// A refusal of a form answer carries the text back, so nothing typed is lost.
+/// `reply` with the text of a form (`interaction`, when it is one) handed back to copy.
+pub fn with_form_text(reply: Reply, interaction: &serenity::Interaction) -> Reply {
+    match interaction {
+        serenity::Interaction::Modal(m) => {
+            let typed = ["answer", "note"]
+                .iter()
+                .map(|f| super::components::modal_text(m, f))
+                .find(|t| !t.is_empty())
+                .unwrap_or_default();
+            returned(reply, &typed)
+        }
+        _ => reply,
+    }
+}
+
 pub fn returned(mut reply: Reply, text: &str) -> Reply {
     if !text.trim().is_empty() {
         let head = reply.content.take().unwrap_or_default();
@@ -337,18 +352,7 @@ pub async fn reply_to(http: &Http, msg: &Message, text: &str) -> anyhow::Result<
 /// comes back with it, so nothing typed is lost.
 pub async fn apologise(ack: &Ack, interaction: &serenity::Interaction, id: &str) {
     let msg = Reply::text(format!("Something went wrong on my side (error {id}). Please try again.")).ephemeral();
-    let msg = match interaction {
-        serenity::Interaction::Modal(m) => {
-            let typed = ["answer", "note"]
-                .iter()
-                .map(|f| super::components::modal_text(m, f))
-                .find(|t| !t.is_empty())
-                .unwrap_or_default();
-            returned(msg, &typed)
-        }
-        _ => msg,
-    };
-    if let Err(e) = ack.reply(vec![msg]).await {
+    if let Err(e) = ack.reply(vec![with_form_text(msg, interaction)]).await {
         tracing::warn!(error = %e, "could not apologise for an internal error");
     }
 }

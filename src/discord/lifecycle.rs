@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
-use serenity::{CreateInteractionResponse, CreateInteractionResponseMessage, FullEvent, Http, Interaction, ShardId, ShardManager};
+use serenity::{CreateInteractionResponse, FullEvent, Http, Interaction, ShardId, ShardManager};
 
 use super::{Data, Error};
 use crate::config::ShardPlan;
@@ -124,7 +124,9 @@ async fn refuse(http: &Http, event: &FullEvent) {
         interaction,
         Interaction::Command(_) | Interaction::Component(_) | Interaction::Modal(_)
     ) {
-        let msg = CreateInteractionResponseMessage::new().content(RESTARTING).ephemeral(true);
+        // A form's text was not taken: it comes back, to copy into the form again.
+        let reply = super::deliver::with_form_text(super::card::Reply::text(RESTARTING).ephemeral(), interaction);
+        let msg = super::send::response_message(reply);
         let call = CreateInteractionResponse::Message(msg).execute(http, (interaction.id(), interaction.token()));
         if let Err(e) = metrics::rest("interaction_response", call).await {
             tracing::debug!(error = %e, "could not tell an interaction we are restarting");
