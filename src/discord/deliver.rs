@@ -79,6 +79,17 @@ pub async fn refuse(http: &Http, origin: &Origin<'_>, r: &Rejection) -> anyhow::
 }
 
 /// A refusal of a form answer carries the text back, so nothing typed is lost.
+/// Why an input failed inside the bot, as the user hears it: overload is said as such (the
+/// database was too busy to take it in time; nothing of it was stored), anything else with an
+/// error id that points at the log line.
+pub fn apology(error: &anyhow::Error, id: &str) -> String {
+    if error.downcast_ref::<crate::store::Busy>().is_some() {
+        "panelist is very busy right now; please try again in a moment.".into()
+    } else {
+        format!("Something went wrong on my side (error {id}); please try again.")
+    }
+}
+
 /// `reply` with the text of a form (`interaction`, when it is one) handed back to copy.
 pub fn with_form_text(reply: Reply, interaction: &serenity::Interaction) -> Reply {
     match interaction {
@@ -350,9 +361,24 @@ pub async fn reply_to(http: &Http, msg: &Message, text: &str) -> anyhow::Result<
 
 /// After an internal error: a private apology with an id to quote (best effort). A form's text
 /// comes back with it, so nothing typed is lost.
-pub async fn apologise(ack: &Ack, interaction: &serenity::Interaction, id: &str) {
-    let msg = Reply::text(format!("Something went wrong on my side (error {id}). Please try again.")).ephemeral();
+pub async fn apologise(ack: &Ack, interaction: &serenity::Interaction, error: &anyhow::Error, id: &str) {
+    let msg = Reply::text(apology(error, id)).ephemeral();
     if let Err(e) = ack.reply(vec![with_form_text(msg, interaction)]).await {
         tracing::warn!(error = %e, "could not apologise for an internal error");
+    }
+}
+
+#[cfg(test)]
+mod apology_tests {
+    use super::apology;
+
+    #[test]
+    fn overload_is_said_as_such_and_anything_else_names_its_error_id() {
+        let busy = anyhow::Error::new(crate::store::Busy).context("storing an input");
+        let said = apology(&busy, "ab12cd34");
+        assert!(said.contains("very busy") && said.contains("try again in a moment"), "{said}");
+        assert!(!said.contains("ab12cd34"));
+        let other = apology(&anyhow::anyhow!("disk full"), "ab12cd34");
+        assert!(other.contains("error ab12cd34") && !other.contains("disk full"), "{other}");
     }
 }

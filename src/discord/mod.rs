@@ -254,8 +254,8 @@ async fn on_event(fw: poise::FrameworkContext<'_, Data, Error>, event: &serenity
                 tracing::error!(error = ?e, error_id = %&id[..8], "handling a typed message failed");
                 // The part was not stored: say so, never drop it silently.
                 let sorry = format!(
-                    "I couldn't save that part of your answer (error {}). Please send it again; nothing else was lost.",
-                    &id[..8]
+                    "I couldn't save that part of your answer. {} Nothing else was lost.",
+                    deliver::apology(&e, &id[..8])
                 );
                 if let Err(e) = deliver::reply_to(&ctx.http, new_message, &sorry).await {
                     tracing::warn!(error = %e, "could not tell the candidate a part was not saved");
@@ -361,7 +361,7 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
         Err(e) => {
             let err = uuid::Uuid::new_v4().simple().to_string();
             tracing::error!(error = ?e, error_id = %&err[..8], "handling an interaction failed");
-            deliver::apologise(&ack, interaction, &err[..8]).await;
+            deliver::apologise(&ack, interaction, &e, &err[..8]).await;
         }
     }
     Ok(())
