@@ -15,6 +15,8 @@
 //! candidates. Bounded: every wait has a timeout, and everything is loopback. BENCHMARKS.md
 //! records the figures. Peer-review rooms are not played yet.
 
+#[path = "e2e/review.rs"]
+mod review;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -30,7 +32,9 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use support::bot::{components, custom_id, text_of, Bot};
 use support::db::fresh_postgres;
-use support::fake_discord::payloads::{button_click, message_create, modal_submit, select_click, slash_command};
+use support::fake_discord::payloads::{
+    button_click, message_create, modal_submit, resolved_users, select_click, slash_command, slash_command_resolved,
+};
 use support::fake_discord::{
     message_json, opt, shard_of, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest,
 };
@@ -419,6 +423,24 @@ async fn run_panelist(n: usize, questions: usize, pace: Option<f64>) -> Report {
     report
 }
 
+/// `rooms` peer-review rooms at once (a host, the candidate and reviewers each), in-process.
+async fn run_rooms(rooms: usize, questions: usize) -> Report {
+    let fake = Arc::new(FakeDiscord::start().await);
+    fake.expect_refusals();
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path()).await;
+    fake.clear_requests();
+    let report = drive(&fake, "peer", rooms, Pacer::new(None), move |mut c| async move {
+        if let Err(e) = c.review_room(questions).await {
+            c.tally.errors.push(e.to_string());
+        }
+        c.tally
+    })
+    .await;
+    bot.stop().await;
+    report
+}
+
 /// `processes` built bots (`panelist serve`, one shard each of `processes`) on one fresh
 /// PostgreSQL database; the candidates spread over one server per shard.
 async fn run_processes(n: usize, questions: usize, processes: u32) -> Report {
@@ -582,6 +604,16 @@ async fn main() {
     paced.print(&format!("panelist, paced at half saturation ({half:.0} interactions/s)"));
     let mut failed = saturated.tally.errors.len() + paced.tally.errors.len() + bare.tally.errors.len();
     // Scale-out: the same load through 1, 2, 4... built bot processes sharing PostgreSQL.
+    // Peer-review rooms: a host, the candidate and reviewers each, to the report.
+    let rooms = arg("--rooms").unwrap_or(if smoke() { 2 } else { n / 10 });
+    if rooms > 0 {
+        let mut run = run_rooms(rooms, questions).await;
+        run.print(&format!("{rooms} peer-review rooms ({} reviewers each)", review::REVIEWERS));
+        failed += run.tally.errors.len();
+        if smoke() {
+            assert_eq!(run.tally.answered, rooms * questions, "every room's questions scored");
+        }
+    }
     let mut scale = list_arg("--processes");
     if smoke() && scale.is_empty() {
         scale.push(2); // the smoke run proves the multi-process path still works
