@@ -55,7 +55,8 @@ async fn catch_up(ctx: &serenity::Context, data: &Data, live: &LiveChannel) -> a
     let mut after = MessageId::new(snowflake_at(live.since).max(1));
     let mut seen = 0;
     loop {
-        let mut page = channel.messages(&ctx.http, GetMessages::new().after(after).limit(PAGE)).await?;
+        let read = channel.messages(&ctx.http, GetMessages::new().after(after).limit(PAGE));
+        let mut page = crate::ops::metrics::rest("channel_history", read).await?;
         page.sort_by_key(|m| m.id);
         let full = page.len() == usize::from(PAGE);
         for msg in &page {
