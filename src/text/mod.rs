@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
 
 mod announce;
+mod build;
 mod index;
 mod input;
 pub mod matcher;
@@ -17,7 +18,6 @@ use std::ops::Range;
 
 use index::Index;
 pub use input::{is_blank, sanitize};
-use words::each_word;
 pub use words::{clear_stem_cache, content_stems, stem, stem_id, stem_ids, stems, Runs, StemHasher};
 
 /// A word's identity after lowercasing and stemming, hashed so that comparisons are cheap.
@@ -56,27 +56,6 @@ pub struct Doc {
     index: Index,
 }
 
-/// What the text between two words says: whether it ends a clause (a line break, or sentence
-/// punctuation followed by a space, so the dot of `copy.copy` or `3.14` does not; a colon does
-/// not either: what follows it says something about what precedes it, "Drift: the inputs
-/// change") and whether it holds a comma. One pass over the gap's bytes.
-fn read_gap(gap: &str) -> (bool, bool) {
-    if gap == " " {
-        return (false, false);
-    }
-    let (mut newline, mut stop, mut space, mut comma) = (false, false, false, false);
-    for c in gap.chars() {
-        match c {
-            '\n' => newline = true,
-            '.' | '!' | '?' | ';' => stop = true,
-            ',' => comma = true,
-            c if c.is_whitespace() => space = true,
-            _ => {}
-        }
-    }
-    (newline || (stop && space), comma)
-}
-
 /// Items of at most this many words on average make a clause a list, not a sentence.
 const LIST_ITEM_WORDS: usize = 3;
 /// A list needs at least this many items.
@@ -103,34 +82,12 @@ fn split_list(clause: Range<usize>, after_comma: &[bool], out: &mut Vec<Range<us
 impl Doc {
     /// Reads `text` into stemmed words and clauses.
     pub fn new(text: &str) -> Doc {
-        let mut words = Vec::with_capacity(text.len() / 5);
-        let mut sentences = Vec::new();
-        let mut start = 0;
-        let mut prev_end = 0;
-        // Whether a comma precedes each word, to find keyword lists.
-        let mut after_comma = Vec::with_capacity(text.len() / 5);
-        words::with_cache(|cache| {
-            each_word(text, |w, span| {
-                let i = words.len();
-                let (ends, comma) = read_gap(&text[prev_end.min(span.start)..span.start]);
-                after_comma.push(comma);
-                let lex = cache.get(w);
-                let contrast = lex.contrast || (lex.is_while && comma);
-                if i > start && (ends || contrast) {
-                    sentences.push(start..i);
-                    start = i;
-                }
-                prev_end = span.end;
-                words.push(Word {
-                    stem: lex.stem,
-                    span,
-                    negation: lex.negation,
-                });
-            })
-        });
-        if start < words.len() {
-            sentences.push(start..words.len());
-        }
+        let build::Reader {
+            words,
+            sentences,
+            after_comma,
+            ..
+        } = words::with_cache(|cache| build::Reader::read(text, cache));
         let mut clauses = Vec::with_capacity(sentences.len());
         for c in sentences {
             split_list(c, &after_comma, &mut clauses);

@@ -66,6 +66,10 @@ impl Pattern {
             if found.len() == before {
                 return None;
             }
+            if ends.is_empty() {
+                // Allocated only once a group is found, at its final size.
+                ends.reserve_exact(self.groups.len());
+            }
             ends.push(found.len());
         }
         let negatives: Vec<&Range<usize>> = found.iter().filter(|o| o.negative).map(|o| &o.words).collect();
@@ -91,6 +95,9 @@ impl Pattern {
     }
 }
 
+/// Occurrences a pattern's buffer first has room for.
+const OCC_ROOM: usize = 16;
+
 /// One place where an alternative of a group stands.
 struct Occ {
     words: Range<usize>,
@@ -112,6 +119,10 @@ fn occurrences(group: &[Alt], doc: &Doc, echo: &[bool], out: &mut Vec<Occ>) {
             let one_clause = doc.clause_of[p] == doc.clause_of[end - 1];
             if !same || !one_clause || echo[p..end].iter().all(|e| *e) {
                 continue;
+            }
+            if out.capacity() == 0 {
+                // Room for a few occurrences at once, not grown one doubling at a time.
+                out.reserve(OCC_ROOM);
             }
             out.push(Occ {
                 words: p..end,

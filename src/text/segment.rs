@@ -41,7 +41,7 @@ pub(super) fn segment(text: &str, mut f: impl FnMut(usize, &str)) {
 }
 
 /// Letters, digits and `_`: what an ASCII word is made of (UAX #29 WB5-WB13b).
-fn is_core(b: u8) -> bool {
+pub(super) fn is_core(b: u8) -> bool {
     CORE[b as usize]
 }
 
@@ -58,7 +58,7 @@ const CORE: [bool; 256] = {
 
 /// Lowercase ASCII letters and digits: a word made only of them needs no lowercasing or
 /// splitting.
-const LOWER_OR_DIGIT: [bool; 256] = {
+pub(super) const LOWER_OR_DIGIT: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -77,7 +77,7 @@ pub(super) fn segment_ascii(text: &str, mut f: impl FnMut(usize, &str, bool)) {
 
 /// A mark joined into a word between two letters or two digits: `e.g`, `it's`, `3.14`, `1,000`
 /// (WB6, WB7, WB11, WB12).
-fn is_infix(b: u8, prev: u8, next: u8) -> bool {
+pub(super) fn is_infix(b: u8, prev: u8, next: u8) -> bool {
     match b {
         b'.' | b',' | b';' | b'\'' if prev.is_ascii_digit() && next.is_ascii_digit() => true,
         b'\'' | b'.' | b':' if prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() => true,

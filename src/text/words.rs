@@ -251,13 +251,13 @@ fn is_plain(w: &str) -> bool {
 }
 
 /// Not one of the lowercase words [`split_word`] changes: `cannot`, a decade such as `1990s`.
-fn no_special_case(w: &str) -> bool {
+pub(super) fn no_special_case(w: &str) -> bool {
     let b = w.as_bytes();
     w != "cannot" && !(b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_digit))
 }
 
 /// One word as Unicode segmentation gives it, lowercased and split into the words it joins.
-fn split_word(lower: &mut String, at: usize, w: &str, emit: &mut impl FnMut(&str, Range<usize>)) {
+pub(super) fn split_word(lower: &mut String, at: usize, w: &str, emit: &mut impl FnMut(&str, Range<usize>)) {
     if is_plain(w) {
         emit(w, at..at + w.len());
         return;
