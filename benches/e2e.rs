@@ -35,9 +35,7 @@ use support::db::fresh_postgres;
 use support::fake_discord::payloads::{
     button_click, message_create, modal_submit, resolved_users, select_click, slash_command, slash_command_resolved,
 };
-use support::fake_discord::{
-    message_json, opt, shard_of, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest,
-};
+use support::fake_discord::{message_json, opt, snowflake, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin, RecordedRequest};
 use support::process::{panelist, Serving};
 
 const STEP_WAIT: Duration = Duration::from_secs(60);
@@ -406,32 +404,41 @@ fn split_calls(requests: &[RecordedRequest]) -> (usize, usize) {
     (interaction, requests.len() - interaction)
 }
 
+/// What each simulated user of an in-process run plays.
+#[derive(Clone, Copy)]
+enum Script {
+    /// A mock interview in a thread, self-scored.
+    Interview,
+    /// A peer-review room (a host, the candidate and reviewers).
+    Room,
+}
+
 async fn run_panelist(n: usize, questions: usize, pace: Option<f64>) -> Report {
+    run_in_process(Script::Interview, n, questions, pace).await
+}
+
+/// `rooms` peer-review rooms at once (a host, the candidate and reviewers each), in-process.
+async fn run_rooms(rooms: usize, questions: usize) -> Report {
+    run_in_process(Script::Room, rooms, questions, None).await
+}
+
+/// The bot in this process on a fresh SQLite file, and `n` runs of `script` at once.
+async fn run_in_process(script: Script, n: usize, questions: usize, pace: Option<f64>) -> Report {
     let fake = Arc::new(FakeDiscord::start().await);
     fake.expect_refusals(); // late acknowledgements are counted, not fatal
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, dir.path()).await;
     fake.clear_requests();
-    let report = drive(&fake, "cand", n, Pacer::new(pace), move |mut c| async move {
-        if let Err(e) = c.play(questions).await {
-            c.tally.errors.push(e.to_string());
-        }
-        c.tally
-    })
-    .await;
-    bot.stop().await;
-    report
-}
-
-/// `rooms` peer-review rooms at once (a host, the candidate and reviewers each), in-process.
-async fn run_rooms(rooms: usize, questions: usize) -> Report {
-    let fake = Arc::new(FakeDiscord::start().await);
-    fake.expect_refusals();
-    let dir = tempfile::tempdir().unwrap();
-    let bot = Bot::start(&fake, dir.path()).await;
-    fake.clear_requests();
-    let report = drive(&fake, "peer", rooms, Pacer::new(None), move |mut c| async move {
-        if let Err(e) = c.review_room(questions).await {
+    let name = match script {
+        Script::Interview => "cand",
+        Script::Room => "peer",
+    };
+    let report = drive(&fake, name, n, Pacer::new(pace), move |mut c| async move {
+        let played = match script {
+            Script::Interview => c.play(questions).await,
+            Script::Room => c.review_room(questions).await,
+        };
+        if let Err(e) = played {
             c.tally.errors.push(e.to_string());
         }
         c.tally
@@ -445,12 +452,7 @@ async fn run_rooms(rooms: usize, questions: usize) -> Report {
 /// PostgreSQL database; the candidates spread over one server per shard.
 async fn run_processes(n: usize, questions: usize, processes: u32) -> Report {
     let guilds: Vec<GuildSpec> = (0..processes)
-        .map(|shard| loop {
-            let g = GuildSpec::new(&format!("Shard {shard}"));
-            if shard_of(g.id, processes) == shard {
-                break g;
-            }
-        })
+        .map(|shard| GuildSpec::on_shard(&format!("Shard {shard}"), shard, processes))
         .collect();
     let config = FakeConfig {
         token: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.e2e-processes-token-abcdefghijk".into(),

@@ -15,23 +15,13 @@ use sqlx::{PgPool, Row};
 use support::bot::{components, custom_id, interaction_id, text_of, token, WAIT};
 use support::db::fresh_postgres;
 use support::fake_discord::payloads::{button_click, message_create, slash_command};
-use support::fake_discord::{opt, shard_of, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
+use support::fake_discord::{opt, FakeConfig, FakeDiscord, FakeUser, GuildSpec, Origin};
 use support::process::{panelist, Serving};
 
 const TOTAL: u32 = 2;
 const CANDIDATES: usize = 4;
 const ROUNDS: usize = 3;
 const PARTS_PER_ROUND: usize = 12;
-
-/// A guild whose events Discord sends to `shard` (of [`TOTAL`]).
-fn guild_on(shard: u32) -> GuildSpec {
-    loop {
-        let g = GuildSpec::new(&format!("Shard {shard} guild"));
-        if shard_of(g.id, TOTAL) == shard {
-            return g;
-        }
-    }
-}
 
 /// Starts `panelist serve --shards N --total-shards 2` and waits until it is ready.
 async fn spawn(fake: &FakeDiscord, db: &str, shard: u32) -> Serving {
@@ -115,7 +105,10 @@ async fn count(db: &PgPool, sql: &str, key: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_two_shards_share_postgres_with_every_input_once() {
-    let (g0, g1) = (guild_on(0), guild_on(1));
+    let (g0, g1) = (
+        GuildSpec::on_shard("Shard 0 guild", 0, TOTAL),
+        GuildSpec::on_shard("Shard 1 guild", 1, TOTAL),
+    );
     let config = FakeConfig {
         // Shaped like a real token (`serve` refuses short ones before connecting).
         token: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.multiprocess-token-abcdefghijklm".into(),

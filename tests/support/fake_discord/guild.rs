@@ -38,6 +38,16 @@ impl GuildSpec {
         }
     }
 
+    /// A guild like [`GuildSpec::new`] whose events Discord sends to shard `shard` of `total`.
+    pub fn on_shard(name: &str, shard: u32, total: u32) -> Self {
+        loop {
+            let g = GuildSpec::new(name);
+            if shard_of(g.id, total) == shard {
+                return g;
+            }
+        }
+    }
+
     /// Adds a text channel with a fresh id and returns it.
     pub fn add_channel(&mut self, name: &str) -> u64 {
         let id = models::snowflake();
