@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::segment::{is_core, is_infix, LOWER_OR_DIGIT};
+use super::segment::AsciiWords;
 use super::words::{each_word, no_special_case, split_word, Lexeme, StemCache};
 use super::Word;
 
@@ -60,37 +60,17 @@ impl Reader {
         });
     }
 
-    /// The words of an ASCII text as `segment` and `each_word` find them (the same byte loop
-    /// as `segment::ascii_words`), each pushed as soon as it is found.
+    /// The words of an ASCII text as `segment` and `each_word` find them (`AsciiWords`, the
+    /// byte loop of `segment`), each pushed as soon as it is found.
     fn ascii(&mut self, text: &str, cache: &mut StemCache) {
         let b = text.as_bytes();
-        let n = b.len();
         let mut lower = String::new();
-        let mut i = 0;
-        while i < n {
-            if !is_core(b[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut plain = true;
-            loop {
-                while i < n && is_core(b[i]) {
-                    plain &= LOWER_OR_DIGIT[b[i] as usize];
-                    i += 1;
-                }
-                if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
-                    plain = false;
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            let w = &text[start..i];
+        for (start, end, plain) in AsciiWords::new(text) {
+            let w = &text[start..end];
             if plain && no_special_case(w) {
                 let gap = read_gap_ascii(&b[self.prev_end.min(start)..start]);
-                self.push(gap, cache.get(w), start..i);
-            } else if plain || b[start..i].iter().any(|&c| c != b'_') {
+                self.push(gap, cache.get(w), start..end);
+            } else {
                 split_word(&mut lower, start, w, &mut |w, span| {
                     let gap = read_gap_ascii(&b[self.prev_end.min(span.start)..span.start]);
                     self.push(gap, cache.get(w), span)

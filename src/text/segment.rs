@@ -89,31 +89,60 @@ pub(super) fn is_infix(b: u8, prev: u8, next: u8) -> bool {
 /// `_` with their infix marks, holding at least one letter or digit; offsets from `offset`.
 /// `f` also learns whether the word is made only of lowercase letters and digits.
 fn ascii_words<F: FnMut(usize, &str, bool) + ?Sized>(s: &str, offset: usize, f: &mut F) {
-    let b = s.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    while i < n {
-        if !is_core(b[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut plain = true;
-        loop {
-            while i < n && is_core(b[i]) {
-                plain &= LOWER_OR_DIGIT[b[i] as usize];
+    for (start, end, plain) in AsciiWords::new(s) {
+        f(offset + start, &s[start..end], plain);
+    }
+}
+
+/// The words of an ASCII text, as [`ascii_words`] finds them, one at a time: each word's start
+/// and end byte offsets and whether it is made only of lowercase letters and digits (found in
+/// the same pass over its bytes).
+pub(super) struct AsciiWords<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> AsciiWords<'a> {
+    pub(super) fn new(s: &'a str) -> Self {
+        AsciiWords { b: s.as_bytes(), i: 0 }
+    }
+}
+
+impl Iterator for AsciiWords<'_> {
+    type Item = (usize, usize, bool);
+
+    // Inlined into each caller's loop (callgrind: 2% fewer instructions per assessment than
+    // `#[inline]`, which left a call per word).
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, usize, bool)> {
+        let (b, n) = (self.b, self.b.len());
+        let mut i = self.i;
+        while i < n {
+            if !is_core(b[i]) {
                 i += 1;
+                continue;
             }
-            if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
-                plain = false;
-                i += 1;
-            } else {
-                break;
+            let start = i;
+            let mut plain = true;
+            loop {
+                while i < n && is_core(b[i]) {
+                    plain &= LOWER_OR_DIGIT[b[i] as usize];
+                    i += 1;
+                }
+                if i + 1 < n && is_infix(b[i], b[i - 1], b[i + 1]) {
+                    plain = false;
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            // A plain word has a letter or digit; any other needs one that is not `_`.
+            if plain || b[start..i].iter().any(|&c| c != b'_') {
+                self.i = i;
+                return Some((start, i, plain));
             }
         }
-        // A plain word has a letter or digit; any other needs one that is not `_`.
-        if plain || b[start..i].iter().any(|&c| c != b'_') {
-            f(offset + start, &s[start..i], plain);
-        }
+        self.i = n;
+        None
     }
 }
