@@ -24,20 +24,37 @@ impl Doc {
                     continue;
                 }
                 let from = i + modal.len();
-                let verb_end =
-                    (from..(from + 4).min(clause.end)).find_map(|j| cues.verbs.iter().find(|v| at(j, clause.end, v)).map(|v| j + v.len()));
+                // The verb follows the modal closely ("I'd also cover"), with no punctuation
+                // between: "I would write a reconciliation: compare..." announces nothing.
+                let verb_end = (from..(from + 4).min(clause.end))
+                    .take_while(|&j| j == from || !self.gap_before(j, text).contains([':', ',', '-', '—', '–', '(']))
+                    .find_map(|j| cues.verbs.iter().find(|v| at(j, clause.end, v)).map(|v| j + v.len()));
                 let Some(end) = verb_end else { continue };
                 if end < clause.end && self.words[end].stem == cues.that {
                     continue;
                 }
-                let stop = (end..clause.end)
-                    .find(|&k| text[self.words[k - 1].span.end..self.words[k].span.start].contains([':', '-', '—', '–']))
-                    .unwrap_or(clause.end);
+                // The plan runs to the end of its sentence, across contrast words and list
+                // commas ("I'd cover X, Y versus Z"), or to a colon or dash that starts the answer.
+                let stop = (end..self.words.len())
+                    .find(|&k| self.words[k].starts_sentence || starts_answer(self.gap_before(k, text)))
+                    .unwrap_or(self.words.len());
                 mask[clause.start..stop].iter_mut().for_each(|m| *m = true);
             }
         }
         mask
     }
+
+    /// The text between word `k - 1` and word `k` (`k` > 0).
+    fn gap_before<'t>(&self, k: usize, text: &'t str) -> &'t str {
+        text.get(self.words[k - 1].span.end..self.words[k].span.start).unwrap_or("")
+    }
+}
+
+/// Whether the gap between two words opens what the announcement announced: a colon, or a dash
+/// that stands between words ("two things - first", "two things—first"), not the hyphen of a
+/// compound ("in-place", "CPU-bound").
+fn starts_answer(gap: &str) -> bool {
+    gap.contains([':', '—', '–']) || (gap.contains('-') && gap.contains(char::is_whitespace))
 }
 
 struct Cues {
@@ -88,6 +105,14 @@ const META_VERBS: &[&str] = &[
     "summarize",
     "summarise",
     "outline",
+    "compare",
+    "contrast",
+    "structure it",
+    "structure my answer",
+    "organize it",
+    "organise it",
+    "frame it",
+    "break it down",
 ];
 
 fn announcement_cues() -> &'static Cues {

@@ -57,6 +57,7 @@ impl Reader {
             stem: lex.stem,
             span,
             negation: lex.negation,
+            starts_sentence: ends,
         });
     }
 

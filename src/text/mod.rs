@@ -42,6 +42,9 @@ pub struct Word {
     /// Byte range of the surface word in the text it came from.
     pub span: Range<usize>,
     pub negation: bool,
+    /// Whether a sentence ends before this word (`.` `!` `?` `;` or a line break), as opposed
+    /// to a clause cut at a contrast word or a list's comma inside one sentence.
+    pub starts_sentence: bool,
 }
 
 /// A text read into words and clauses.

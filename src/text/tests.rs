@@ -122,11 +122,38 @@ fn announcing_what_one_would_say_is_not_saying_it() {
         "I'd mention that shallow copies share nested lists.",
         "I would cover two things: a shallow copy shares nested lists.",
         "I used a shallow copy and the nested lists were shared.",
+        "I would cover two things - a shallow copy shares nested lists.",
+        "I would write a script: compare them, and the nested lists were shared.",
     ] {
         let doc = Doc::new(claim);
         let mask = doc.announcement_mask(claim);
         let shared = doc.words.iter().position(|w| w.stem == stem_id("shared")).unwrap();
         assert!(!mask[shared], "{claim}: {mask:?}");
+    }
+}
+
+#[test]
+fn an_announcement_runs_to_the_end_of_its_sentence() {
+    // A compound's hyphen is no dash, and a contrast word or a list's comma does not end the
+    // plan; the next sentence is a claim again.
+    for plan in [
+        "I'd talk about an in-place add on a list inside a tuple, and shared nested lists.",
+        "I would cover the definition, its purpose, I/O versus CPU-bound work, and shared nested lists.",
+        "I'd structure it around the situation, the resistance, and shared nested lists.",
+    ] {
+        let text = format!("{plan} A shallow copy shares nested lists.");
+        let doc = Doc::new(&text);
+        let mask = doc.announcement_mask(&text);
+        let shared: Vec<usize> = doc
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.stem == stem_id("shared"))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(shared.len(), 2, "{text}");
+        assert!(mask[shared[0]], "{plan}: the plan's words are echo");
+        assert!(!mask[shared[1]], "{plan}: the next sentence is a claim");
     }
 }
 
