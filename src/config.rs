@@ -93,16 +93,35 @@ impl Config {
 pub struct DiscordConfig {
     pub token: Secret,
     /// Redirects every REST call (and so the gateway URL); tests point it at a fake Discord.
+    /// serenity's rate limiter cannot follow a redirected base, so it is off then.
     pub api_base: Option<String>,
+    /// Sends REST calls to https://discord.com through an HTTPS proxy that terminates TLS, with
+    /// serenity's rate limiter on: an egress proxy that intercepts TLS, or the tests' fake.
+    pub tls_proxy: Option<TlsProxy>,
     /// Register slash commands in this server only (instant), instead of globally.
     pub guild_id: Option<u64>,
     /// How often idle deadlines are checked.
     pub sweep_secs: u64,
 }
 
+/// An HTTPS (CONNECT) proxy for Discord's REST API and the root certificate its TLS is signed by.
+#[derive(Clone)]
+pub struct TlsProxy {
+    pub url: String,
+    /// PEM of the certificate authority the proxy's certificate for discord.com chains to.
+    pub ca_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for TlsProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsProxy").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
 impl DiscordConfig {
-    /// Reads `DISCORD_TOKEN` (required), `DISCORD_API_BASE`, `DISCORD_GUILD_ID`,
-    /// `PANELIST_SWEEP_SECONDS`. Errors name the variable, never its secret value.
+    /// Reads `DISCORD_TOKEN` (required), `DISCORD_API_BASE` or `DISCORD_TLS_PROXY` with
+    /// `DISCORD_TLS_PROXY_CA`, `DISCORD_GUILD_ID`, `PANELIST_SWEEP_SECONDS`. Errors name the
+    /// variable, never its secret value.
     pub fn from_env() -> anyhow::Result<DiscordConfig> {
         let Some(token) = var("DISCORD_TOKEN") else {
             bail!("DISCORD_TOKEN is not set. Create a bot in the Discord developer portal and put its token in .env (see README: Running the Discord bot).");
@@ -128,9 +147,24 @@ impl DiscordConfig {
                 bail!("DISCORD_API_BASE must be an http:// or https:// URL, got '{b}'");
             }
         }
+        let tls_proxy = match (var("DISCORD_TLS_PROXY"), var("DISCORD_TLS_PROXY_CA")) {
+            (None, None) => None,
+            (Some(url), Some(ca)) => {
+                if api_base.is_some() {
+                    bail!("set DISCORD_API_BASE or DISCORD_TLS_PROXY, not both");
+                }
+                if !url.starts_with("http://") && !url.starts_with("https://") {
+                    bail!("DISCORD_TLS_PROXY must be an http:// or https:// URL, got '{url}'");
+                }
+                let ca_pem = std::fs::read(&ca).with_context(|| format!("cannot read DISCORD_TLS_PROXY_CA '{ca}'"))?;
+                Some(TlsProxy { url, ca_pem })
+            }
+            _ => bail!("DISCORD_TLS_PROXY and DISCORD_TLS_PROXY_CA go together: the proxy and the PEM file of the CA it signs with"),
+        };
         Ok(DiscordConfig {
             token: Secret::new(token),
             api_base,
+            tls_proxy,
             guild_id,
             sweep_secs: number("PANELIST_SWEEP_SECONDS", 30, 1, 3600)? as u64,
         })

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sqlx::Row;
-use support::bot::{callback, click, components, interaction_id, message_with, open_thread, text_of, type_answer, Bot, WAIT};
+use support::bot::{
+    callback, click, components, config_limited, interaction_id, message_with, open_thread, text_of, type_answer, Bot, WAIT,
+};
 use support::fake_discord::{FakeDiscord, FakeUser, Fault, FaultKind};
 
 /// Retries back off from 2 s; a test that waits for one allows for a few.
@@ -94,9 +96,9 @@ async fn queued_posts_survive_a_restart() {
     bot.stop().await;
 }
 
-/// Against the fake, serenity's own rate limiter is off (it ignores a redirected base URL and
-/// would call discord.com), so a 429 reaches the bot here: it waits out `Retry-After` through
-/// the outbox. Against Discord, serenity waits it out before the bot sees it.
+/// With a redirected base URL (`DISCORD_API_BASE`) serenity's own rate limiter is off (it would
+/// call discord.com), so a 429 reaches the bot here: it waits out `Retry-After` through the
+/// outbox. The next test runs the limiter itself.
 #[tokio::test]
 async fn slow_answers_and_rate_limits_delay_posts_but_never_double_them() {
     let fake = FakeDiscord::start().await;
@@ -128,6 +130,63 @@ async fn slow_answers_and_rate_limits_delay_posts_but_never_double_them() {
     arrived_once(&fake, thread);
     let limited = fake.requests().iter().filter(|r| r.status == 429).count();
     assert_eq!(limited, 2, "both 429s were met and waited out");
+    bot.stop().await;
+}
+
+/// Through the fake's TLS-intercepting proxy the bot calls https://discord.com as in production,
+/// with serenity's rate limiter on: a per-route and a global 429 (with `Retry-After` and the
+/// `X-RateLimit-*` headers) are waited out by serenity itself, the bot never sees them (nothing
+/// goes to the outbox), and every post arrives once.
+#[tokio::test]
+async fn serenity_s_own_rate_limiter_waits_out_429s_through_the_tls_proxy() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start_with(&fake, dir.path(), config_limited(&fake)).await;
+    for global in [false, true] {
+        fake.inject(Fault::new(
+            "POST",
+            "/messages",
+            1,
+            FaultKind::RateLimited { retry_after: 0.5, global },
+        ));
+    }
+    // The outbox only takes a post that failed: its depth shows whether the bot saw a 429.
+    let engine = bot.engine.clone();
+    let deepest = tokio::spawn(async move {
+        let mut deepest = 0;
+        for _ in 0..250 {
+            deepest = deepest.max(engine.outbox_depth().await.unwrap());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        deepest
+    });
+    let cand = FakeUser::fresh("rowan");
+    let thread = open_thread(&fake, &cand).await;
+    wait_question(&fake, thread, RETRY_WAIT).await;
+    arrived_once(&fake, thread);
+    assert_eq!(
+        deepest.await.unwrap(),
+        0,
+        "serenity waited the 429s out; nothing reached the outbox"
+    );
+    let posts: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
+        .collect();
+    let limited: Vec<usize> = (0..posts.len()).filter(|&i| posts[i].status == 429).collect();
+    assert_eq!(limited.len(), 2, "both 429s were met");
+    for i in limited {
+        let next = posts[i + 1..]
+            .iter()
+            .find(|r| r.path == posts[i].path)
+            .expect("the limited post was sent again");
+        assert!(
+            next.at.duration_since(posts[i].at) >= Duration::from_millis(450),
+            "serenity waited Retry-After before sending again ({:?})",
+            next.at.duration_since(posts[i].at)
+        );
+    }
     bot.stop().await;
 }
 

@@ -108,7 +108,7 @@ pub async fn run_with(
     launch: Launch,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let http = http(&cfg);
+    let http = http(&cfg)?;
     let me = http.get_current_user().await.map_err(|e| match &e {
         serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401) => {
             anyhow::anyhow!("Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the bot token again from the developer portal (Bot -> Reset Token).")
@@ -195,14 +195,26 @@ pub async fn run_with(
     })
 }
 
-fn http(cfg: &DiscordConfig) -> serenity::Http {
+fn http(cfg: &DiscordConfig) -> anyhow::Result<serenity::Http> {
     let mut builder = HttpBuilder::new(cfg.token.expose());
     if let Some(base) = &cfg.api_base {
         // `proxy` swaps Discord's base URL in each request, but serenity's rate limiter sends to
-        // the real base and ignores it, so a redirected base (the tests' fake) runs without it.
+        // the real base and ignores it, so a redirected base runs without it.
         builder = builder.proxy(base.as_str()).ratelimiter_disabled(true);
+    } else if let Some(tls) = &cfg.tls_proxy {
+        // Requests keep https://discord.com and go through the proxy's tunnel, so the rate
+        // limiter works as it does against Discord.
+        let ca = reqwest::Certificate::from_pem(&tls.ca_pem).context("DISCORD_TLS_PROXY_CA is not a PEM certificate")?;
+        let proxy = reqwest::Proxy::https(tls.url.as_str()).context("DISCORD_TLS_PROXY is not a proxy URL")?;
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .add_root_certificate(ca)
+            .proxy(proxy)
+            .build()
+            .context("cannot build the HTTPS client for DISCORD_TLS_PROXY")?;
+        builder = builder.client(client);
     }
-    builder.build()
+    Ok(builder.build())
 }
 
 type Background = Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>;

@@ -43,18 +43,37 @@ pub fn config(fake: &FakeDiscord) -> DiscordConfig {
     DiscordConfig {
         token: Secret::new(fake.token()),
         api_base: Some(fake.api_base()),
+        tls_proxy: None,
         guild_id: Some(fake.guild_id()),
         sweep_secs: 3600,
+    }
+}
+
+/// [`config`] with REST going to https://discord.com through the fake's TLS-intercepting proxy,
+/// so serenity's own rate limiter runs.
+pub fn config_limited(fake: &FakeDiscord) -> DiscordConfig {
+    DiscordConfig {
+        api_base: None,
+        tls_proxy: Some(panelist::config::TlsProxy {
+            url: fake.tls_proxy(),
+            ca_pem: fake.tls_ca_pem().as_bytes().to_vec(),
+        }),
+        ..config(fake)
     }
 }
 
 impl Bot {
     /// Starts the bot and waits until it has registered its commands in the fake guild.
     pub async fn start(fake: &FakeDiscord, db_dir: &Path) -> Bot {
+        Bot::start_with(fake, db_dir, config(fake)).await
+    }
+
+    /// [`Bot::start`] with its Discord settings given (e.g. [`config_limited`]).
+    pub async fn start_with(fake: &FakeDiscord, db_dir: &Path, cfg: DiscordConfig) -> Bot {
         let registered = commands_put(fake);
         let (engine, store) = with_store(db_dir).await;
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(panelist::discord::run(config(fake), engine.clone(), async move {
+        let task = tokio::spawn(panelist::discord::run(cfg, engine.clone(), async move {
             let _ = rx.await;
         }));
         fake.wait_for("the bot to register its commands", WAIT, |f| {

@@ -1,6 +1,8 @@
 //! An in-process fake Discord (REST under `/api/v10` + WebSocket gateway) on 127.0.0.1 that
 //! the real serenity/poise client talks to; `FakeDiscord` is the handle tests hold.
-//! The bot reaches it through `DISCORD_API_BASE` (serenity's `proxy`, with its rate limiter off);
+//! The bot reaches it through `DISCORD_API_BASE` (serenity's `proxy`, with its rate limiter off),
+//! or through `DISCORD_TLS_PROXY` (requests to https://discord.com tunnelled to the fake, which
+//! speaks TLS as discord.com: serenity's rate limiter on, see `tls`);
 //! serenity finds the gateway through `GET /api/v10/gateway`, so a broken fake shows as a hang.
 
 mod faults;
@@ -13,6 +15,7 @@ pub mod payloads;
 mod rest;
 mod routes;
 mod state;
+mod tls;
 mod validate;
 
 use std::sync::{Arc, Mutex};
@@ -50,11 +53,15 @@ use state::{Shared, State};
 pub struct FakeDiscord {
     shared: Arc<Shared>,
     server: JoinHandle<()>,
+    /// The TLS-intercepting proxy (`tls_proxy`) and its port.
+    tls: JoinHandle<()>,
+    tls_port: u16,
 }
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
         self.server.abort();
+        self.tls.abort();
         if !std::thread::panicking() {
             self.assert_contract_kept();
         }
@@ -88,10 +95,18 @@ impl FakeDiscord {
             changed: Notify::new(),
         });
         let app = rest::router(Arc::clone(&shared));
+        let tls_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let tls_port = tls_listener.local_addr().expect("local addr").port();
+        let tls = tokio::spawn(tls::serve(tls_listener, app.clone()));
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("fake Discord server");
         });
-        Self { shared, server }
+        Self {
+            shared,
+            server,
+            tls,
+            tls_port,
+        }
     }
 
     // ---- addresses and identities ----
@@ -99,6 +114,17 @@ impl FakeDiscord {
     /// What to give `HttpBuilder::proxy`: `http://127.0.0.1:PORT`.
     pub fn api_base(&self) -> String {
         format!("http://127.0.0.1:{}", self.shared.port)
+    }
+
+    /// What to give `DISCORD_TLS_PROXY`: an HTTPS proxy that intercepts discord.com, whose
+    /// certificate chains to [`FakeDiscord::tls_ca_pem`].
+    pub fn tls_proxy(&self) -> String {
+        format!("http://127.0.0.1:{}", self.tls_port)
+    }
+
+    /// The PEM of the test CA the bot must trust to talk through [`FakeDiscord::tls_proxy`].
+    pub fn tls_ca_pem(&self) -> &'static str {
+        tls::CA_PEM
     }
 
     pub fn gateway_url(&self) -> String {
