@@ -66,20 +66,49 @@ const LIST_ITEMS: usize = 4;
 
 /// A clause that is a list of short comma-separated items ("mocks, stubs, in-memory fakes,
 /// contract tests") relates none of them to another, so each item is read as a clause of its
-/// own; a sentence with commas stays whole.
-fn split_list(clause: Range<usize>, after_comma: &[bool], out: &mut Vec<Range<usize>>) {
+/// own; a sentence with commas stays whole, and so does code or a pair in brackets
+/// ("`[8, 9]` and `[9, 12]`", "`Money('12.50', 'EUR')`"), whose commas separate no items.
+fn split_list(clause: Range<usize>, after_comma: &[bool], words: &[Word], text: &str, out: &mut Vec<Range<usize>>) {
     let commas = || (clause.start + 1..clause.end).filter(|&i| after_comma[i]);
     let items = 1 + commas().count();
     if items < LIST_ITEMS || clause.len() > LIST_ITEM_WORDS * items {
         out.push(clause);
         return;
     }
+    let separators: Vec<usize> = outside_brackets(&clause, after_comma, words, text);
+    let items = 1 + separators.len();
+    if items < LIST_ITEMS || clause.len() > LIST_ITEM_WORDS * items {
+        out.push(clause);
+        return;
+    }
     let mut from = clause.start;
-    for i in commas() {
+    for i in separators {
         out.push(from..i);
         from = i;
     }
     out.push(from..clause.end);
+}
+
+/// The words of `clause` after a comma that stands outside brackets.
+fn outside_brackets(clause: &Range<usize>, after_comma: &[bool], words: &[Word], text: &str) -> Vec<usize> {
+    let mut depth = 0u32;
+    let mut out = Vec::new();
+    for i in clause.start + 1..clause.end {
+        let gap = text.get(words[i - 1].span.end..words[i].span.start).unwrap_or("");
+        let mut separated = false;
+        for c in gap.chars() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => separated = true,
+                _ => {}
+            }
+        }
+        if separated && after_comma[i] {
+            out.push(i);
+        }
+    }
+    out
 }
 
 impl Doc {
@@ -93,7 +122,7 @@ impl Doc {
         } = words::with_cache(|cache| build::Reader::read(text, cache));
         let mut clauses = Vec::with_capacity(sentences.len());
         for c in sentences {
-            split_list(c, &after_comma, &mut clauses);
+            split_list(c, &after_comma, &words, text, &mut clauses);
         }
         let mut clause_of = vec![0; words.len()];
         for (c, r) in clauses.iter().enumerate() {

@@ -133,6 +133,17 @@ fn announcing_what_one_would_say_is_not_saying_it() {
 }
 
 #[test]
+fn commas_inside_brackets_make_no_list() {
+    // Four short "items" only if the commas inside the brackets counted.
+    let text = "Touching `[2, 5], [5, 8]` merge into [2, 8]";
+    assert_eq!(Doc::new(text).clauses.len(), 1, "{:?}", Doc::new(text).clauses);
+    assert!(matches("touching + merge", text));
+    // A real list is still read item by item.
+    let list = "mocks, stubs, fakes, spies";
+    assert_eq!(Doc::new(list).clauses.len(), 4);
+}
+
+#[test]
 fn an_announcement_runs_to_the_end_of_its_sentence() {
     // A compound's hyphen is no dash, and a contrast word or a list's comma does not end the
     // plan; the next sentence is a claim again.
