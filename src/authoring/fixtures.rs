@@ -104,6 +104,11 @@ struct SetAnswer {
     /// and its even ones are held out.
     #[serde(default)]
     half: Option<Half>,
+    /// Why this answer's kind target does not fit it, when a reviewer agreed the patterns read
+    /// it rightly (e.g. a "weak" answer that does make three points, briefly): it still counts
+    /// as a miss in the figures, but is not a finding.
+    #[serde(default)]
+    disputed: Option<String>,
     text: String,
 }
 
@@ -121,6 +126,8 @@ pub struct AnswerResult {
     pub points: usize,
     pub fraction: f64,
     pub met: bool,
+    /// The answer set's reason why the kind's target does not fit this answer.
+    pub disputed: Option<String>,
 }
 
 /// Everything the answer sets of a directory showed.
@@ -177,6 +184,11 @@ impl FixtureReport {
     pub fn misses(&self, half: Half) -> impl Iterator<Item = &AnswerResult> {
         self.answers.iter().filter(move |a| a.half == half && !a.met)
     }
+
+    /// Misses of `half` that no answer set disputes: for the tuning half, findings.
+    pub fn undisputed_misses(&self, half: Half) -> impl Iterator<Item = &AnswerResult> {
+        self.misses(half).filter(|a| a.disputed.is_none())
+    }
 }
 
 /// Reads every `*.toml` answer set in `dir` and scores each answer against the bank.
@@ -222,6 +234,7 @@ pub fn check_fixtures(bank: &Bank, dir: &Path) -> std::io::Result<FixtureReport>
                 points: c.points.len(),
                 fraction,
                 met: a.kind.target().met(fraction),
+                disputed: a.disputed,
             });
         }
     }
@@ -245,7 +258,11 @@ pub fn render(report: &FixtureReport) -> String {
             a.covered,
             a.points,
             a.kind.target().to_string(),
-            if a.met { "ok" } else { "MISS" },
+            match (a.met, &a.disputed) {
+                (true, _) => "ok".to_string(),
+                (false, None) => "MISS".to_string(),
+                (false, Some(why)) => format!("MISS, disputed: {why}"),
+            },
             if a.style.is_empty() {
                 String::new()
             } else {
