@@ -85,6 +85,10 @@ async fn a_review_of_someone_else_needs_their_consent() {
     let ix = ask(&fake);
     after_defer(&fake, &ix).await;
     let invitation = message_with(&fake, fake.channel_id(), "Decline").await;
+    // The invitation is public, a follow-up of the command: no rate-limited channel post.
+    assert_ne!(invitation["flags"], 64);
+    assert!(posted_in(&fake, fake.channel_id(), "would like to run").is_empty());
+    assert_eq!(public_with(&fake, "would like to run").len(), 1);
     // Only the candidate may answer.
     let meddle = click(&fake, &fake.in_guild(&t.reviewers[0]), &invitation, "Accept").await;
     let refused = callback(&fake, &interaction_id(&meddle)).await;
