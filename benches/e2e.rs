@@ -359,6 +359,8 @@ struct Report {
     tally: Tally,
     interaction_calls: usize,
     limited_calls: usize,
+    /// Rate-limited calls per route and what they showed, most first.
+    limited_routes: Vec<(String, usize)>,
     late_acks: usize,
 }
 
@@ -390,6 +392,9 @@ impl Report {
             self.tally.errors.len(),
             rss_mib(),
         );
+        for (route, n) in &self.limited_routes {
+            println!("  rate-limited {:.2} per answered question ({n}): {route}", *n as f64 / answered);
+        }
         for e in self.tally.errors.iter().take(5) {
             println!("  error: {e}");
         }
@@ -402,6 +407,34 @@ fn split_calls(requests: &[RecordedRequest]) -> (usize, usize) {
         .filter(|r| r.path.starts_with("/interactions/") || r.path.starts_with("/webhooks/"))
         .count();
     (interaction, requests.len() - interaction)
+}
+
+/// The rate-limited calls by route (ids as `:id`) and, for a message posted or edited, what it
+/// showed (its embed's title or its text's first words, digits as `#`), most first.
+fn limited_routes(requests: &[RecordedRequest]) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for r in requests {
+        if r.path.starts_with("/interactions/") || r.path.starts_with("/webhooks/") {
+            continue;
+        }
+        let path: Vec<&str> = r
+            .segments()
+            .into_iter()
+            .map(|s| if s.bytes().all(|b| b.is_ascii_digit()) { ":id" } else { s })
+            .collect();
+        let mut key = format!("{} /{}", r.method, path.join("/"));
+        if path.last() != Some(&"threads") && path.contains(&"messages") && r.method != "DELETE" {
+            let title = r.body["embeds"][0]["title"].as_str();
+            let text = r.body["content"].as_str().unwrap_or_default();
+            let what: String = title.unwrap_or(text).chars().take(40).collect();
+            let what: String = what.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+            key.push_str(&format!(" · {what:?}"));
+        }
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 /// What each simulated user of an in-process run plays.
@@ -572,12 +605,14 @@ where
         tally.errors.extend(one.errors);
     }
     let elapsed = t.elapsed();
-    let (interaction_calls, limited_calls) = split_calls(&fake.requests());
+    let requests = fake.requests();
+    let (interaction_calls, limited_calls) = split_calls(&requests);
     Report {
         elapsed,
         tally,
         interaction_calls,
         limited_calls,
+        limited_routes: limited_routes(&requests),
         late_acks: fake.late_acknowledgements().len(),
     }
 }

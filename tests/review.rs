@@ -9,7 +9,7 @@ use support::bot::{
     after_defer, callback, click, custom_id, interaction_id, message_with, push, response, text_of, type_answer, Bot, WAIT,
 };
 use support::fake_discord::payloads::{button_click, modal_submit, resolved_users, select_click, slash_command, slash_command_resolved};
-use support::fake_discord::{opt, FakeDiscord, FakeUser, Origin};
+use support::fake_discord::{opt, FakeDiscord, FakeUser, Fault, FaultKind, Origin, RecordedRequest};
 
 struct Team {
     cand: FakeUser,
@@ -85,6 +85,10 @@ async fn a_review_of_someone_else_needs_their_consent() {
     let ix = ask(&fake);
     after_defer(&fake, &ix).await;
     let invitation = message_with(&fake, fake.channel_id(), "Decline").await;
+    // The invitation is public, a follow-up of the command: no rate-limited channel post.
+    assert_ne!(invitation["flags"], 64);
+    assert!(posted_in(&fake, fake.channel_id(), "would like to run").is_empty());
+    assert_eq!(public_with(&fake, "would like to run").len(), 1);
     // Only the candidate may answer.
     let meddle = click(&fake, &fake.in_guild(&t.reviewers[0]), &invitation, "Accept").await;
     let refused = callback(&fake, &interaction_id(&meddle)).await;
@@ -179,6 +183,23 @@ fn posted_in(fake: &FakeDiscord, thread: u64, needle: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Every public message (channel post or interaction follow-up) whose text has `needle`.
+fn public_with(fake: &FakeDiscord, needle: &str) -> Vec<RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && (r.path.starts_with("/channels/") || r.path.starts_with("/webhooks/")))
+        .filter(|r| r.body["flags"].as_u64().unwrap_or(0) & 64 == 0 && text_of(&r.body).contains(needle))
+        .collect()
+}
+
+/// Edits of channel messages in `thread` (rate-limited calls).
+fn edits_in(fake: &FakeDiscord, thread: u64) -> Vec<RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|q| q.method == "PATCH" && q.path.starts_with(&format!("/channels/{thread}/messages/")))
+        .collect()
+}
+
 /// A running bot, a team, and the first answer of a started review waiting for scores.
 struct Scene {
     fake: FakeDiscord,
@@ -216,7 +237,7 @@ async fn a_full_peer_review_to_the_report() {
         thread,
         score_msg,
     } = scene().await;
-    assert!(text_of(&score_msg).contains("0 of 3 reviewers scored"), "{}", text_of(&score_msg));
+    assert!(text_of(&score_msg).contains("Awaiting 3 reviewer(s)"), "{}", text_of(&score_msg));
 
     // The candidate and a stranger are refused privately.
     for (who, why) in [(&t.cand, "can't peer-score your own answers"), (&t.host, "Only joined reviewers")] {
@@ -250,28 +271,57 @@ async fn a_full_peer_review_to_the_report() {
     let ix = rate(&fake, thread, &r[0], &first, 3).await;
     let saved = callback(&fake, &interaction_id(&ix)).await;
     assert_eq!(saved.body["type"], 7, "the reviewer's own rubric says the score is in");
-    // The public message shows progress only, never a score.
-    let progress = fake
+    // Progress is in the reviewer's own confirmation; the public message is not edited per
+    // score (a rate-limited call each) and shows no score.
+    let shown = text_of(&saved.body["data"]);
+    assert!(shown.contains("is in: 1 of 3 reviewers scored"), "{shown}");
+    assert!(edits_in(&fake, thread).is_empty(), "no edit of the public message per score");
+    assert!(public_with(&fake, "Peer scores").is_empty(), "no aggregate before scoring closes");
+
+    let second = rubric(&fake, thread, &r[1], &score_msg).await;
+    let second_saved = text_of(
+        &callback(&fake, &interaction_id(&rate(&fake, thread, &r[1], &second, 4).await))
+            .await
+            .body["data"],
+    );
+    assert!(second_saved.contains("2 of 3 reviewers scored"), "{second_saved}");
+    let third = rubric(&fake, thread, &r[2], &score_msg).await;
+    let last = rate(&fake, thread, &r[2], &third, 1).await;
+    // The aggregate is a public follow-up of the score that closed the round: once, in the
+    // thread, exempt from the global rate limit; no channel post.
+    let token = support::bot::token(&last);
+    let agg = fake
         .wait_for_request(
-            |q| q.method == "PATCH" && q.path.starts_with(&format!("/channels/{thread}/messages/")),
+            |q| q.is("POST", "/webhooks/") && q.path.contains(&token) && text_of(&q.body).contains("Peer scores"),
             WAIT,
         )
         .await;
-    let shown = text_of(&progress.body);
-    assert!(shown.contains("1 of 3 reviewers scored") && !shown.contains("lean hire"), "{shown}");
-    assert!(
-        posted_in(&fake, thread, "Peer scores").is_empty(),
-        "no aggregate before scoring closes"
-    );
-
-    let second = rubric(&fake, thread, &r[1], &score_msg).await;
-    rate(&fake, thread, &r[1], &second, 4).await;
-    let third = rubric(&fake, thread, &r[2], &score_msg).await;
-    rate(&fake, thread, &r[2], &third, 1).await;
-    let agg = fake
-        .wait_for("the aggregate", WAIT, |f| posted_in(f, thread, "Peer scores").pop())
+    assert_ne!(agg.body["flags"], 64, "the aggregate is public");
+    assert_eq!(agg.response["channel_id"], thread.to_string(), "in the thread");
+    assert_eq!(public_with(&fake, "Peer scores").len(), 1, "the aggregate arrives once");
+    assert!(posted_in(&fake, thread, "Peer scores").is_empty(), "not as a channel post");
+    // The public message is edited once, when scoring closed: it says so and loses its buttons,
+    // through the webhook of the candidate's Submit that posted it (no channel edit).
+    let id = score_msg["id"].as_str().unwrap().to_string();
+    let edited = |f: &FakeDiscord| -> Vec<RecordedRequest> {
+        f.requests()
+            .into_iter()
+            .filter(|q| q.method == "PATCH" && q.path.ends_with(&format!("/messages/{id}")))
+            .collect()
+    };
+    let edits = fake
+        .wait_for("the closing edit", WAIT, |f| Some(edited(f)).filter(|e| !e.is_empty()))
         .await;
-    let text = text_of(&agg);
+    assert_eq!(edits.len(), 1, "one edit per answer, at closing");
+    assert!(edits[0].path.starts_with("/webhooks/"), "{}", edits[0].path);
+    assert!(edits_in(&fake, thread).is_empty(), "no channel edit");
+    assert!(
+        text_of(&edits[0].body).contains("Scoring closed: 3 reviewer(s) scored"),
+        "{}",
+        edits[0].body
+    );
+    assert_eq!(edits[0].body["components"], serde_json::json!([]));
+    let text = text_of(&agg.body);
     assert!(
         text.contains("Peer median:** 3.0 (lean hire) from 3 reviewer(s), spread 3"),
         "{text}"
@@ -319,6 +369,41 @@ async fn a_full_peer_review_to_the_report() {
         .unwrap()
         .get(0);
     assert_eq!(note.as_deref(), Some("Clear split of I/O and CPU work"));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_aggregate_whose_follow_up_fails_reaches_the_thread() {
+    let Scene {
+        fake,
+        _dir,
+        bot,
+        t,
+        thread,
+        score_msg,
+    } = scene().await;
+    let r = &t.reviewers;
+    for (who, n) in r[..2].iter().zip([3, 4]) {
+        let mine = rubric(&fake, thread, who, &score_msg).await;
+        callback(&fake, &interaction_id(&rate(&fake, thread, who, &mine, n).await)).await;
+    }
+    let last = rubric(&fake, thread, &r[2], &score_msg).await;
+    // Discord fails the follow-up that carries the aggregate.
+    fake.inject(Fault::new("POST", "/webhooks/", 1, FaultKind::Status(503)));
+    let ix = rate(&fake, thread, &r[2], &last, 2).await;
+    let saved = callback(&fake, &interaction_id(&ix)).await;
+    assert!(text_of(&saved.body["data"]).contains("3 of 3 reviewers scored"), "{}", saved.body);
+    let posted = fake
+        .wait_for("the aggregate in the thread", WAIT, |f| posted_in(f, thread, "Peer scores").pop())
+        .await;
+    assert!(text_of(&posted).contains("Peer median:** 3.0"), "{}", text_of(&posted));
+    let failed = fake
+        .requests()
+        .into_iter()
+        .filter(|q| q.is("POST", "/webhooks/") && q.status == 503)
+        .count();
+    assert_eq!(failed, 1, "the follow-up was tried first");
+    assert_eq!(public_with(&fake, "Peer scores").len() - failed, 1, "delivered once");
     bot.stop().await;
 }
 

@@ -88,6 +88,11 @@ impl Ack {
         }
     }
 
+    /// The interaction's token (valid 15 minutes): for editing what it sent, later.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     /// Acknowledges the click without a message (what it showed went elsewhere) and marks it
     /// answered.
     pub async fn acknowledge(&self) {
@@ -129,6 +134,18 @@ impl Ack {
         *state = State::Answered;
         drop(state);
         send_followups(&self.http, &self.token, replies).await
+    }
+
+    /// Sends `replies` as follow-ups of an interaction already answered (a public one appears in
+    /// the interaction's channel). On a failure, the error and the replies not sent, in order.
+    pub async fn follow_up(&self, replies: Vec<Reply>) -> Result<(), (serenity::Error, Vec<Reply>)> {
+        let mut replies = replies.into_iter();
+        while let Some(r) = replies.next() {
+            if let Err(e) = send_followups(&self.http, &self.token, [r.clone()]).await {
+                return Err((e, std::iter::once(r).chain(replies).collect()));
+            }
+        }
+        Ok(())
     }
 
     /// Changes the message the component was on (the response, or an edit once deferred).

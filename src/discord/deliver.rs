@@ -4,14 +4,18 @@
 //! place, a channel message, or a direct message to the candidate.
 
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, ComponentInteraction, CreateMessage, EditMessage, Http, Message, MessageId, UserId};
+use serenity::builder::Builder;
+use serenity::{
+    ChannelId, ComponentInteraction, CreateInteractionResponseFollowup, CreateMessage, EditMessage, Http, Message, MessageId, UserId,
+};
 
 use super::ack::{Ack, Update};
 use super::card::{clip, no_mentions, Reply};
 use super::ids::{ComponentId, LobbyAction, PeerAction, RubricAction};
 use super::outbox::{post, retryable};
 use super::render::render;
-use super::review_render::{lobby_card, mention, progress_text};
+use super::review_render::{closed_text, lobby_card, mention, scoring_title};
+use super::scoring_msgs;
 use super::send::say_all;
 use super::Context;
 use crate::engine::{Applied, Engine, Outcome};
@@ -235,21 +239,32 @@ async fn component(
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| Reply::text("Saved."));
-            ack.update(Update {
-                content: Some(mine.content.unwrap_or_default()),
-                embed: None,
-                ..Update::default()
-            })
-            .await?;
-            update_progress(http, ci.channel_id, message, s, &a.effects).await;
-            to.post(s, ci.channel_id, render(s, &a.pack, public, None)).await?;
+            let updated = ack
+                .update(Update {
+                    content: Some(mine.content.unwrap_or_default()),
+                    embed: None,
+                    ..Update::default()
+                })
+                .await;
+            // The score that closed the round: the public message says so, once.
+            mark_closed(http, ci.channel_id, message, s, &a.effects).await;
+            // What the score made public (the aggregate, the report) follows on the same
+            // interaction, in the thread; if the click could not be answered, it is posted there.
+            let public = render(s, &a.pack, public, None);
+            match updated {
+                Ok(()) => follow_up(to, ack, a, ci.channel_id, public).await?,
+                Err(e) => {
+                    to.post(s, ci.channel_id, public).await?;
+                    return Err(e.into());
+                }
+            }
         }
         id => {
             if let Some(ComponentId::Peer {
                 action: PeerAction::Close, ..
             }) = id
             {
-                update_progress(http, ci.channel_id, ci.message.id.get(), s, &a.effects).await;
+                mark_closed(http, ci.channel_id, ci.message.id.get(), s, &a.effects).await;
             }
             let mut replies = render(s, &a.pack, public, None);
             replies.extend(render(s, &a.pack, private, None).into_iter().map(Reply::ephemeral));
@@ -265,7 +280,15 @@ async fn component(
 async fn answer(to: &To<'_>, ack: &Ack, a: &Applied, replies: Vec<Reply>) -> anyhow::Result<()> {
     let public: Vec<Reply> = replies.iter().filter(|r| !r.ephemeral).cloned().collect();
     match ack.reply(replies).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            // A scoring message this sent is edited through this interaction when it closes.
+            for e in for_audience(&a.effects, Audience::Channel) {
+                if let Effect::ScoringOpened { item, .. } = e {
+                    scoring_msgs::remember(&a.session().id, item, ack.token());
+                }
+            }
+            Ok(())
+        }
         Err(e) if retryable(&e) && !public.is_empty() && a.stored.channel.is_some() => {
             let channel = ChannelId::new(a.stored.channel.unwrap_or(1));
             tracing::warn!(error = %e, "answering an interaction failed; its public part goes to the channel");
@@ -278,40 +301,46 @@ async fn answer(to: &To<'_>, ack: &Ack, a: &Applied, replies: Vec<Reply>) -> any
     }
 }
 
-/// Rewrites the public "Score this answer" message: progress only, or closed.
-async fn update_progress(http: &Http, channel: ChannelId, message: u64, s: &Session, effects: &[crate::interview::Addressed]) {
-    if message == 0 {
-        return;
+/// Sends `public` as non-ephemeral follow-ups of an answered click (they appear in its channel,
+/// exempt from the global rate limit). What Discord fails goes to the channel through the
+/// outbox, in order, so nothing public is lost.
+async fn follow_up(to: &To<'_>, ack: &Ack, a: &Applied, channel: ChannelId, public: Vec<Reply>) -> anyhow::Result<()> {
+    if let Err((e, unsent)) = ack.follow_up(public).await {
+        tracing::warn!(error = %e, "a follow-up failed; what it showed goes to the channel");
+        to.post(a.session(), channel, unsent).await?;
     }
-    let effects: Vec<&Effect> = effects.iter().map(|a| &a.effect).collect();
-    let (scored, of, closed) = effects.iter().fold((None, None, false), |acc, e| match e {
-        Effect::ScoreSaved { scored, of, .. } => (Some(*scored), Some(*of), acc.2),
-        Effect::Aggregate(_) => (acc.0, acc.1, true),
-        _ => acc,
-    });
-    let item = effects.iter().find_map(|e| match e {
-        Effect::ScoreSaved { item, .. } => Some(*item),
-        Effect::Aggregate(a) => Some(a.item),
+    Ok(())
+}
+
+/// Rewrites the public "Score this answer" message once its round closed (among `effects`):
+/// it says so and loses its buttons. The only edit the message gets (progress before closing
+/// is in each reviewer's private confirmation): through the webhook of the interaction that
+/// posted it while its token is valid, else (or if that fails) as a channel edit.
+async fn mark_closed(http: &Http, channel: ChannelId, message: u64, s: &Session, effects: &[crate::interview::Addressed]) {
+    let Some(item) = effects.iter().find_map(|a| match &a.effect {
+        Effect::Aggregate(agg) => Some(agg.item),
         _ => None,
-    });
-    let Some(item) = item else { return };
+    }) else {
+        return;
+    };
     let round = s.peer.as_ref().and_then(|p| p.rounds.get(item).cloned().flatten());
-    let Some(round) = round else { return };
-    let reviewers = s.peer.as_ref().map_or(0, |p| p.active().count());
-    let text = if closed {
-        format!("Scoring closed: {} reviewer(s) scored. The aggregate is below.", round.scores.len())
-    } else {
-        progress_text(scored.unwrap_or(round.scores.len()), of.unwrap_or(reviewers), round.closes_at)
+    let (Some(round), true) = (round, message != 0) else {
+        return;
     };
     let embed = serenity::CreateEmbed::new()
-        .title(format!("Score this answer · question {} of {}", item + 1, s.plan.items.len()))
-        .description(text);
-    let mut edit = EditMessage::new().embed(embed);
-    if closed {
-        edit = edit.components(Vec::new());
+        .title(scoring_title(s, item))
+        .description(closed_text(round.scores.len()));
+    let id = MessageId::new(message);
+    if let Some(token) = scoring_msgs::take(&s.id, item) {
+        let edit = CreateInteractionResponseFollowup::new().embed(embed.clone()).components(Vec::new());
+        match crate::ops::metrics::rest("interaction_followup_edit", edit.execute(http, (Some(id), token.as_str()))).await {
+            Ok(_) => return,
+            Err(e) => tracing::info!(error = %e, "could not edit a scoring message through its interaction; editing it in the channel"),
+        }
     }
-    if let Err(e) = crate::ops::metrics::rest("message_edit", channel.edit_message(http, MessageId::new(message), edit)).await {
-        tracing::warn!(error = %e, "could not update a scoring progress message");
+    let edit = EditMessage::new().embed(embed).components(Vec::new());
+    if let Err(e) = crate::ops::metrics::rest("message_edit", channel.edit_message(http, id, edit)).await {
+        tracing::warn!(error = %e, "could not mark a scoring message closed");
     }
 }
 

@@ -16,6 +16,7 @@ mod outbox;
 mod render;
 mod review;
 mod review_render;
+mod scoring_msgs;
 mod send;
 mod sweeper;
 pub(crate) mod words;

@@ -130,7 +130,7 @@ pub fn render(session: &Session, pack: &Pack, effects: &[Effect], echo: Option<&
                 reviewers,
                 closes_at,
             } => {
-                push(&mut out, scoring_card(session, *item, 0, *reviewers, *closes_at));
+                push(&mut out, scoring_card(session, *item, *reviewers, *closes_at));
                 out.last_mut().unwrap().components = scoring_components(&session.id, *item);
                 continue;
             }

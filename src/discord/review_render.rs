@@ -30,22 +30,29 @@ pub fn lobby_card(s: &Session, host: &ActorId) -> Card {
     }
 }
 
-/// The public message of an answer's scoring round; `scored` of `of` is the only score
-/// information anyone sees before it closes.
-pub fn scoring_card(s: &Session, item: usize, scored: usize, of: usize, closes_at: i64) -> Card {
+/// The public message of an answer's scoring round, as it opens (`of` reviewers awaited). It is
+/// not edited per score (a rate-limited call each): each reviewer's private confirmation says
+/// how many have scored, and the message is edited once, when scoring closes
+/// ([`closed_text`]).
+pub fn scoring_card(s: &Session, item: usize, of: usize, closes_at: i64) -> Card {
     Card {
-        title: format!("Score this answer · question {} of {}", item + 1, s.plan.items.len()),
-        body: progress_text(scored, of, closes_at),
+        title: scoring_title(s, item),
+        body: format!(
+            "Reviewers: press **Score this answer** to score it privately.\n**Awaiting {of} reviewer(s).** Scoring closes <t:{}:R>, when every reviewer has scored, or when the host presses **Close scoring**.",
+            closes_at / 1000
+        ),
         footer: None,
         colour: BLUE,
     }
 }
 
-pub fn progress_text(scored: usize, of: usize, closes_at: i64) -> String {
-    format!(
-        "Reviewers: press **Score this answer** to score it privately.\n**{scored} of {of} reviewers scored.** Scoring closes <t:{}:R>, when every reviewer has scored, or when the host presses **Close scoring**.",
-        closes_at / 1000
-    )
+pub fn scoring_title(s: &Session, item: usize) -> String {
+    format!("Score this answer · question {} of {}", item + 1, s.plan.items.len())
+}
+
+/// The scoring message once its round closed with `scored` scores.
+pub fn closed_text(scored: usize) -> String {
+    format!("Scoring closed: {scored} reviewer(s) scored. The aggregate is below.")
 }
 
 /// The card of a reviewer's private rubric (its rows: `components::reviewer_rubric_rows`).
@@ -81,8 +88,24 @@ pub fn line(fx: &Effect) -> String {
         ),
         Effect::PeerDraft { ticked, of, .. } => format!("Ticked {ticked} of {of}. Pick a rating to submit."),
         Effect::NoteSaved { .. } => "Note saved. Pick a rating in your private rubric to submit your score.".into(),
-        Effect::ScoreSaved { item, replaced: true, .. } => format!("Your new score for question {} replaced your earlier one.", item + 1),
-        Effect::ScoreSaved { item, .. } => format!("Your score for question {} is in. Thank you!", item + 1),
+        // The only place progress shows before scoring closes (the public message is not
+        // edited per score).
+        Effect::ScoreSaved {
+            item,
+            replaced: true,
+            scored,
+            of,
+            ..
+        } => format!(
+            "Your new score for question {} replaced your earlier one. {scored} of {of} reviewers scored.",
+            item + 1
+        ),
+        Effect::ScoreSaved { item, scored, of, .. } => {
+            format!(
+                "Your score for question {} is in: {scored} of {of} reviewers scored. Thank you!",
+                item + 1
+            )
+        }
         _ => String::new(),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
-use serenity::{ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateMessage, User, UserId};
+use serenity::{ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, User, UserId};
 
 use super::start::{open_thread, open_thread_in, remove_empty_thread, remove_empty_thread_in, start_session, start_session_with, Request};
 use super::{ac_areas, ac_role};
@@ -145,11 +145,6 @@ async fn invite(ctx: Context<'_>, candidate: &User, req: Request, scoring_secs: 
         candidate.id,
         candidate.id
     );
-    let msg = CreateMessage::new()
-        .content(text)
-        .components(buttons)
-        .allowed_mentions(crate::discord::card::no_mentions());
-    ctx.channel_id().send_message(ctx.http(), msg).await?;
     ctx.data().invitations.put(
         token,
         Invitation {
@@ -163,8 +158,21 @@ async fn invite(ctx: Context<'_>, candidate: &User, req: Request, scoring_secs: 
             at: Instant::now(),
         },
     );
+    // The command was deferred privately: its first follow-up is the host's private note, the
+    // second the public invitation in the channel (an interaction call, exempt from the global
+    // rate limit, instead of a channel post). If that fails, the invitation is posted.
     let said = format!("I asked <@{}> to accept; the lobby opens when they do.", candidate.id);
-    say(ctx, Reply::text(said).ephemeral()).await
+    say(ctx, Reply::text(said).ephemeral()).await?;
+    let invitation = Reply {
+        content: Some(text),
+        components: buttons,
+        ..Reply::default()
+    };
+    if let Err(e) = say(ctx, invitation.clone()).await {
+        tracing::warn!(error = %e, "the invitation's follow-up failed; posting it in the channel");
+        post(ctx.http(), ctx.channel_id(), [invitation]).await?;
+    }
+    Ok(())
 }
 
 /// **Accept** or **Decline** on an invitation: only its candidate may answer; accepting starts
