@@ -78,13 +78,14 @@ fn tuning_answers_meet_every_target() {
 #[test]
 fn held_out_answers_stay_at_or_above_the_measured_figures() {
     let report = report();
-    // (kind, held-out answers meeting the target, mean coverage bound) measured on 2026-12-01.
+    // (kind, held-out answers meeting the target, mean coverage bound) measured on 2026-12-01,
+    // after rounds 4 and 5 of tuning answers.
     let floors = [
-        (AnswerKind::Strong, 71, 0.83),
+        (AnswerKind::Strong, 75, 0.84),
         (AnswerKind::Weak, 37, 0.17),
-        (AnswerKind::Wrong, 34, 0.20),
+        (AnswerKind::Wrong, 35, 0.18),
         (AnswerKind::Offtopic, 36, 0.03),
-        (AnswerKind::Restate, 37, 0.03),
+        (AnswerKind::Restate, 38, 0.03),
     ];
     for (kind, met, mean) in floors {
         let f = report.figures(Half::HeldOut, kind);
