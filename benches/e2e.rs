@@ -13,7 +13,8 @@
 //!
 //! `cargo bench --bench e2e [-- --candidates N] [--questions Q]`; `PANELIST_BENCH_SMOKE=1` runs 4
 //! candidates. Bounded: every wait has a timeout, and everything is loopback. BENCHMARKS.md
-//! records the figures. Peer-review rooms are not played yet.
+//! records the figures. `--rooms R` also plays R peer-review rooms (`e2e/review.rs`), and
+//! `--processes 1,2,4` the same load through that many built bots on PostgreSQL.
 
 #[path = "e2e/review.rs"]
 mod review;
