@@ -17,6 +17,8 @@
 
 #[path = "e2e/review.rs"]
 mod review;
+#[path = "e2e/stages.rs"]
+mod stages;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -132,6 +134,8 @@ struct Tally {
     answered: usize,
     retries: usize,
     errors: Vec<String>,
+    /// Each interaction's token and type, when it was pushed and when its first answer arrived.
+    timed: Vec<stages::Timed>,
 }
 
 /// Paces interactions at a global rate (none: as fast as answers come).
@@ -173,6 +177,7 @@ impl Candidate {
     async fn interact(&mut self, ix: Value) -> anyhow::Result<(RecordedRequest, UnboundedReceiver<RecordedRequest>)> {
         self.pacer.wait().await;
         let token = ix["token"].as_str().unwrap_or_default().to_owned();
+        let kind = ix["type"].as_u64().unwrap_or(0);
         let mut rx = self.router.receiver(&format!("token:{token}"));
         let sent = Instant::now();
         self.fake.push_interaction(ix);
@@ -182,6 +187,7 @@ impl Candidate {
             .map_err(|_| anyhow::anyhow!("no answer to an interaction"))?
             .ok_or_else(|| anyhow::anyhow!("router gone"))?;
         self.tally.latencies.push(first.at.saturating_duration_since(sent));
+        self.tally.timed.push((token, kind, sent, first.at));
         Ok((first, rx))
     }
 
@@ -261,6 +267,11 @@ impl Candidate {
                 "A deep copy copies them recursively, so changes do not leak.",
             ] {
                 self.fake.push_message(message_create(&here.place, &self.user, part));
+            }
+            // `--think-ms N`: a pause after typing, as a person makes before clicking (none by
+            // default: the Submit may then race its parts and be refused, and is retried).
+            if let Some(ms) = arg("--think-ms").filter(|&ms| ms > 0) {
+                tokio::time::sleep(Duration::from_millis(ms as u64)).await;
             }
             self.click(&here, &q, "Hint").await?;
             let next = self.submit(&here, &q, &mut posts).await?;
@@ -360,6 +371,8 @@ struct Report {
     interaction_calls: usize,
     limited_calls: usize,
     late_acks: usize,
+    /// The bot's per-stage timings (with `--stages`).
+    traces: Vec<panelist::stages::Trace>,
 }
 
 impl Report {
@@ -393,6 +406,7 @@ impl Report {
         for e in self.tally.errors.iter().take(5) {
             println!("  error: {e}");
         }
+        stages::print(&self.tally.timed, &self.traces);
     }
 }
 
@@ -570,6 +584,7 @@ where
         tally.answered += one.answered;
         tally.retries += one.retries;
         tally.errors.extend(one.errors);
+        tally.timed.extend(one.timed);
     }
     let elapsed = t.elapsed();
     let (interaction_calls, limited_calls) = split_calls(&fake.requests());
@@ -579,6 +594,7 @@ where
         interaction_calls,
         limited_calls,
         late_acks: fake.late_acknowledgements().len(),
+        traces: panelist::stages::take(),
     }
 }
 
@@ -586,6 +602,9 @@ where
 async fn main() {
     let n = arg("--candidates").unwrap_or(if smoke() { 4 } else { 1000 });
     let questions = arg("--questions").unwrap_or(2);
+    if std::env::args().any(|a| a == "--stages") {
+        panelist::stages::enable();
+    }
     println!("{n} candidates, {questions} questions each (1 per area; every follow-up answered in the form)");
     let mut saturated = run_panelist(n, questions, None).await;
     saturated.print("panelist, saturated");

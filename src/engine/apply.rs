@@ -4,6 +4,7 @@
 
 use super::{cache, plan_fits, Applied, Engine, Guard, Outcome, MAX_RETRIES};
 use crate::interview::{self, address, ActorId, Input, Millis, Rejection};
+use crate::stages::{mark, Stage};
 use crate::store::{Persisted, Stored};
 
 impl Engine {
@@ -24,6 +25,7 @@ impl Engine {
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
         let _turn = self.turns.take(id).await;
+        mark(Stage::Turn);
         if let Some(copy) = self.sessions.take(id) {
             return self.apply_from(copy, false, actor, input, key, now, guard).await;
         }
@@ -72,6 +74,7 @@ impl Engine {
                     None => return Ok(Outcome::Rejected(Rejection::NoSuchSession)),
                 }
                 fresh = true;
+                mark(Stage::Reload);
             }
             reload = true;
             // A re-delivered input whose step would now be refused is still only a duplicate.
@@ -100,6 +103,7 @@ impl Engine {
                 Err(r) => return refused(r, stored).await,
             };
             let change = self.store.change(&stored.session, &next, now)?;
+            mark(Stage::Step);
             // The event's unique key makes a re-delivered input a no-op here.
             match self.store.persist_change(&change, actor, input, key, now).await? {
                 Persisted::Done => {

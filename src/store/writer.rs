@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::{Acquire, AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
@@ -40,7 +40,8 @@ pub struct Busy;
 struct Job {
     change: Change,
     event: Event,
-    reply: oneshot::Sender<anyhow::Result<Persisted>>,
+    /// The result, with when the batch holding the input began (for [`crate::stages`]).
+    reply: oneshot::Sender<(anyhow::Result<Persisted>, Instant)>,
 }
 
 enum Msg {
@@ -79,9 +80,12 @@ impl Writer {
             Ok(Err(_)) => anyhow::bail!("the store is closed"),
             Ok(Ok(())) => {}
         }
-        answer
+        let (result, began) = answer
             .await
-            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?
+            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?;
+        crate::stages::mark_at(crate::stages::Stage::Queue, began);
+        crate::stages::mark(crate::stages::Stage::Commit);
+        result
     }
 
     /// Writes what is queued, then stops the writer and closes its connection.
@@ -126,6 +130,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashS
 
 /// Writes `batch` in one transaction and answers each job; empties `batch`.
 async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &mut Vec<Job>, legacy: &Mutex<HashSet<String>>) {
+    let began = Instant::now();
     let results = match write_batch(pool, conn, batch).await {
         Ok(results) => results,
         Err(e) => {
@@ -133,7 +138,7 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
             *conn = None;
             let msg = format!("{e:#}");
             for job in batch.drain(..) {
-                let _ = job.reply.send(Err(anyhow::anyhow!("storing the input failed: {msg}")));
+                let _ = job.reply.send((Err(anyhow::anyhow!("storing the input failed: {msg}")), began));
             }
             return;
         }
@@ -144,7 +149,7 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
                 l.remove(&job.change.id);
             }
         }
-        let _ = job.reply.send(result);
+        let _ = job.reply.send((result, began));
     }
 }
 
