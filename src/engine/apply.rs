@@ -36,7 +36,9 @@ impl Engine {
     }
 
     /// Like [`Engine::apply_if`] on a session the adapter has just loaded (its checks read it),
-    /// so the first attempt costs no second load; a conflict reloads.
+    /// so the first attempt costs no second load; a conflict reloads. An input that waited for
+    /// its turn was loaded before the inputs ahead of it wrote: it starts from the copy the
+    /// last of them kept (newer than its load) instead of conflicting on its stale load.
     pub async fn apply_to(
         &self,
         stored: Stored,
@@ -47,8 +49,13 @@ impl Engine {
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
         let _turn = self.turns.take(&stored.session.id).await;
-        self.sessions.forget(&stored.session.id);
-        self.apply_from(stored, true, actor, input, key, now, guard).await
+        mark(Stage::Turn);
+        match self.sessions.take(&stored.session.id) {
+            Some(kept) if kept.session.version > stored.session.version => {
+                self.apply_from(kept, false, actor, input, key, now, guard).await
+            }
+            _ => self.apply_from(stored, true, actor, input, key, now, guard).await,
+        }
     }
 
     /// Applies `input` to `stored`: `fresh` when it was just read from the database, not a copy

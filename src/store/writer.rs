@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::persist::{write_input, Event, Wrote};
 use super::sessions::Persisted;
 use super::snapshot::Change;
+use super::start::{write_start, Start};
 
 /// Inputs committed together at most (a batch holds the write lock while it is written).
 pub(super) const MAX_BATCH: usize = 64;
@@ -37,9 +38,14 @@ pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
 #[error("the database is busy: the input was not stored")]
 pub struct Busy;
 
+/// What one job writes: an accepted input, or a new session.
+pub(super) enum Work {
+    Input(Change, Event),
+    Start(Box<Start>),
+}
+
 struct Job {
-    change: Change,
-    event: Event,
+    work: Work,
     /// The result, with when the batch holding the input began (for [`crate::stages`]).
     reply: oneshot::Sender<(anyhow::Result<Persisted>, Instant)>,
 }
@@ -71,10 +77,11 @@ impl Writer {
         Writer { tx }
     }
 
-    /// Queues one input and waits for the commit that stores it (or for its refusal).
-    pub(super) async fn write(&self, change: Change, event: Event) -> anyhow::Result<Persisted> {
+    /// Queues one input (or start) and waits for the commit that stores it (or for its
+    /// refusal). A start whose session or key exists already comes back as a duplicate.
+    pub(super) async fn write(&self, work: Work) -> anyhow::Result<Persisted> {
         let (reply, answer) = oneshot::channel();
-        let msg = Msg::Write(Box::new(Job { change, event, reply }));
+        let msg = Msg::Write(Box::new(Job { work, reply }));
         match tokio::time::timeout(ADMIT_WAIT, self.tx.send(msg)).await {
             Err(_) => return Err(Busy.into()),
             Ok(Err(_)) => anyhow::bail!("the store is closed"),
@@ -144,9 +151,11 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
         }
     };
     for (job, result) in batch.drain(..).zip(results) {
-        if job.change.upgrade && matches!(result, Ok(Persisted::Done)) {
-            if let Ok(mut l) = legacy.lock() {
-                l.remove(&job.change.id);
+        if let Work::Input(change, _) = &job.work {
+            if change.upgrade && matches!(result, Ok(Persisted::Done)) {
+                if let Ok(mut l) = legacy.lock() {
+                    l.remove(&change.id);
+                }
             }
         }
         let _ = job.reply.send((result, began));
@@ -168,7 +177,13 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
     let mut locked = false;
     for job in batch {
         let mut sp = (&mut tx).begin().await?;
-        let result = match write_input(&mut sp, &job.change, &job.event).await {
+        let wrote = match &job.work {
+            Work::Input(change, event) => write_input(&mut sp, change, event).await,
+            Work::Start(start) => write_start(&mut sp, start)
+                .await
+                .map(|new| if new { Wrote::Done } else { Wrote::Exists }),
+        };
+        let result = match wrote {
             Ok(Wrote::Done) => {
                 sp.commit().await?;
                 locked = true;
@@ -181,7 +196,14 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
             Ok(Wrote::KeyTaken) => {
                 sp.rollback().await?;
                 // Inside the transaction: an earlier input of this batch counts.
-                super::persist::key_outcome(&mut *tx, &job.event.key).await
+                match &job.work {
+                    Work::Input(_, event) => super::persist::key_outcome(&mut *tx, &event.key).await,
+                    Work::Start(_) => Ok(Persisted::Duplicate),
+                }
+            }
+            Ok(Wrote::Exists) => {
+                sp.rollback().await?;
+                Ok(Persisted::Duplicate)
             }
             Err(e) if !locked => return Err(e),
             Err(e) => {
