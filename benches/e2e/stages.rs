@@ -71,6 +71,10 @@ pub fn print(timed: &[Timed], traces: &[Trace]) {
             .enumerate()
             .map(|(i, name)| format!("{name} {:.2}", mean(&|r| r.1[i])))
             .collect();
-        println!("  stages, {label} ({} traced interactions): mean {total:.2} ms = {}", part.len(), stages.join(" + "));
+        println!(
+            "  stages, {label} ({} traced interactions): mean {total:.2} ms = {}",
+            part.len(),
+            stages.join(" + ")
+        );
     }
 }

@@ -14,6 +14,7 @@
 //! pool's pragmas) and detached from it; reads keep the pool.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +30,8 @@ use super::start::{write_start, Start};
 pub(super) const MAX_BATCH: usize = 64;
 /// Inputs waiting at most; a sender beyond it waits for room, in order.
 pub(super) const QUEUE: usize = 8192;
+/// How often the WAL is checkpointed beside the writer (when it committed meanwhile).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long an input may wait for room in a full queue before it is refused as [`Busy`].
 pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
 
@@ -73,7 +76,9 @@ impl Writer {
     /// of the older layout takes its id out of `legacy` (the store's set of them).
     pub(super) fn start(pool: AnyPool, legacy: Arc<Mutex<HashSet<String>>>) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, rx, legacy));
+        let commits = Arc::new(AtomicU64::new(0));
+        tokio::spawn(checkpoints(pool.clone(), commits.clone(), tx.downgrade()));
+        tokio::spawn(run(pool, rx, legacy, commits));
         Writer { tx }
     }
 
@@ -104,7 +109,29 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>) {
+/// Checkpoints the WAL from a pooled connection while the writer commits: the writer's own
+/// connection never checkpoints (`wal_autocheckpoint = 0`), since SQLite would run it inside
+/// the commit that crossed the threshold and every input queued behind it would wait. PASSIVE:
+/// it copies what no reader still needs and never blocks the writer. Stops with the writer.
+async fn checkpoints(pool: AnyPool, commits: Arc<AtomicU64>, writer: mpsc::WeakSender<Msg>) {
+    let mut seen = 0;
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if writer.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        let now = commits.load(Ordering::Relaxed);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(error = %e, "a WAL checkpoint failed; the next one catches up");
+        }
+    }
+}
+
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>, commits: Arc<AtomicU64>) {
     let mut conn: Option<AnyConnection> = None;
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut closing = None;
@@ -125,6 +152,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashS
         }
         if !batch.is_empty() {
             commit_batch(&pool, &mut conn, &mut batch, &legacy).await;
+            commits.fetch_add(1, Ordering::Relaxed);
         }
     }
     if let Some(c) = conn.take() {
@@ -166,7 +194,10 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
 /// failed (then no input of it was stored).
 async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[Job]) -> anyhow::Result<Vec<anyhow::Result<Persisted>>> {
     if conn.is_none() {
-        *conn = Some(pool.acquire().await?.detach());
+        let mut c = pool.acquire().await?.detach();
+        // Checkpoints run beside the writer (see `checkpoints`), not inside its commits.
+        sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut c).await?;
+        *conn = Some(c);
     }
     let Some(c) = conn.as_mut() else { unreachable!() };
     let mut tx = Connection::begin(c).await?;
