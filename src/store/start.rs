@@ -67,7 +67,7 @@ pub(super) async fn write_start(tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &S
         Err(e) if is_unique_violation(&e) => return Ok(false),
         Err(e) => return Err(e).context("inserting a session"),
     }
-    sqlx::query(
+    let recorded = sqlx::query(
         "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, 'start', $5, $6)",
     )
     .bind(&c.id)
@@ -77,8 +77,14 @@ pub(super) async fn write_start(tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &S
     .bind(&s.start_input)
     .bind(s.now)
     .execute(&mut **tx)
-    .await
-    .context("recording the start event")?;
+    .await;
+    match recorded {
+        Ok(_) => {}
+        // A re-delivered start whose first session has ended: it starts nothing again (and, in
+        // the writer's batch, fails no other input).
+        Err(e) if is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e).context("recording the start event"),
+    }
     write_rows(tx, c).await?;
     Ok(true)
 }
