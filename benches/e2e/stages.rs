@@ -13,6 +13,9 @@ use panelist::stages::{Trace, ALL};
 /// and when its first answer arrived.
 pub type Timed = (String, u64, Instant, Instant);
 
+/// One traced interaction: its total, then gateway, each stage, rest, other.
+type Row = (Duration, Vec<Duration>);
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -43,7 +46,7 @@ pub fn print(timed: &[Timed], traces: &[Trace]) {
     }
     let by_key: HashMap<&str, &Trace> = traces.iter().map(|t| (t.key.as_str(), t)).collect();
     // Per interaction: total, then gateway, each stage, rest, other.
-    let mut rows: Vec<(Duration, Vec<Duration>)> = timed
+    let mut rows: Vec<Row> = timed
         .iter()
         .filter_map(|(token, _, sent, first)| {
             let t = by_key.get(token.as_str())?;
@@ -64,7 +67,7 @@ pub fn print(timed: &[Timed], traces: &[Trace]) {
     let n = rows.len();
     for (label, take) in [("all", n), ("slowest 1%", n.div_ceil(100)), ("slowest 0.1%", n.div_ceil(1000))] {
         let part = &rows[..take.min(n)];
-        let mean = |f: &dyn Fn(&(Duration, Vec<Duration>)) -> Duration| ms(part.iter().map(f).sum::<Duration>()) / part.len().max(1) as f64;
+        let mean = |f: &dyn Fn(&Row) -> Duration| ms(part.iter().map(f).sum::<Duration>()) / part.len().max(1) as f64;
         let total = mean(&|r| r.0);
         let stages: Vec<String> = names
             .iter()

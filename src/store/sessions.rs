@@ -118,7 +118,7 @@ impl Store {
         let start = Start::new(s, new, now)?;
         // On SQLite through the one writer: a start beside it would contend for the write lock.
         if let Some(writer) = &self.writer {
-            return Ok(writer.write(Work::Start(Box::new(start))).await? == Persisted::Done);
+            return Ok(writer.write(Work::Start(start)).await? == Persisted::Done);
         }
         let mut tx = self.pool.begin().await?;
         if !write_start(&mut tx, &start).await? {

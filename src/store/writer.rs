@@ -44,7 +44,7 @@ pub struct Busy;
 /// What one job writes: an accepted input, or a new session.
 pub(super) enum Work {
     Input(Change, Event),
-    Start(Box<Start>),
+    Start(Start),
 }
 
 struct Job {
