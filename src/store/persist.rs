@@ -117,7 +117,7 @@ impl Store {
             now,
         };
         if let Some(writer) = &self.writer {
-            return writer.write(super::writer::Work::Input(c.clone(), event)).await;
+            return writer.queue_input(c.clone(), event).await;
         }
         let mut tx = self.pool.begin().await?;
         match write_input(&mut tx, c, &event).await? {

@@ -7,8 +7,6 @@ use sqlx::{Executor, Row};
 
 use super::codec::{channel_from, mode_from, scope_from, scope_text, status, TERMINAL_SCOPE};
 use super::snapshot::{assemble, decode, Part};
-use super::start::{write_start, Start};
-use super::writer::Work;
 use super::{Backend, Store};
 use crate::interview::state::Answer;
 use crate::interview::{ActorId, Millis, Mode, Scope, Session};
@@ -112,22 +110,6 @@ async fn complete(conn: &mut sqlx::AnyConnection, s: &mut Session) -> anyhow::Re
 }
 
 impl Store {
-    /// Inserts a new session and its start event in one transaction. `Ok(false)` when the
-    /// candidate already has a live session in this scope (nothing is written then).
-    pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
-        let start = Start::new(s, new, now)?;
-        // On SQLite through the one writer: a start beside it would contend for the write lock.
-        if let Some(writer) = &self.writer {
-            return Ok(writer.write(Work::Start(start)).await? == Persisted::Done);
-        }
-        let mut tx = self.pool.begin().await?;
-        if !write_start(&mut tx, &start).await? {
-            return Ok(false);
-        }
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Rows of `sessions` selected by `q`, each completed with its items and answers, all in one
     /// read transaction (REPEATABLE READ on PostgreSQL), so no row is seen half-written.
     /// Runs a query selecting at least `id, state, scope, mode, channel_id` of sessions, in one

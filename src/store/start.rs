@@ -5,9 +5,29 @@
 use anyhow::Context;
 
 use super::codec::{channel_text, mode_text, scope_text, status};
-use super::sessions::{is_unique_violation, NewRow};
+use super::sessions::{is_unique_violation, NewRow, Persisted};
 use super::snapshot::{write_rows, Change};
+use super::Store;
 use crate::interview::{Millis, Session};
+
+impl Store {
+    /// Inserts a new session and its start event in one transaction. `Ok(false)` when the
+    /// candidate already has a live session in this scope, or the start's key was seen (nothing
+    /// is written then).
+    pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
+        let start = Start::new(s, new, now)?;
+        // On SQLite through the one writer: a start beside it would contend for the write lock.
+        if let Some(writer) = &self.writer {
+            return Ok(writer.queue_start(start).await? == Persisted::Done);
+        }
+        let mut tx = self.pool.begin().await?;
+        if !write_start(&mut tx, &start).await? {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
 
 /// Everything a start writes, owned (it may wait in the writer's queue).
 pub(super) struct Start {

@@ -42,7 +42,7 @@ pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
 pub struct Busy;
 
 /// What one job writes: an accepted input, or a new session.
-pub(super) enum Work {
+enum Work {
     Input(Change, Event),
     Start(Start),
 }
@@ -82,9 +82,18 @@ impl Writer {
         Writer { tx }
     }
 
-    /// Queues one input (or start) and waits for the commit that stores it (or for its
-    /// refusal). A start whose session or key exists already comes back as a duplicate.
-    pub(super) async fn write(&self, work: Work) -> anyhow::Result<Persisted> {
+    /// Queues one accepted input and waits for the commit that stores it (or for its refusal).
+    pub(super) async fn queue_input(&self, change: Change, event: Event) -> anyhow::Result<Persisted> {
+        self.write(Work::Input(change, event)).await
+    }
+
+    /// Queues a new session likewise; one whose row or key exists already comes back as
+    /// [`Persisted::Duplicate`].
+    pub(super) async fn queue_start(&self, start: Start) -> anyhow::Result<Persisted> {
+        self.write(Work::Start(start)).await
+    }
+
+    async fn write(&self, work: Work) -> anyhow::Result<Persisted> {
         let (reply, answer) = oneshot::channel();
         let msg = Msg::Write(Box::new(Job { work, reply }));
         match tokio::time::timeout(ADMIT_WAIT, self.tx.send(msg)).await {
