@@ -18,6 +18,8 @@
 
 #[path = "e2e/review.rs"]
 mod review;
+#[path = "e2e/stages.rs"]
+mod stages;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -133,6 +135,8 @@ struct Tally {
     answered: usize,
     retries: usize,
     errors: Vec<String>,
+    /// Each interaction's token and type, when it was pushed and when its first answer arrived.
+    timed: Vec<stages::Timed>,
 }
 
 /// Paces interactions at a global rate (none: as fast as answers come).
@@ -174,6 +178,7 @@ impl Candidate {
     async fn interact(&mut self, ix: Value) -> anyhow::Result<(RecordedRequest, UnboundedReceiver<RecordedRequest>)> {
         self.pacer.wait().await;
         let token = ix["token"].as_str().unwrap_or_default().to_owned();
+        let kind = ix["type"].as_u64().unwrap_or(0);
         let mut rx = self.router.receiver(&format!("token:{token}"));
         let sent = Instant::now();
         self.fake.push_interaction(ix);
@@ -183,6 +188,7 @@ impl Candidate {
             .map_err(|_| anyhow::anyhow!("no answer to an interaction"))?
             .ok_or_else(|| anyhow::anyhow!("router gone"))?;
         self.tally.latencies.push(first.at.saturating_duration_since(sent));
+        self.tally.timed.push((token, kind, sent, first.at));
         Ok((first, rx))
     }
 
@@ -262,6 +268,11 @@ impl Candidate {
                 "A deep copy copies them recursively, so changes do not leak.",
             ] {
                 self.fake.push_message(message_create(&here.place, &self.user, part));
+            }
+            // `--think-ms N`: a pause after typing, as a person makes before clicking (none by
+            // default: the Submit may then race its parts and be refused, and is retried).
+            if let Some(ms) = arg("--think-ms").filter(|&ms| ms > 0) {
+                tokio::time::sleep(Duration::from_millis(ms as u64)).await;
             }
             self.click(&here, &q, "Hint").await?;
             let next = self.submit(&here, &q, &mut posts).await?;
@@ -363,6 +374,8 @@ struct Report {
     /// Rate-limited calls per route and what they showed, most first.
     limited_routes: Vec<(String, usize)>,
     late_acks: usize,
+    /// The bot's per-stage timings (with `--stages`).
+    traces: Vec<panelist::stages::Trace>,
 }
 
 impl Report {
@@ -399,6 +412,7 @@ impl Report {
         for e in self.tally.errors.iter().take(5) {
             println!("  error: {e}");
         }
+        stages::print(&self.tally.timed, &self.traces);
     }
 }
 
@@ -604,6 +618,7 @@ where
         tally.answered += one.answered;
         tally.retries += one.retries;
         tally.errors.extend(one.errors);
+        tally.timed.extend(one.timed);
     }
     let elapsed = t.elapsed();
     let requests = fake.requests();
@@ -615,6 +630,7 @@ where
         limited_calls,
         limited_routes: limited_routes(&requests),
         late_acks: fake.late_acknowledgements().len(),
+        traces: panelist::stages::take(),
     }
 }
 
@@ -622,6 +638,9 @@ where
 async fn main() {
     let n = arg("--candidates").unwrap_or(if smoke() { 4 } else { 1000 });
     let questions = arg("--questions").unwrap_or(2);
+    if std::env::args().any(|a| a == "--stages") {
+        panelist::stages::enable();
+    }
     println!("{n} candidates, {questions} questions each (1 per area; every follow-up answered in the form)");
     let mut saturated = run_panelist(n, questions, None).await;
     saturated.print("panelist, saturated");

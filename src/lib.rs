@@ -25,6 +25,7 @@
 //! - [`cli`]: command-line parsing and dispatch.
 //! - [`logging`]: logs to stderr with every secret redacted.
 //! - [`config`]: environment -> validated configuration.
+//! - [`stages`]: per-stage timings of an interaction for the bench (below every layer).
 
 pub mod authoring;
 pub mod bank;
@@ -37,5 +38,6 @@ pub mod logging;
 pub mod ops;
 pub mod practice;
 pub mod progress;
+pub mod stages;
 pub mod store;
 pub mod text;

@@ -23,7 +23,9 @@ use crate::store::Stored;
 
 /// The common checks; `Err(reply)` is a private message to the clicker and nothing changes.
 async fn load(data: &Data, id: &ComponentId, user: UserId, place: Place) -> anyhow::Result<Result<Stored, Reply>> {
-    let Some(stored) = data.engine.load(id.session()).await? else {
+    let loaded = data.engine.load(id.session()).await?;
+    crate::stages::mark(crate::stages::Stage::Load);
+    let Some(stored) = loaded else {
         return Ok(Err(Reply::text(rejection_text(&Rejection::NoSuchSession)).ephemeral()));
     };
     if let Err(r) = belongs_here(&stored, place.0, place.1) {

@@ -334,9 +334,11 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
         _ => return Ok(()),
     };
     let ack = Ack::start(ctx.http.clone(), id, token.clone(), ack::BUDGET);
-    let result = async {
+    let result = crate::stages::traced(|| token.clone(), async {
         // A re-delivered interaction was applied and answered once already.
-        if data.engine.seen(&format!("ix:{id}")).await? {
+        let seen = data.engine.seen(&format!("ix:{id}")).await?;
+        crate::stages::mark(crate::stages::Stage::Seen);
+        if seen {
             ack.settle().await;
             return Ok(());
         }
@@ -361,7 +363,7 @@ async fn on_interaction(ctx: &serenity::Context, data: &Data, interaction: &sere
             (serenity::Interaction::Modal(m), id) => interactions::on_modal(ctx, data, m, &ack, id).await,
             _ => Ok(()),
         }
-    }
+    })
     .await;
     match result {
         // Whatever was not answered (an id this version does not know) hears so, never silence.

@@ -4,6 +4,7 @@
 
 use super::{cache, plan_fits, Applied, Engine, Guard, Outcome, MAX_RETRIES};
 use crate::interview::{self, address, ActorId, Input, Millis, Rejection};
+use crate::stages::{mark, Stage};
 use crate::store::{Persisted, Stored};
 
 impl Engine {
@@ -24,6 +25,7 @@ impl Engine {
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
         let _turn = self.turns.take(id).await;
+        mark(Stage::Turn);
         if let Some(copy) = self.sessions.take(id) {
             return self.apply_from(copy, false, actor, input, key, now, guard).await;
         }
@@ -34,7 +36,9 @@ impl Engine {
     }
 
     /// Like [`Engine::apply_if`] on a session the adapter has just loaded (its checks read it),
-    /// so the first attempt costs no second load; a conflict reloads.
+    /// so the first attempt costs no second load; a conflict reloads. An input that waited for
+    /// its turn was loaded before the inputs ahead of it wrote: it starts from the copy the
+    /// last of them kept (newer than its load) instead of conflicting on its stale load.
     pub async fn apply_to(
         &self,
         stored: Stored,
@@ -45,8 +49,13 @@ impl Engine {
         guard: Guard<'_>,
     ) -> anyhow::Result<Outcome> {
         let _turn = self.turns.take(&stored.session.id).await;
-        self.sessions.forget(&stored.session.id);
-        self.apply_from(stored, true, actor, input, key, now, guard).await
+        mark(Stage::Turn);
+        match self.sessions.take(&stored.session.id) {
+            Some(kept) if kept.session.version > stored.session.version => {
+                self.apply_from(kept, false, actor, input, key, now, guard).await
+            }
+            _ => self.apply_from(stored, true, actor, input, key, now, guard).await,
+        }
     }
 
     /// Applies `input` to `stored`: `fresh` when it was just read from the database, not a copy
@@ -72,6 +81,7 @@ impl Engine {
                     None => return Ok(Outcome::Rejected(Rejection::NoSuchSession)),
                 }
                 fresh = true;
+                mark(Stage::Reload);
             }
             reload = true;
             // A re-delivered input whose step would now be refused is still only a duplicate.
@@ -100,6 +110,7 @@ impl Engine {
                 Err(r) => return refused(r, stored).await,
             };
             let change = self.store.change(&stored.session, &next, now)?;
+            mark(Stage::Step);
             // The event's unique key makes a re-delivered input a no-op here.
             match self.store.persist_change(&change, actor, input, key, now).await? {
                 Persisted::Done => {

@@ -43,6 +43,13 @@ impl Sessions {
         Some(s.clone())
     }
 
+    /// Whether a copy of a session living in `channel` is kept.
+    pub(super) fn has_channel(&self, channel: u64) -> bool {
+        self.map
+            .lock()
+            .is_ok_and(|m| m.by_id.values().any(|(_, s)| s.channel == Some(channel)))
+    }
+
     /// Keeps `stored` as the copy of its session.
     pub(super) fn put(&self, stored: Stored) {
         let Ok(mut m) = self.map.lock() else { return };

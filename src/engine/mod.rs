@@ -256,8 +256,12 @@ impl Engine {
     }
 
     /// The newest session living in a Discord channel, thread or DM: like [`Engine::load`],
-    /// the kept copy when one small read says it is current (every typed part asks this).
+    /// the kept copy when one small read says it is current (every typed part asks this); with
+    /// no copy of that channel's session kept, one read of the whole session.
     pub async fn by_channel(&self, channel: u64) -> anyhow::Result<Option<Stored>> {
+        if !self.sessions.has_channel(channel) {
+            return self.store.by_channel(channel).await;
+        }
         match self.store.by_channel_version(channel).await? {
             None => Ok(None),
             Some((id, v)) => match self.sessions.get(&id, v) {

@@ -62,6 +62,7 @@ pub fn outcome(o: &Outcome) {
 
 /// Runs one Discord REST call, counting it (and its failure) under `route`, and timing it.
 pub async fn rest<T, E>(route: &'static str, call: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+    crate::stages::rest_begins();
     let started = Instant::now();
     let result = call.await;
     if let Ok(mut m) = REGISTRY.rest.lock() {

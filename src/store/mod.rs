@@ -14,6 +14,7 @@ mod persist;
 mod progress;
 mod sessions;
 mod snapshot;
+mod start;
 mod writer;
 
 use std::collections::HashSet;

@@ -29,6 +29,8 @@ pub(super) enum Wrote {
     /// The event's idempotency key is taken (a re-delivery, or a conflict; see [`key_outcome`]).
     /// The transaction must be rolled back before anything else is asked in it.
     KeyTaken,
+    /// A new session's row (or its start's key) exists already: nothing to write.
+    Exists,
 }
 
 /// Writes one input inside `tx`: the snapshot (with its version check) first, so the write
@@ -115,12 +117,12 @@ impl Store {
             now,
         };
         if let Some(writer) = &self.writer {
-            return writer.write(c.clone(), event).await;
+            return writer.queue_input(c.clone(), event).await;
         }
         let mut tx = self.pool.begin().await?;
         match write_input(&mut tx, c, &event).await? {
             Wrote::Done => {}
-            Wrote::Conflict => {
+            Wrote::Conflict | Wrote::Exists => {
                 tx.rollback().await?;
                 return Ok(Persisted::Conflict);
             }

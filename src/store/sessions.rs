@@ -5,8 +5,8 @@ use anyhow::Context;
 use sqlx::any::AnyRow;
 use sqlx::{Executor, Row};
 
-use super::codec::{channel_from, channel_text, mode_from, mode_text, scope_from, scope_text, status, TERMINAL_SCOPE};
-use super::snapshot::{assemble, decode, write_rows, Change, Part};
+use super::codec::{channel_from, mode_from, scope_from, scope_text, status, TERMINAL_SCOPE};
+use super::snapshot::{assemble, decode, Part};
 use super::{Backend, Store};
 use crate::interview::state::Answer;
 use crate::interview::{ActorId, Millis, Mode, Scope, Session};
@@ -110,51 +110,6 @@ async fn complete(conn: &mut sqlx::AnyConnection, s: &mut Session) -> anyhow::Re
 }
 
 impl Store {
-    /// Inserts a new session and its start event in one transaction. `Ok(false)` when the
-    /// candidate already has a live session in this scope (nothing is written then).
-    pub async fn insert_session(&self, s: &Session, new: &NewRow<'_>, now: Millis) -> anyhow::Result<bool> {
-        let change = Change::whole(s)?;
-        let mut tx = self.pool.begin().await?;
-        let res = sqlx::query(
-            "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&s.id)
-        .bind(scope_text(new.scope))
-        .bind(s.candidate.as_str())
-        .bind(mode_text(new.mode))
-        .bind(&s.plan.role)
-        .bind(channel_text(new.channel))
-        .bind(status(&s.stage))
-        .bind(s.version as i64)
-        .bind(&change.snapshot)
-        .bind(s.next_deadline())
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
-        match res {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Ok(false),
-            Err(e) => return Err(e).context("inserting a session"),
-        }
-        sqlx::query(
-            "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, 'start', $5, $6)",
-        )
-        .bind(&s.id)
-        .bind(s.version as i64)
-        .bind(new.key)
-        .bind(s.candidate.as_str())
-        .bind(new.start_input)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .context("recording the start event")?;
-        write_rows(&mut tx, &change).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Rows of `sessions` selected by `q`, each completed with its items and answers, all in one
     /// read transaction (REPEATABLE READ on PostgreSQL), so no row is seen half-written.
     /// Runs a query selecting at least `id, state, scope, mode, channel_id` of sessions, in one

@@ -14,8 +14,9 @@
 //! pool's pragmas) and detached from it; reads keep the pool.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::{Acquire, AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
@@ -23,11 +24,14 @@ use tokio::sync::{mpsc, oneshot};
 use super::persist::{write_input, Event, Wrote};
 use super::sessions::Persisted;
 use super::snapshot::Change;
+use super::start::{write_start, Start};
 
 /// Inputs committed together at most (a batch holds the write lock while it is written).
 pub(super) const MAX_BATCH: usize = 64;
 /// Inputs waiting at most; a sender beyond it waits for room, in order.
 pub(super) const QUEUE: usize = 8192;
+/// How often the WAL is checkpointed beside the writer (when it committed meanwhile).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long an input may wait for room in a full queue before it is refused as [`Busy`].
 pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
 
@@ -37,10 +41,16 @@ pub(super) const ADMIT_WAIT: Duration = Duration::from_secs(20);
 #[error("the database is busy: the input was not stored")]
 pub struct Busy;
 
+/// What one job writes: an accepted input, or a new session.
+enum Work {
+    Input(Change, Event),
+    Start(Start),
+}
+
 struct Job {
-    change: Change,
-    event: Event,
-    reply: oneshot::Sender<anyhow::Result<Persisted>>,
+    work: Work,
+    /// The result, with when the batch holding the input began (for [`crate::stages`]).
+    reply: oneshot::Sender<(anyhow::Result<Persisted>, Instant)>,
 }
 
 enum Msg {
@@ -66,22 +76,37 @@ impl Writer {
     /// of the older layout takes its id out of `legacy` (the store's set of them).
     pub(super) fn start(pool: AnyPool, legacy: Arc<Mutex<HashSet<String>>>) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, rx, legacy));
+        let commits = Arc::new(AtomicU64::new(0));
+        tokio::spawn(checkpoints(pool.clone(), commits.clone(), tx.downgrade()));
+        tokio::spawn(run(pool, rx, legacy, commits));
         Writer { tx }
     }
 
-    /// Queues one input and waits for the commit that stores it (or for its refusal).
-    pub(super) async fn write(&self, change: Change, event: Event) -> anyhow::Result<Persisted> {
+    /// Queues one accepted input and waits for the commit that stores it (or for its refusal).
+    pub(super) async fn queue_input(&self, change: Change, event: Event) -> anyhow::Result<Persisted> {
+        self.write(Work::Input(change, event)).await
+    }
+
+    /// Queues a new session likewise; one whose row or key exists already comes back as
+    /// [`Persisted::Duplicate`].
+    pub(super) async fn queue_start(&self, start: Start) -> anyhow::Result<Persisted> {
+        self.write(Work::Start(start)).await
+    }
+
+    async fn write(&self, work: Work) -> anyhow::Result<Persisted> {
         let (reply, answer) = oneshot::channel();
-        let msg = Msg::Write(Box::new(Job { change, event, reply }));
+        let msg = Msg::Write(Box::new(Job { work, reply }));
         match tokio::time::timeout(ADMIT_WAIT, self.tx.send(msg)).await {
             Err(_) => return Err(Busy.into()),
             Ok(Err(_)) => anyhow::bail!("the store is closed"),
             Ok(Ok(())) => {}
         }
-        answer
+        let (result, began) = answer
             .await
-            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?
+            .map_err(|_| anyhow::anyhow!("the store's writer stopped before the input was stored"))?;
+        crate::stages::mark_at(crate::stages::Stage::Queue, began);
+        crate::stages::mark(crate::stages::Stage::Commit);
+        result
     }
 
     /// Writes what is queued, then stops the writer and closes its connection.
@@ -93,7 +118,29 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>) {
+/// Checkpoints the WAL from a pooled connection while the writer commits: the writer's own
+/// connection never checkpoints (`wal_autocheckpoint = 0`), since SQLite would run it inside
+/// the commit that crossed the threshold and every input queued behind it would wait. PASSIVE:
+/// it copies what no reader still needs and never blocks the writer. Stops with the writer.
+async fn checkpoints(pool: AnyPool, commits: Arc<AtomicU64>, writer: mpsc::WeakSender<Msg>) {
+    let mut seen = 0;
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if writer.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        let now = commits.load(Ordering::Relaxed);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(error = %e, "a WAL checkpoint failed; the next one catches up");
+        }
+    }
+}
+
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashSet<String>>>, commits: Arc<AtomicU64>) {
     let mut conn: Option<AnyConnection> = None;
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut closing = None;
@@ -114,6 +161,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashS
         }
         if !batch.is_empty() {
             commit_batch(&pool, &mut conn, &mut batch, &legacy).await;
+            commits.fetch_add(1, Ordering::Relaxed);
         }
     }
     if let Some(c) = conn.take() {
@@ -126,6 +174,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Msg>, legacy: Arc<Mutex<HashS
 
 /// Writes `batch` in one transaction and answers each job; empties `batch`.
 async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &mut Vec<Job>, legacy: &Mutex<HashSet<String>>) {
+    let began = Instant::now();
     let results = match write_batch(pool, conn, batch).await {
         Ok(results) => results,
         Err(e) => {
@@ -133,18 +182,20 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
             *conn = None;
             let msg = format!("{e:#}");
             for job in batch.drain(..) {
-                let _ = job.reply.send(Err(anyhow::anyhow!("storing the input failed: {msg}")));
+                let _ = job.reply.send((Err(anyhow::anyhow!("storing the input failed: {msg}")), began));
             }
             return;
         }
     };
     for (job, result) in batch.drain(..).zip(results) {
-        if job.change.upgrade && matches!(result, Ok(Persisted::Done)) {
-            if let Ok(mut l) = legacy.lock() {
-                l.remove(&job.change.id);
+        if let Work::Input(change, _) = &job.work {
+            if change.upgrade && matches!(result, Ok(Persisted::Done)) {
+                if let Ok(mut l) = legacy.lock() {
+                    l.remove(&change.id);
+                }
             }
         }
-        let _ = job.reply.send(result);
+        let _ = job.reply.send((result, began));
     }
 }
 
@@ -152,7 +203,10 @@ async fn commit_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &
 /// failed (then no input of it was stored).
 async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[Job]) -> anyhow::Result<Vec<anyhow::Result<Persisted>>> {
     if conn.is_none() {
-        *conn = Some(pool.acquire().await?.detach());
+        let mut c = pool.acquire().await?.detach();
+        // Checkpoints run beside the writer (see `checkpoints`), not inside its commits.
+        sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut c).await?;
+        *conn = Some(c);
     }
     let Some(c) = conn.as_mut() else { unreachable!() };
     let mut tx = Connection::begin(c).await?;
@@ -163,7 +217,13 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
     let mut locked = false;
     for job in batch {
         let mut sp = (&mut tx).begin().await?;
-        let result = match write_input(&mut sp, &job.change, &job.event).await {
+        let wrote = match &job.work {
+            Work::Input(change, event) => write_input(&mut sp, change, event).await,
+            Work::Start(start) => write_start(&mut sp, start)
+                .await
+                .map(|new| if new { Wrote::Done } else { Wrote::Exists }),
+        };
+        let result = match wrote {
             Ok(Wrote::Done) => {
                 sp.commit().await?;
                 locked = true;
@@ -176,7 +236,14 @@ async fn write_batch(pool: &AnyPool, conn: &mut Option<AnyConnection>, batch: &[
             Ok(Wrote::KeyTaken) => {
                 sp.rollback().await?;
                 // Inside the transaction: an earlier input of this batch counts.
-                super::persist::key_outcome(&mut *tx, &job.event.key).await
+                match &job.work {
+                    Work::Input(_, event) => super::persist::key_outcome(&mut *tx, &event.key).await,
+                    Work::Start(_) => Ok(Persisted::Duplicate),
+                }
+            }
+            Ok(Wrote::Exists) => {
+                sp.rollback().await?;
+                Ok(Persisted::Duplicate)
             }
             Err(e) if !locked => return Err(e),
             Err(e) => {
