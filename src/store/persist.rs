@@ -52,6 +52,16 @@ pub(super) async fn write_input(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &C
         return Ok(Wrote::Conflict);
     }
     // The unique key turns a re-delivered input into a no-op.
+    if !insert_event(tx, c, ev).await? {
+        return Ok(Wrote::KeyTaken);
+    }
+    write_rows(tx, c).await?;
+    Ok(Wrote::Done)
+}
+
+/// Records `ev` as version `c.version` of session `c.id`; `Ok(false)` when its idempotency
+/// key is taken (a re-delivered input or start: the caller rolls back).
+pub(super) async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &Change, ev: &Event) -> anyhow::Result<bool> {
     let inserted = sqlx::query(
         "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -65,12 +75,10 @@ pub(super) async fn write_input(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &C
     .execute(&mut **tx)
     .await;
     match inserted {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Ok(Wrote::KeyTaken),
-        Err(e) => return Err(e).context("recording an event"),
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e).context("recording an event"),
     }
-    write_rows(tx, c).await?;
-    Ok(Wrote::Done)
 }
 
 /// After [`Wrote::KeyTaken`] (rolled back): a duplicate if the key's event is stored, else the

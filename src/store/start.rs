@@ -5,6 +5,7 @@
 use anyhow::Context;
 
 use super::codec::{channel_text, mode_text, scope_text, status};
+use super::persist::{insert_event, Event};
 use super::sessions::{is_unique_violation, NewRow, Persisted};
 use super::snapshot::{write_rows, Change};
 use super::Store;
@@ -33,14 +34,12 @@ impl Store {
 pub(super) struct Start {
     pub change: Change,
     pub scope: String,
-    pub candidate: String,
     pub mode: &'static str,
     pub role: String,
     pub channel: Option<String>,
     pub status: &'static str,
-    pub key: String,
-    pub start_input: String,
-    pub now: Millis,
+    /// The start event: its key, the candidate as actor, the start input and the time.
+    pub event: Event,
 }
 
 impl Start {
@@ -48,14 +47,17 @@ impl Start {
         Ok(Start {
             change: Change::whole(s)?,
             scope: scope_text(new.scope),
-            candidate: s.candidate.as_str().to_owned(),
             mode: mode_text(new.mode),
             role: s.plan.role.clone(),
             channel: channel_text(new.channel),
             status: status(&s.stage),
-            key: new.key.to_owned(),
-            start_input: new.start_input.to_owned(),
-            now,
+            event: Event {
+                key: new.key.to_owned(),
+                actor: s.candidate.as_str().to_owned(),
+                kind: "start",
+                input: new.start_input.to_owned(),
+                now,
+            },
         })
     }
 }
@@ -63,14 +65,14 @@ impl Start {
 /// Writes `s` inside `tx`; `Ok(false)` when a row it inserts exists already (the candidate's
 /// live session in this scope, or the start's key): then the caller rolls back.
 pub(super) async fn write_start(tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &Start) -> anyhow::Result<bool> {
-    let c = &s.change;
+    let (c, ev) = (&s.change, &s.event);
     let res = sqlx::query(
         "INSERT INTO sessions (id, scope, candidate, mode, role_id, channel_id, status, version, state, next_deadline, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&c.id)
     .bind(&s.scope)
-    .bind(&s.candidate)
+    .bind(&ev.actor)
     .bind(s.mode)
     .bind(&s.role)
     .bind(&s.channel)
@@ -78,8 +80,8 @@ pub(super) async fn write_start(tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &S
     .bind(c.version)
     .bind(&c.snapshot)
     .bind(c.next_deadline)
-    .bind(s.now)
-    .bind(s.now)
+    .bind(ev.now)
+    .bind(ev.now)
     .execute(&mut **tx)
     .await;
     match res {
@@ -87,23 +89,10 @@ pub(super) async fn write_start(tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &S
         Err(e) if is_unique_violation(&e) => return Ok(false),
         Err(e) => return Err(e).context("inserting a session"),
     }
-    let recorded = sqlx::query(
-        "INSERT INTO events (session_id, version, idempotency_key, actor, kind, input, created_at) VALUES ($1, $2, $3, $4, 'start', $5, $6)",
-    )
-    .bind(&c.id)
-    .bind(c.version)
-    .bind(&s.key)
-    .bind(&s.candidate)
-    .bind(&s.start_input)
-    .bind(s.now)
-    .execute(&mut **tx)
-    .await;
-    match recorded {
-        Ok(_) => {}
-        // A re-delivered start whose first session has ended: it starts nothing again (and, in
-        // the writer's batch, fails no other input).
-        Err(e) if is_unique_violation(&e) => return Ok(false),
-        Err(e) => return Err(e).context("recording the start event"),
+    // A re-delivered start whose first session has ended: it starts nothing again (and, in the
+    // writer's batch, fails no other input).
+    if !insert_event(tx, c, ev).await? {
+        return Ok(false);
     }
     write_rows(tx, c).await?;
     Ok(true)
